@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Two commands for a fresh Debian 12 machine:
+#   make run    install what is missing, build, open the app on the bundled sample dataset
+#   make test   install what is missing, build, run the whole suite headless (plain and ASan+UBSan)
+
+BUILD ?= _build
+BUILD_ASAN ?= _build-asan
+MESON_TEST_ARGS ?= --print-errorlogs
+
+# Debian 12 packages needed to build, run and test. Installed with --no-install-recommends, so
+# everything used is named here (gstreamer1.0-gl: GTK's media backend needs glsinkbin).
+DEBIAN_PACKAGES := build-essential pkg-config meson ninja-build \
+	libgtk-4-dev libgtk-4-bin libgtk-4-media-gstreamer libadwaita-1-dev \
+	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base \
+	gstreamer1.0-plugins-good gstreamer1.0-gl gstreamer1.0-libav gstreamer1.0-tools \
+	libsqlite3-dev sqlite3 libcjson-dev libsoup-3.0-dev libsecret-1-dev \
+	libsnappy-dev zlib1g-dev libzstd-dev \
+	xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream-util \
+	imagemagick valgrind time clang libclang-rt-14-dev python3 \
+	fonts-noto-core fonts-noto-cjk
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build build-asan run test test-plain test-asan test-valgrind bench fuzz clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) -Ddevelopment=true
+
+$(BUILD_ASAN)/build.ninja:
+	meson setup $(BUILD_ASAN) -Ddevelopment=true -Db_sanitize=address,undefined -Db_lundef=false \
+	  -Dbuildtype=debug
+
+build: deps $(BUILD)/build.ninja
+	meson compile -C $(BUILD)
+
+build-asan: deps $(BUILD_ASAN)/build.ninja
+	meson compile -C $(BUILD_ASAN)
+
+run: build
+	GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(BUILD)/app/mimicdesk data/sample
+
+test: test-plain test-asan
+
+test-plain: build
+	xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
+	  meson test -C $(BUILD) $(MESON_TEST_ARGS)
+
+test-asan: build-asan
+	xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
+	  meson test -C $(BUILD_ASAN) --setup asan $(MESON_TEST_ARGS)
+
+test-valgrind: build
+	meson test -C $(BUILD) --setup valgrind $(MESON_TEST_ARGS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The store: a derived, rebuildable SQLite index over read-only MIMIC-IT shards.
+ *
+ * store/ is GTK-free (GLib, GIO, SQLite, cJSON). The GUI, the CLI and the tests reach the index
+ * only through this header and the headers it includes; nothing outside store/ runs SQL.
+ *
+ * Threading: an MdStore may be used from any thread; imports write through their own connection
+ * (WAL), so browsing and searching go on while an import runs. */
+
+#include <gio/gio.h>
+
+#include "md-error.h"
+#include "md-language.h"
+#include "md-pair.h"
+#include "md-query.h"
+#include "md-import-report.h"
+
+G_BEGIN_DECLS
+
+#define MD_TYPE_STORE (md_store_get_type ())
+G_DECLARE_FINAL_TYPE (MdStore, md_store, MD, STORE, GObject)
+
+/* Progress of an import, called from the importing thread: bytes scanned of all inputs and records
+ * indexed so far. Return nothing; cancel through the GCancellable. */
+typedef void (*MdImportProgressFunc) (guint64     bytes_done,
+                                      guint64     bytes_total,
+                                      guint64     records_done,
+                                      const char *current_file,
+                                      gpointer    user_data);
+
+typedef struct
+{
+  char    *code;          /* task code, e.g. "DC" */
+  guint    n_pairs;
+  guint    n_images;      /* images located in this dataset's stores */
+  guint    n_problems;    /* rows of the problem table for this dataset */
+} MdDatasetInfo;
+
+void           md_dataset_info_free   (MdDatasetInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdDatasetInfo, md_dataset_info_free)
+
+MdStore       *md_store_open          (const char            *index_path,
+                                       GError               **error);
+const char    *md_store_get_path      (MdStore               *self);
+
+/* Blocking import of files or folders (recursively). Files that fail are described in the report
+ * and the others still import; FALSE only when nothing could be done at all. */
+gboolean       md_store_import        (MdStore               *self,
+                                       const char * const    *paths,
+                                       MdImportProgressFunc   progress,
+                                       gpointer               progress_data,
+                                       GCancellable          *cancellable,
+                                       MdImportReport       **out_report,
+                                       GError               **error);
+void           md_store_import_async  (MdStore               *self,
+                                       const char * const    *paths,
+                                       MdImportProgressFunc   progress,
+                                       gpointer               progress_data,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data);
+MdImportReport *md_store_import_finish (MdStore              *self,
+                                       GAsyncResult          *result,
+                                       GError               **error);
+
+/* Element type MdDatasetInfo, sorted by code. */
+GPtrArray     *md_store_list_datasets (MdStore               *self,
+                                       GError               **error);
+
+/* The whole pair: every text, images, in-context links and their problems. */
+MdPair        *md_store_get_pair      (MdStore               *self,
+                                       const char            *pair_id,
+                                       GError               **error);
+
+/* Decoded bytes of an image (PNG or JPEG, sniffed); *out_mime_type is "image/png" or
+ * "image/jpeg". Fails with MD_ERROR_NOT_FOUND for an id no store holds and MD_ERROR_PARSE for
+ * base64 that does not decode to an image. Safe to call from worker threads. */
+GBytes        *md_store_load_image    (MdStore               *self,
+                                       const char            *image_id,
+                                       char                 **out_mime_type,
+                                       GError               **error);
+
+/* A lazy GListModel of MdPair rows (id, dataset, modality, image count, languages present, one
+ * line of the instruction) that pages through the result; it never materialises the result. */
+GListModel    *md_store_query         (MdStore               *self,
+                                       MdQuery               *query,
+                                       GError               **error);
+
+G_END_DECLS
