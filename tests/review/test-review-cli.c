@@ -134,6 +134,7 @@ test_cli_sample (void)
 
   g_assert_cmpint (run_review ("s.sqlite", &out, &err, "sample", "--size", "10", "--seed", "42",
                                "--ids", ids, "--name", "audit", NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_review ("s.sqlite", &again, &err, "sample", "--size", "10", "--seed", "42",
                                "--ids", ids, NULL), ==, 0);
   g_assert_cmpstr (out, ==, again);
