@@ -1117,6 +1117,57 @@ test_readme (void)
   g_assert_cmpstr (listed_text, ==, expected_text);
 }
 
+/* The Syphus prompt files beside the sample: well-formed, alternating user and assistant turns,
+ * assistant content a string or a list of objects whose values are strings. */
+static void
+test_prompts (void)
+{
+  static const char * const names[] = { "LA.json", "SD.json", "DC.json", "VST.json", "TXT.json",
+                                        "translation.json" };
+  const char *dir = g_getenv ("MD_PROMPTS_DIR");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir != NULL ? dir : SOURCE_PROMPTS_DIR, names[i],
+                                                NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(GError) error = NULL;
+      cJSON *prompt;
+      const cJSON *turn;
+      guint n = 0;
+
+      g_file_get_contents (path, &text, NULL, &error);
+      g_assert_no_error (error);
+      prompt = cJSON_Parse (text);
+      g_assert_nonnull (prompt);
+      g_assert_nonnull (cJSON_GetStringValue (cJSON_GetObjectItemCaseSensitive (prompt,
+                                                                                "system_message")));
+      cJSON_ArrayForEach (turn, cJSON_GetObjectItemCaseSensitive (prompt, "in_context"))
+        {
+          const char *role = cJSON_GetStringValue (cJSON_GetObjectItemCaseSensitive (turn, "role"));
+          const cJSON *content = cJSON_GetObjectItemCaseSensitive (turn, "content");
+
+          g_assert_cmpstr (role, ==, n % 2 == 0 ? "user" : "assistant");
+          if (n % 2 == 0 || cJSON_IsString (content))
+            g_assert_true (cJSON_IsString (content) && *content->valuestring != '\0');
+          else
+            {
+              const cJSON *item, *field;
+
+              g_assert_true (cJSON_IsArray (content));
+              g_assert_cmpint (cJSON_GetArraySize (content), >, 0);
+              cJSON_ArrayForEach (item, content)
+                cJSON_ArrayForEach (field, item)
+                  g_assert_true (cJSON_IsString (field));
+            }
+          n++;
+        }
+      g_assert_cmpuint (n, >=, 2);
+      g_assert_cmpuint (n % 2, ==, 0);
+      cJSON_Delete (prompt);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1135,6 +1186,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sample/defects", test_defects);
   g_test_add_func ("/sample/quirks", test_quirks);
   g_test_add_func ("/sample/readme", test_readme);
+  g_test_add_func ("/sample/prompts", test_prompts);
 
   status = g_test_run ();
   sample_free ();
