@@ -290,7 +290,8 @@ build_la (void)
           guint same_type = (n_pairs - type + 3) / 4;
           guint index = ((k - 1) / 4 + step) % same_type;
 
-          g_ptr_array_add (pair->rel_ins_ids, g_strdup_printf ("LA_INS_%05u", index * 4 + type + 1));
+          g_ptr_array_add (pair->rel_ins_ids,
+                           g_strdup_printf ("LA_INS_%05u", index * 4 + type + 1));
         }
     }
 
@@ -431,7 +432,8 @@ build_dc (void)
             pair_add_image (pair, g_ptr_array_index (frames, f));
           for (guint other = 0; other < 4; other++)
             if (other != type)
-              g_ptr_array_add (pair->rel_ins_ids, g_strdup_printf ("DC_INS_%05u", c * 4 + other + 1));
+              g_ptr_array_add (pair->rel_ins_ids,
+                               g_strdup_printf ("DC_INS_%05u", c * 4 + other + 1));
           pair->key_order = (c + type) % 3;
           if (type == 0)
             {

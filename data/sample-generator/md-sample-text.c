@@ -20,7 +20,10 @@ const char * const md_sample_lang_codes[MD_SAMPLE_N_LANGS] = {
 
 /* Format strings stay literal at every call so that -Wformat checks each template. */
 #define SET(text, lang, ...) \
-  G_STMT_START { g_free ((text)->s[lang]); (text)->s[lang] = g_strdup_printf (__VA_ARGS__); } G_STMT_END
+  G_STMT_START {                                         \
+    g_free ((text)->s[lang]);                            \
+    (text)->s[lang] = g_strdup_printf (__VA_ARGS__);     \
+  } G_STMT_END
 
 /* Word tables. Every Spanish and French shape noun is masculine; German and Arabic need the
  * gender of each noun for articles, adjective endings and verb agreement. Korean particles
@@ -134,7 +137,8 @@ md_text_la_where (MdShape  shape,
                   MdText  *q,
                   MdText  *a)
 {
-  static const char *en_spot[] = { "on the left side of the picture", "in the middle of the picture",
+  static const char *en_spot[] = { "on the left side of the picture",
+                                   "in the middle of the picture",
                                    "on the right side of the picture" };
   static const char *zh_spot[] = { "左边", "中间", "右边" };
   static const char *es_spot[] = { "en el lado izquierdo de la imagen", "en el centro de la imagen",
@@ -246,7 +250,8 @@ md_text_sd_question (guint   variant,
       SET (q, ES, "Observa con atención las dos imágenes. ¿Qué ha cambiado en la segunda?");
       SET (q, JA, "二枚の画像をよく見てください。二枚目では何が変わっていますか？");
       SET (q, DE, "Sieh dir beide Bilder genau an. Was hat sich im zweiten Bild verändert?");
-      SET (q, FR, "Regardez attentivement les deux images. Qu'est-ce qui a changé dans la seconde ?");
+      SET (q, FR, "Regardez attentivement les deux images. "
+                  "Qu'est-ce qui a changé dans la seconde ?");
       SET (q, KO, "두 그림을 자세히 보세요. 두 번째 그림에서 무엇이 바뀌었나요?");
       SET (q, AR, "انظر بتمعّن إلى الصورتين. ما الذي تغيّر في الصورة الثانية؟");
     }
@@ -496,7 +501,8 @@ md_text_vst_story (MdAlbumKind  kind,
       SET (a, JA, "緑の丘に若い木が生えています。写真ごとに少しずつ背が高くなり、"
                   "最後の写真では丸い樹冠が大きく茂っています。");
       SET (a, DE, "Auf einem grünen Hügel wächst ein junger Baum. Auf jedem Foto ist er ein "
-                  "bisschen größer, und auf dem letzten Foto ist seine runde Krone breit und dicht.");
+                  "bisschen größer, und auf dem letzten Foto ist seine runde Krone breit und "
+                  "dicht.");
       SET (a, FR, "Un jeune arbre pousse sur une colline verte. Il grandit un peu sur chaque photo "
                   "et, sur la dernière, son feuillage rond est large et touffu.");
       SET (a, KO, "초록 언덕 위에서 어린 나무가 자랍니다. 사진마다 조금씩 더 자라고, 마지막 "

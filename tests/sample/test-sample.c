@@ -437,7 +437,8 @@ image_header (GBytes *bytes,
   gsize length;
   const guint8 *data = g_bytes_get_data (bytes, &length);
 
-  if (length >= 24 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp (data + 12, "IHDR", 4) == 0)
+  if (length >= 24 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0
+      && memcmp (data + 12, "IHDR", 4) == 0)
     {
       if (memcmp (data + length - 8, "IEND", 4) != 0)
         return IMAGE_BAD;
@@ -808,8 +809,10 @@ test_pairs (void)
       g_autoptr(GPtrArray) images = pair_image_ids (pair);
 
       g_assert_true (g_str_has_prefix (key, prefix));
-      g_assert_nonnull (cJSON_GetStringValue (cJSON_GetObjectItemCaseSensitive (pair, "instruction")));
-      g_assert_nonnull (cJSON_GetStringValue (cJSON_GetObjectItemCaseSensitive (pair, "answer")));
+      field = cJSON_GetObjectItemCaseSensitive (pair, "instruction");
+      g_assert_true (cJSON_IsString (field) && *field->valuestring != '\0');
+      field = cJSON_GetObjectItemCaseSensitive (pair, "answer");
+      g_assert_true (cJSON_IsString (field) && *field->valuestring != '\0');
       if (images->len == 0)
         n_text_only++;
       cJSON_ArrayForEach (field, pair)
