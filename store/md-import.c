@@ -1116,6 +1116,7 @@ import_translation_entry (Importer     *imp,
   gint64 rowid;
   guint languages;
 
+  imp->dataset_id = 0;
   if (!cJSON_IsString (id) || !cJSON_IsString (results))
     {
       g_autofree char *detail =
@@ -1139,6 +1140,8 @@ import_translation_entry (Importer     *imp,
     }
   rowid = sqlite3_column_int64 (find_pair, 0);
   languages = sqlite3_column_int (find_pair, 1);
+  /* Problems of this entry belong to the pair's dataset. */
+  imp->dataset_id = sqlite3_column_int64 (find_pair, 2);
   sqlite3_reset (find_pair);
 
   reply = _md_translation_reply_parse (results->valuestring, &local_error);
@@ -1227,7 +1230,8 @@ import_translations (Importer    *imp,
   MdJsonSpan value;
   gboolean has_next;
   g_auto(sqlite3_stmt_ptr) find_pair =
-    _md_index_prepare (imp->db, "SELECT rowid, languages FROM pairs WHERE pair_id = ?", error);
+    _md_index_prepare (imp->db, "SELECT rowid, languages, dataset_id FROM pairs "
+                                "WHERE pair_id = ?", error);
   g_auto(sqlite3_stmt_ptr) set_languages =
     _md_index_prepare (imp->db, "UPDATE pairs SET languages = ? WHERE rowid = ?", error);
 
