@@ -428,6 +428,9 @@ finish_plain (GTask *task)
   root = cJSON_ParseWithLength ((const char *) state->body->data, state->body->len);
   if (root == NULL)
     {
+      /* Keep what the server said: it is the only clue to what went wrong. */
+      state->response->text = g_utf8_make_valid ((const char *) state->body->data,
+                                                 state->body->len);
       chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_PARSE,
                                     "backend “%s”: reply of %u bytes is not JSON "
                                     "(expected a chat.completion object)",

@@ -23,7 +23,8 @@ typedef enum
 typedef struct
 {
   guint     status;             /* HTTP status; 0 when no response arrived */
-  char     *text;               /* the assistant's content, assembled from the stream */
+  char     *text;               /* the assistant's content, assembled from the stream; on a
+                                 * reply that is not JSON, the raw body */
   char     *finish_reason;
   gint64    prompt_tokens;      /* -1 when the server sent no usage */
   gint64    completion_tokens;

@@ -403,6 +403,7 @@ record_generation (MdSyphusQueue    *self,
       generation->status = g_strdup ("failed");
       generation->error = g_strdup_printf ("pair %s: %s", record->pair_id,
                                            response->error->message);
+      generation->raw_reply = md_syphus_backend_redact (self->backend, response->text);
     }
   else
     {
@@ -517,12 +518,15 @@ on_chat_done (GObject      *object,
       g_debug ("job %" G_GINT64_FORMAT ": attempt %u failed, retrying in %u ms",
                job->record->id, job->record->attempts, delay);
       journal_state (self, job, MD_SYPHUS_JOB_QUEUED, response->error->message);
+      /* Armed before the signal: a handler may close the queue, which frees the job. */
+      job->retry_source = g_timeout_add (delay, on_retry_due, job);
       g_signal_emit (self, signals[SIGNAL_JOB_RETRY], 0, job->record->id, job->record->attempts,
                      delay, response->error->message);
-      job->retry_source = g_timeout_add (delay, on_retry_due, job);
       return;
     }
 
+  /* Out of the active set before "job-finished", whose handlers may close the queue. */
+  g_hash_table_remove (self->active, job);
   record_generation (self, job, response);
   end_job (self, job);
 }
@@ -564,12 +568,12 @@ send_attempt (MdSyphusQueue *self,
   if (job->first_sent_us == 0)
     job->first_sent_us = g_get_monotonic_time ();
   journal_state (self, job, MD_SYPHUS_JOB_RUNNING, NULL);
-  g_signal_emit (self, signals[SIGNAL_JOB_STARTED], 0, job->record->id, job->record->attempts);
 
   job->cancellable = g_cancellable_new ();
   md_syphus_backend_chat_async (self->backend, job->record->request,
                                 self->settings.stall_timeout_ms, on_delta, job, job->cancellable,
                                 on_chat_done, job);
+  g_signal_emit (self, signals[SIGNAL_JOB_STARTED], 0, job->record->id, job->record->attempts);
 }
 
 static void
