@@ -360,8 +360,11 @@ chat_fail (GTask        *task,
     }
 
   message = md_syphus_redact (error->message, state->backend->api_key);
-  state->response->error = g_error_new_literal (MD_ERROR, error->domain == MD_ERROR ?
-                                                error->code : MD_ERROR_IO, message);
+  if (error->domain == MD_ERROR)
+    state->response->error = g_error_new_literal (MD_ERROR, error->code, message);
+  else
+    state->response->error = g_error_new (MD_ERROR, MD_ERROR_IO, "backend “%s”: %s",
+                                          state->backend->name, message);
   state->response->retryable = retryable;
   g_error_free (error);
   chat_complete (task);
