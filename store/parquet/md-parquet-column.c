@@ -204,6 +204,8 @@ page_body (MdParquetColumnReader *r,
 
   if (!_md_parquet_decompress (r->chunk->codec, src, src_len, buf, out_len, &local_error))
     {
+      if (owned != NULL)
+        g_clear_pointer (owned, g_free);
       prefix_error (r, error, local_error);
       return NULL;
     }
