@@ -36,6 +36,7 @@ struct _MdParquetColumnReader
 
   gboolean in_page;
   gboolean stop_after_page;
+  gboolean release_pages;
   guint64 page_offset;
   guint8 *page_buf;
   gsize page_buf_size;
@@ -157,6 +158,13 @@ _md_parquet_column_reader_free (MdParquetColumnReader *r)
   g_free (r->page_buf);
   g_object_unref (r->file);
   g_free (r);
+}
+
+void
+_md_parquet_column_reader_set_release_pages (MdParquetColumnReader *r,
+                                             gboolean               release)
+{
+  r->release_pages = release;
 }
 
 void
@@ -555,6 +563,8 @@ read_entry (MdParquetColumnReader *r,
     {
       if (r->in_page && r->stop_after_page)
         return FALSE;
+      if (r->in_page && r->release_pages)
+        _md_parquet_file_release (r->file, r->page_offset, r->next_page);
       r->in_page = FALSE;
       if (!load_page (r, error))
         return FALSE;

@@ -146,8 +146,20 @@ md_parquet_dataset_open (const char *path,
   file = md_parquet_file_open (path, error);
   if (file == NULL)
     return NULL;
+  self = md_parquet_dataset_new_for_file (file);
+  g_object_unref (file);
+  return self;
+}
+
+MdParquetDataset *
+md_parquet_dataset_new_for_file (MdParquetFile *file)
+{
+  MdParquetDataset *self;
+
+  g_return_val_if_fail (MD_IS_PARQUET_FILE (file), NULL);
+
   self = g_object_new (MD_TYPE_PARQUET_DATASET, NULL);
-  g_ptr_array_add (self->parts, file);
+  g_ptr_array_add (self->parts, g_object_ref (file));
   return self;
 }
 
@@ -313,6 +325,9 @@ scan_row_group (MdParquetDataset   *self,
   imgs = _md_parquet_column_reader_new (file, row_group, img_col, error);
   if (imgs == NULL)
     return FALSE;
+  /* A scan touches every byte of a 22 GB file once: do not let it all stay resident. */
+  _md_parquet_column_reader_set_release_pages (ids, TRUE);
+  _md_parquet_column_reader_set_release_pages (imgs, TRUE);
 
   for (;; row++)
     {

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "md-error.h"
 #include "md-parquet-private.h"
@@ -217,15 +219,67 @@ check_chunks (MdParquetFile *self,
   return TRUE;
 }
 
+/* Checks the magic numbers, decodes the footer and the schema of the mapped bytes. */
+static gboolean
+load (MdParquetFile *self,
+      GError       **error)
+{
+  guint32 footer_len;
+  guint64 footer_off;
+  guint index = 0;
+
+  self->data = g_bytes_get_data (self->bytes, &self->size);
+
+  if (self->size < 12 || memcmp (self->data, "PAR1", 4) != 0
+      || memcmp (self->data + self->size - 4, "PAR1", 4) != 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "%s: not a Parquet file (expected “PAR1” at byte 0 and at the end of its "
+                   "%" G_GSIZE_FORMAT " bytes)", self->display, self->size);
+      return FALSE;
+    }
+
+  memcpy (&footer_len, self->data + self->size - 8, 4);
+  footer_len = GUINT32_FROM_LE (footer_len);
+  if ((guint64) footer_len > self->size - 12)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "%s: footer length %u at byte %" G_GSIZE_FORMAT " is larger than the file",
+                   self->display, footer_len, self->size - 8);
+      return FALSE;
+    }
+  footer_off = self->size - 8 - footer_len;
+
+  self->meta = _md_parquet_meta_parse (self->data + footer_off, footer_len, self->display,
+                                       footer_off, error);
+  if (self->meta == NULL)
+    return FALSE;
+
+  {
+    MdParquetSchemaElement *root = g_ptr_array_index (self->meta->schema, 0);
+
+    index = 1;
+    for (int i = 0; i < root->num_children; i++)
+      if (!walk_schema (self, &index, "", NULL, 0, 0, 0, 1, error))
+        return FALSE;
+    if (index != self->meta->schema->len)
+      {
+        g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                     "%s: the schema has %u elements but its tree covers %u",
+                     self->display, self->meta->schema->len, index);
+        return FALSE;
+      }
+  }
+
+  return check_chunks (self, error);
+}
+
 MdParquetFile *
 md_parquet_file_open (const char *path,
                       GError    **error)
 {
   g_autoptr(MdParquetFile) self = NULL;
   g_autoptr(GError) local_error = NULL;
-  guint32 footer_len;
-  guint64 footer_off;
-  guint index = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -241,52 +295,30 @@ md_parquet_file_open (const char *path,
       return NULL;
     }
   self->bytes = g_mapped_file_get_bytes (self->mapped);
-  self->data = g_bytes_get_data (self->bytes, &self->size);
 
-  if (self->size < 12 || memcmp (self->data, "PAR1", 4) != 0
-      || memcmp (self->data + self->size - 4, "PAR1", 4) != 0)
-    {
-      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "%s: not a Parquet file (expected “PAR1” at byte 0 and at the end of its "
-                   "%" G_GSIZE_FORMAT " bytes)", self->display, self->size);
-      return NULL;
-    }
-
-  memcpy (&footer_len, self->data + self->size - 8, 4);
-  footer_len = GUINT32_FROM_LE (footer_len);
-  if ((guint64) footer_len > self->size - 12)
-    {
-      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "%s: footer length %u at byte %" G_GSIZE_FORMAT " is larger than the file",
-                   self->display, footer_len, self->size - 8);
-      return NULL;
-    }
-  footer_off = self->size - 8 - footer_len;
-
-  self->meta = _md_parquet_meta_parse (self->data + footer_off, footer_len, self->display,
-                                       footer_off, error);
-  if (self->meta == NULL)
+  if (!load (self, error))
     return NULL;
+  return g_steal_pointer (&self);
+}
 
-  {
-    MdParquetSchemaElement *root = g_ptr_array_index (self->meta->schema, 0);
+MdParquetFile *
+md_parquet_file_new_from_bytes (GBytes     *bytes,
+                                const char *name,
+                                GError    **error)
+{
+  g_autoptr(MdParquetFile) self = NULL;
 
-    index = 1;
-    for (int i = 0; i < root->num_children; i++)
-      if (!walk_schema (self, &index, "", NULL, 0, 0, 0, 1, error))
-        return NULL;
-    if (index != self->meta->schema->len)
-      {
-        g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                     "%s: the schema has %u elements but its tree covers %u",
-                     self->display, self->meta->schema->len, index);
-        return NULL;
-      }
-  }
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_chunks (self, error))
+  self = g_object_new (MD_TYPE_PARQUET_FILE, NULL);
+  self->path = g_strdup (name);
+  self->display = g_strdup (name);
+  self->bytes = g_bytes_ref (bytes);
+
+  if (!load (self, error))
     return NULL;
-
   return g_steal_pointer (&self);
 }
 
@@ -375,6 +407,27 @@ _md_parquet_file_get_data (MdParquetFile *self,
 {
   *len = self->size;
   return self->data;
+}
+
+void
+_md_parquet_file_release (MdParquetFile *self,
+                          guint64        start,
+                          guint64        end)
+{
+  static gsize page_size;
+  guint64 first, last;
+
+  /* Only a mapping can give pages back; memory handed to us must stay as it is. */
+  if (self->mapped == NULL)
+    return;
+  if (page_size == 0)
+    page_size = (gsize) sysconf (_SC_PAGESIZE);
+  first = (start + page_size - 1) / page_size * page_size;
+  last = MIN (end, self->size) / page_size * page_size;
+  /* The mapping is private and read-only: dropped pages are read again from the file if they
+   * are needed, so this only keeps a long scan from holding the whole file resident. */
+  if (last > first)
+    madvise ((void *) (self->data + first), last - first, MADV_DONTNEED);
 }
 
 GBytes *

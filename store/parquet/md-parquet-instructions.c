@@ -168,12 +168,18 @@ row_missing (MdParquetInstructionIter *iter,
   return FALSE;
 }
 
-/* Reads the entries of one row of a (list) column. `out` receives, per list element, an entry
- * copy; null lists and empty lists give none. */
+typedef void (*ElementFunc) (MdParquetInstructionIter *iter,
+                             const MdParquetEntry     *e,
+                             gpointer                  user_data);
+
+/* Reads one row of a (list) column and hands each list element to `func` at once: the entry's
+ * bytes may live in a page buffer that reading further replaces. Null and empty lists give no
+ * element. */
 static gboolean
 read_list (MdParquetInstructionIter *iter,
            guint                     col,
-           GArray                   *out,
+           ElementFunc               func,
+           gpointer                  user_data,
            GError                  **error)
 {
   MdParquetColumnReader *r = iter->readers[col];
@@ -182,7 +188,6 @@ read_list (MdParquetInstructionIter *iter,
   GError *local_error = NULL;
   MdParquetEntry e;
 
-  g_array_set_size (out, 0);
   if (!_md_parquet_column_reader_next (r, &e, &local_error))
     {
       if (local_error != NULL)
@@ -196,7 +201,7 @@ read_list (MdParquetInstructionIter *iter,
   for (;;)
     {
       if (info->max_rep == 0 ? e.present : e.def >= info->list_def)
-        g_array_append_val (out, e);
+        func (iter, &e, user_data);
       if (!_md_parquet_column_reader_peek (r, &e, &local_error))
         break;
       if (e.rep == 0)
@@ -211,13 +216,35 @@ read_list (MdParquetInstructionIter *iter,
   return TRUE;
 }
 
+static void
+add_string (MdParquetInstructionIter *iter,
+            const MdParquetEntry     *e,
+            gpointer                  user_data)
+{
+  g_ptr_array_add (user_data, entry_string (e));
+}
+
+static void
+add_location (MdParquetInstructionIter *iter,
+              const MdParquetEntry     *e,
+              gpointer                  user_data)
+{
+  MdParquetFile *file = md_parquet_dataset_get_part (iter->dataset, iter->part);
+  MdParquetValueLocation loc = { 0 };
+
+  /* A null image keeps its place with an all-zero location; dropped below. */
+  if (e->present)
+    _md_parquet_entry_to_location (e, file, iter->part, iter->row_group,
+                                   iter->cols[COL_IMAGE_BYTES], 0, &loc);
+  g_array_append_val (user_data, loc);
+}
+
 static gboolean
 read_row (MdParquetInstructionIter *iter,
           MdParquetEntry           *id,
           GError                  **error)
 {
   MdParquetFile *file = md_parquet_dataset_get_part (iter->dataset, iter->part);
-  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (MdParquetEntry));
   GError *local_error = NULL;
   MdParquetEntry e;
 
@@ -241,55 +268,40 @@ read_row (MdParquetInstructionIter *iter,
         iter->row.answer = entry_string (&e);
     }
 
-  if (iter->readers[COL_IMAGE_IDS] != NULL)
-    {
-      if (!read_list (iter, COL_IMAGE_IDS, items, error))
-        return FALSE;
-      for (guint i = 0; i < items->len; i++)
-        g_ptr_array_add (iter->row.image_ids,
-                         entry_string (&g_array_index (items, MdParquetEntry, i)));
-    }
+  if (iter->readers[COL_IMAGE_IDS] != NULL
+      && !read_list (iter, COL_IMAGE_IDS, add_string, iter->row.image_ids, error))
+    return FALSE;
 
   if (iter->readers[COL_IMAGE_BYTES] != NULL)
     {
       g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) locs = g_array_new (FALSE, TRUE, sizeof (MdParquetValueLocation));
 
-      /* Paths first: the bytes entries below point into their reader's page. */
-      if (iter->readers[COL_IMAGE_PATHS] != NULL)
-        {
-          if (!read_list (iter, COL_IMAGE_PATHS, items, error))
-            return FALSE;
-          for (guint i = 0; i < items->len; i++)
-            g_ptr_array_add (paths, entry_string (&g_array_index (items, MdParquetEntry, i)));
-        }
-      if (!read_list (iter, COL_IMAGE_BYTES, items, error))
+      if (iter->readers[COL_IMAGE_PATHS] != NULL
+          && !read_list (iter, COL_IMAGE_PATHS, add_string, paths, error))
         return FALSE;
-      for (guint i = 0; i < items->len; i++)
+      if (!read_list (iter, COL_IMAGE_BYTES, add_location, locs, error))
+        return FALSE;
+      for (guint i = 0; i < locs->len; i++)
         {
-          const MdParquetEntry *b = &g_array_index (items, MdParquetEntry, i);
-          MdParquetValueLocation loc;
+          const MdParquetValueLocation *loc = &g_array_index (locs, MdParquetValueLocation, i);
           const char *path = i < paths->len ? g_ptr_array_index (paths, i) : NULL;
 
-          if (!b->present)
+          if (loc->page_offset == 0)
             continue;
-          _md_parquet_entry_to_location (b, file, iter->part, iter->row_group,
-                                         iter->cols[COL_IMAGE_BYTES], 0, &loc);
-          g_array_append_val (iter->row.images, loc);
+          g_array_append_val (iter->row.images, *loc);
           g_ptr_array_add (iter->row.image_ids, g_strdup (path ? path : ""));
         }
     }
 
   if (iter->readers[COL_RELATED] != NULL)
     {
-      if (!read_list (iter, COL_RELATED, items, error))
+      if (!read_list (iter, COL_RELATED, add_string, iter->row.related_instructions, error))
         return FALSE;
-      for (guint i = 0; i < items->len; i++)
-        {
-          char *s = entry_string (&g_array_index (items, MdParquetEntry, i));
-
-          if (s != NULL)
-            g_ptr_array_add (iter->row.related_instructions, s);
-        }
+      /* Null elements carry nothing worth showing. */
+      for (guint i = iter->row.related_instructions->len; i > 0; i--)
+        if (g_ptr_array_index (iter->row.related_instructions, i - 1) == NULL)
+          g_ptr_array_remove_index (iter->row.related_instructions, i - 1);
     }
   return TRUE;
 }

@@ -181,6 +181,9 @@ gboolean               _md_parquet_column_reader_peek  (MdParquetColumnReader *r
                                                         GError              **error);
 /* Stops after the current page: the next call to next() returns FALSE. */
 void                   _md_parquet_column_reader_stop_after_page (MdParquetColumnReader *reader);
+/* For long scans: give the mapped pages of each finished page back to the kernel. */
+void                   _md_parquet_column_reader_set_release_pages (MdParquetColumnReader *reader,
+                                                                    gboolean               release);
 void                   _md_parquet_column_reader_free  (MdParquetColumnReader *reader);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdParquetColumnReader, _md_parquet_column_reader_free)
@@ -188,6 +191,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdParquetColumnReader, _md_parquet_column_reader_
 /* Accessors used by the column reader. */
 const guint8        *_md_parquet_file_get_data       (MdParquetFile *file,
                                                       gsize         *len);
+/* Tells the kernel that a scan is done with bytes [start, end) of the mapping. */
+void                 _md_parquet_file_release        (MdParquetFile *file,
+                                                      guint64        start,
+                                                      guint64        end);
 GBytes              *_md_parquet_file_get_bytes      (MdParquetFile *file);
 const MdParquetMeta *_md_parquet_file_get_meta       (MdParquetFile *file);
 const char          *_md_parquet_file_get_display    (MdParquetFile *file);

@@ -76,6 +76,10 @@ G_DECLARE_FINAL_TYPE (MdParquetFile, md_parquet_file, MD, PARQUET_FILE, GObject)
 
 MdParquetFile         *md_parquet_file_open                (const char     *path,
                                                             GError        **error);
+/* Reads Parquet data already in memory; `name` is used in messages. */
+MdParquetFile         *md_parquet_file_new_from_bytes      (GBytes         *bytes,
+                                                            const char     *name,
+                                                            GError        **error);
 const char            *md_parquet_file_get_path            (MdParquetFile  *self);
 gint64                 md_parquet_file_get_n_rows          (MdParquetFile  *self);
 guint                  md_parquet_file_get_n_row_groups    (MdParquetFile  *self);
@@ -101,6 +105,8 @@ MdParquetDataset *md_parquet_dataset_open      (const char       *path,
                                                 GError          **error);
 MdParquetDataset *md_parquet_dataset_open_dir  (const char       *path,
                                                 GError          **error);
+/* A dataset of this one file. */
+MdParquetDataset *md_parquet_dataset_new_for_file (MdParquetFile  *file);
 guint             md_parquet_dataset_get_n_parts (MdParquetDataset *self);
 MdParquetFile    *md_parquet_dataset_get_part  (MdParquetDataset *self,
                                                 guint             part);
