@@ -168,6 +168,13 @@ _md_parquet_column_reader_set_release_pages (MdParquetColumnReader *r,
 }
 
 void
+_md_parquet_column_reader_release_page (MdParquetColumnReader *r)
+{
+  if (r->in_page)
+    _md_parquet_file_release (r->file, r->page_offset, r->next_page);
+}
+
+void
 _md_parquet_column_reader_stop_after_page (MdParquetColumnReader *r)
 {
   r->stop_after_page = TRUE;

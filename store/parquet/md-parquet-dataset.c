@@ -467,7 +467,13 @@ md_parquet_read_value (MdParquetDataset             *self,
 
   while (_md_parquet_column_reader_next (reader, &e, &local_error))
     if (e.present && e.value_index == loc->value_index)
-      return g_bytes_new (e.data, e.len);
+      {
+        GBytes *value = g_bytes_new (e.data, e.len);
+
+        /* The value is copied out: the page's mapped bytes need not stay resident. */
+        _md_parquet_column_reader_release_page (reader);
+        return value;
+      }
 
   if (local_error != NULL)
     g_propagate_error (error, local_error);

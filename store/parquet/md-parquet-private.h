@@ -184,6 +184,9 @@ void                   _md_parquet_column_reader_stop_after_page (MdParquetColum
 /* For long scans: give the mapped pages of each finished page back to the kernel. */
 void                   _md_parquet_column_reader_set_release_pages (MdParquetColumnReader *reader,
                                                                     gboolean               release);
+/* Gives back the mapped bytes of the current page; entries pointing into it are re-read from
+ * the file if touched again, so this is always safe. */
+void                   _md_parquet_column_reader_release_page (MdParquetColumnReader *reader);
 void                   _md_parquet_column_reader_free  (MdParquetColumnReader *reader);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdParquetColumnReader, _md_parquet_column_reader_free)
