@@ -455,9 +455,15 @@ md_parquet_read_value (MdParquetDataset             *self,
                        _md_parquet_file_get_display (file), loc->byte_offset, loc->byte_length);
           return NULL;
         }
-      /* Shares the mapping: no copy, no page decoding. */
-      return g_bytes_new_from_bytes (_md_parquet_file_get_bytes (file), loc->byte_offset,
-                                     loc->byte_length);
+      {
+        const guint8 *data = _md_parquet_file_get_data (file, &size);
+        GBytes *value = g_bytes_new (data + loc->byte_offset, loc->byte_length);
+
+        /* No page decoding, just a copy: then the mapped pages can go, so that viewing
+         * thousands of images does not keep them resident. */
+        _md_parquet_file_release (file, loc->byte_offset, loc->byte_offset + loc->byte_length);
+        return value;
+      }
     }
 
   reader = _md_parquet_column_reader_new (file, loc->row_group, loc->column, error);

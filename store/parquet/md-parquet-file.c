@@ -430,12 +430,6 @@ _md_parquet_file_release (MdParquetFile *self,
     madvise ((void *) (self->data + first), last - first, MADV_DONTNEED);
 }
 
-GBytes *
-_md_parquet_file_get_bytes (MdParquetFile *self)
-{
-  return self->bytes;
-}
-
 const MdParquetMeta *
 _md_parquet_file_get_meta (MdParquetFile *self)
 {

@@ -198,7 +198,6 @@ const guint8        *_md_parquet_file_get_data       (MdParquetFile *file,
 void                 _md_parquet_file_release        (MdParquetFile *file,
                                                       guint64        start,
                                                       guint64        end);
-GBytes              *_md_parquet_file_get_bytes      (MdParquetFile *file);
 const MdParquetMeta *_md_parquet_file_get_meta       (MdParquetFile *file);
 const char          *_md_parquet_file_get_display    (MdParquetFile *file);
 
