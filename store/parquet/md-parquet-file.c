@@ -422,8 +422,11 @@ _md_parquet_file_release (MdParquetFile *self,
     return;
   if (page_size == 0)
     page_size = (gsize) sysconf (_SC_PAGESIZE);
-  first = (start + page_size - 1) / page_size * page_size;
-  last = MIN (end, self->size) / page_size * page_size;
+  /* Outward: a page shared with a neighbouring value is simply faulted in again later. The
+   * kernel maps pages around each fault (64 KiB by default), so also take that much before
+   * `start`, which touching the first bytes of the range brought back. */
+  first = start > 65536 ? (start - 65536) / page_size * page_size : 0;
+  last = MIN ((end + page_size - 1) / page_size * page_size, self->size);
   /* The mapping is private and read-only: dropped pages are read again from the file if they
    * are needed, so this only keeps a long scan from holding the whole file resident. */
   if (last > first)
