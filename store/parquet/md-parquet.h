@@ -26,6 +26,12 @@ G_BEGIN_DECLS
  * object, but distinct objects can be used from distinct threads; use it from a worker thread
  * (GTask) since scanning a 22 GB store takes a while.
  *
+ * Files: md-thrift.c (Thrift compact decoder), md-parquet-meta.c (FileMetaData, PageHeader),
+ * md-parquet-codec.c (codecs, RLE / bit-packed hybrid), md-parquet-column.c (column chunk reader,
+ * one page at a time), md-parquet-file.c (mapping, schema), md-parquet-dataset.c (part folders,
+ * image-store scan, reading one value back), md-parquet-instructions.c (Hugging Face rows).
+ * Depends on GLib/GIO, cJSON (pandas metadata), libsnappy, zlib and libzstd; never on GTK.
+ *
  * Typical use by an importer:
  *
  *   g_autoptr(MdParquetDataset) ds = md_parquet_dataset_open (path, &error);  // file or folder

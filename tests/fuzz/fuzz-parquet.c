@@ -10,7 +10,7 @@
  * crash, a hang or a leak. Build (see meson.build in this folder for the clang build):
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I_build -Istore \
- *     $(pkg-config --cflags gio-2.0 libcjson) store/md-error.c store/parquet/*.c \
+ *     $(pkg-config --cflags gio-2.0 libcjson) store/md-error.c store/parquet/md-*.c \
  *     tests/fuzz/fuzz-parquet.c $(pkg-config --libs gio-2.0 libcjson libzstd zlib) -lsnappy \
  *     -o fuzz-parquet
  *   mkdir -p corpus && ./fuzz-parquet -max_total_time=300 -max_len=65536 corpus
