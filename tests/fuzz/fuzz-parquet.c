@@ -72,6 +72,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         g_autoptr(GBytes) value = md_parquet_read_image (ds, &g_array_index (locs,
                                                                             MdParquetValueLocation,
                                                                             i), &error);
+
+        g_assert (value != NULL || error != NULL);
         g_clear_error (&error);
       }
   g_clear_error (&error);
