@@ -594,11 +594,12 @@ forget_pairs_of_file (Importer    *imp,
       sqlite3_bind_int64 (origins, 1, rowid);
       while (sqlite3_step (origins) == SQLITE_ROW)
         {
-          gint64 *origin = g_new (gint64, 1);
+          gint64 value = sqlite3_column_int64 (origins, 0);
 
-          *origin = sqlite3_column_int64 (origins, 0);
-          if (!g_hash_table_add (origin_ids, origin))
-            g_free (origin);
+          /* g_hash_table_add() replaces an equal key with the new pointer: check first, or
+           * the table would keep a pointer freed here. */
+          if (!g_hash_table_contains (origin_ids, &value))
+            g_hash_table_add (origin_ids, g_memdup2 (&value, sizeof value));
         }
       if (!delete_texts_of_pair_range (imp, MD_TEXT_KEY (rowid, 0), MD_TEXT_KEY (rowid, 7), error))
         return FALSE;
@@ -718,7 +719,12 @@ import_pair (Importer    *imp,
              GString     *context,
              GError     **error)
 {
-  cJSON *record = cJSON_ParseWithLength (data + span.start, span.end - span.start);
+  guint n_repaired = 0;
+  gsize first_repaired = 0;
+  g_autofree char *repaired = md_json_repair_escapes (data + span.start, span.end - span.start,
+                                                      &n_repaired, &first_repaired);
+  cJSON *record = cJSON_ParseWithLength (repaired != NULL ? repaired : data + span.start,
+                                         span.end - span.start);
   cJSON *instruction, *answer, *image_ids, *rel;
   g_autofree char *problem = NULL;
   g_auto(GStrv) image_list = NULL;
@@ -814,6 +820,19 @@ import_pair (Importer    *imp,
   }
   cJSON_Delete (record);
   imp->n_records++;
+  /* The pair is kept with U+FFFD in place of what could not be text; the change is a problem
+   * so that nobody mistakes the repaired text for the shard's. */
+  if (ok && n_repaired > 0)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT ": %u \\u escape%s "
+                         "(NUL or lone surrogate, first at byte %" G_GSIZE_FORMAT ") replaced "
+                         "by U+FFFD, expected Unicode characters",
+                         imp->path, id, span.start, n_repaired, n_repaired == 1 ? "" : "s",
+                         span.start + first_repaired);
+
+      ok = add_problem (imp, "bad_escape", id, NULL, detail, error);
+    }
   return ok;
 
 bad:
@@ -1112,7 +1131,6 @@ import_translation_entry (Importer     *imp,
   cJSON *results = cJSON_GetObjectItemCaseSensitive (entry, "results");
   g_autoptr(MdTranslationReply) reply = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) missing = g_string_new (NULL);
   gint64 rowid;
   guint languages;
 
