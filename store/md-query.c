@@ -241,7 +241,7 @@ _md_search_plan_new (const char  *text,
   for (guint i = 0; i < clauses->len; i++)
     {
       GArray *c = g_ptr_array_index (clauses, i);
-      Token *terms = (Token *) c->data;
+      Token *terms = &g_array_index (c, Token, 0);
       gboolean all_long = TRUE;
 
       /* The trigram tokenizer cannot match fewer than 3 characters. */
@@ -280,7 +280,7 @@ _md_search_plan_new (const char  *text,
       for (guint i = 0; i < clauses->len; i++)
         {
           GArray *c = g_ptr_array_index (clauses, i);
-          Token *terms = (Token *) c->data;
+          Token *terms = &g_array_index (c, Token, 0);
 
           if (terms[0].negative && g_utf8_strlen (terms[0].text, -1) >= 3)
             append_like_clause (plan, terms, 1);
