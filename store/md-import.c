@@ -258,14 +258,26 @@ compare_names (gconstpointer a,
   return strcmp (*(char **) a, *(char **) b);
 }
 
+/* Folders are identified by device and inode: a symbolic link back to a parent (a loop) or two
+ * links to one folder must not make the walk endless or import the same files twice. */
 static void
 collect_folder (const char *folder,
+                GHashTable *visited,
                 GPtrArray  *out_paths)
 {
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
+  GStatBuf st;
+  char *key;
 
+  if (g_stat (folder, &st) != 0)
+    return;
+  key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                         (guint64) st.st_dev, (guint64) st.st_ino);
+  if (!g_hash_table_add (visited, key))
+    return;
+  dir = g_dir_open (folder, 0, NULL);
   if (dir == NULL)
     return;
   while ((name = g_dir_read_name (dir)) != NULL)
@@ -277,7 +289,7 @@ collect_folder (const char *folder,
       g_autofree char *child = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        collect_folder (child, out_paths);
+        collect_folder (child, visited, out_paths);
       else if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
         g_ptr_array_add (out_paths, g_steal_pointer (&child));
     }
@@ -1533,6 +1545,27 @@ import_one (Importer        *imp,
   if (!ok)
     goto out;
 
+  /* A file written to while it was scanned gives rows from two versions, or garbage: compare
+   * what identifies the file before and after, and keep nothing when they differ. */
+  {
+    g_autofree char *after = NULL;
+    GStatBuf st_after;
+
+    if (g_stat (input->path, &st_after) == 0)
+      after = fingerprint_file (input->path, st_after.st_size);
+    if (after == NULL || st_after.st_size != st.st_size || st_after.st_mtime != st.st_mtime ||
+        g_strcmp0 (after, fingerprint) != 0)
+      {
+        g_set_error (error, MD_ERROR, MD_ERROR_IO,
+                     "%s: the file changed while it was being imported (%" G_GUINT64_FORMAT
+                     " bytes before, %" G_GUINT64_FORMAT " after); nothing of it was kept, "
+                     "expected a file that stays the same until the import ends", input->path,
+                     (guint64) st.st_size, (guint64) (after != NULL ? st_after.st_size : 0));
+        ok = FALSE;
+        goto out;
+      }
+  }
+
   {
     g_auto(sqlite3_stmt_ptr) done = _md_index_prepare (imp->db,
       "UPDATE files SET fingerprint = ?, n_records = ?, n_problems = ? WHERE id = ?", error);
@@ -1845,6 +1878,7 @@ _md_import_run (const char            *index_path,
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_free);
   g_autoptr(GPtrArray) requeue = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Importer imp = { 0 };
   guint n_considered = 0;
   guint n_ok = 0;
@@ -1855,7 +1889,7 @@ _md_import_run (const char            *index_path,
       g_autofree char *absolute = g_canonicalize_filename (paths[i], NULL);
 
       if (g_file_test (absolute, G_FILE_TEST_IS_DIR))
-        collect_folder (absolute, files);
+        collect_folder (absolute, visited, files);
       else if (g_file_test (absolute, G_FILE_TEST_IS_REGULAR))
         g_ptr_array_add (files, g_steal_pointer (&absolute));
       else

@@ -98,13 +98,25 @@ scan_string (MdJsonScan  *scan,
   gsize start = scan->pos;
   gsize p = start + 1;
   gboolean escaped = FALSE;
+  /* Look for the closing quote no further than the longest string accepted: a 1 GB string is
+   * refused after reading max_string bytes, not after paging in the whole of it. */
+  gsize limit = scan->max_string < scan->len - p ? p + scan->max_string + 1 : scan->len;
 
   for (;;)
     {
-      const char *q = memchr (scan->data + p, '"', scan->len - p);
+      const char *q = memchr (scan->data + p, '"', limit - p);
       gsize n_backslashes = 0;
       gsize e;
 
+      if (q == NULL && limit < scan->len)
+        {
+          scan->pos = limit;
+          g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                       "the string at byte %" G_GSIZE_FORMAT " is more than %" G_GSIZE_FORMAT
+                       " bytes long, expected at most %" G_GSIZE_FORMAT " bytes",
+                       start, scan->max_string, scan->max_string);
+          return FALSE;
+        }
       if (q == NULL)
         {
           scan->pos = scan->len;
