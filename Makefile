@@ -6,6 +6,8 @@
 
 BUILD ?= _build
 BUILD_ASAN ?= _build-asan
+BUILD_FUZZ ?= _build-fuzz
+FUZZ_SECONDS ?= 600
 MESON_TEST_ARGS ?= --print-errorlogs
 
 # Debian 12 packages needed to build, run and test. Installed with --no-install-recommends, so
@@ -22,7 +24,8 @@ DEBIAN_PACKAGES := build-essential pkg-config meson ninja-build \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build build-asan run test test-plain test-asan test-valgrind bench fuzz clean
+.PHONY: all deps build build-asan build-fuzz run test test-plain test-asan test-valgrind bench fuzz \
+	fuzz-ci clean
 
 all: build
 
@@ -65,5 +68,16 @@ test-asan: build-asan
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind $(MESON_TEST_ARGS)
 
+# libFuzzer targets (clang, ASan + UBSan) in their own build: each runs FUZZ_SECONDS (fuzz) or
+# 20 s (fuzz-ci), two at a time on two cores.
+build-fuzz: deps
+	tests/fuzz/build-fuzzers.sh $(BUILD_FUZZ)
+
+fuzz: build-fuzz
+	tests/fuzz/run-fuzzers.sh $(FUZZ_SECONDS) $(BUILD_FUZZ)
+
+fuzz-ci: build-fuzz
+	tests/fuzz/run-fuzzers.sh 20 $(BUILD_FUZZ)
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

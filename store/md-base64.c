@@ -111,6 +111,70 @@ md_image_sniff (const guint8 *data,
 }
 
 gboolean
+md_image_get_size (const guint8 *data,
+                   gsize         len,
+                   guint64      *out_width,
+                   guint64      *out_height)
+{
+  const char *mime = md_image_sniff (data, len);
+
+  g_return_val_if_fail (out_width != NULL && out_height != NULL, FALSE);
+
+  *out_width = *out_height = 0;
+  if (g_strcmp0 (mime, "image/png") == 0)
+    {
+      /* The signature, then IHDR must come first: length (4), "IHDR", width (4), height (4). */
+      if (len < 24 || memcmp (data + 12, "IHDR", 4) != 0)
+        return FALSE;
+      *out_width = (guint64) data[16] << 24 | data[17] << 16 | data[18] << 8 | data[19];
+      *out_height = (guint64) data[20] << 24 | data[21] << 16 | data[22] << 8 | data[23];
+      return TRUE;
+    }
+  if (g_strcmp0 (mime, "image/jpeg") == 0)
+    {
+      gsize pos = 2;
+
+      /* Walk the marker segments up to the first start-of-frame. */
+      while (pos + 4 <= len)
+        {
+          guint8 marker;
+          gsize seg_len;
+
+          if (data[pos] != 0xff)
+            return FALSE;
+          marker = data[pos + 1];
+          if (marker == 0xff)
+            {
+              pos++;    /* fill byte */
+              continue;
+            }
+          if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+            {
+              pos += 2;   /* markers without a length */
+              continue;
+            }
+          if (marker == 0xd9 || marker == 0xda)
+            return FALSE;   /* end of image or scan data before any frame header */
+          seg_len = (gsize) data[pos + 2] << 8 | data[pos + 3];
+          if (seg_len < 2)
+            return FALSE;
+          if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 &&
+              marker != 0xcc)
+            {
+              if (seg_len < 7 || pos + 9 > len)
+                return FALSE;
+              *out_height = (guint64) data[pos + 5] << 8 | data[pos + 6];
+              *out_width = (guint64) data[pos + 7] << 8 | data[pos + 8];
+              return TRUE;
+            }
+          pos += 2 + seg_len;
+        }
+      return FALSE;
+    }
+  return FALSE;
+}
+
+gboolean
 md_base64_looks_like_image (const char *text,
                             gsize       len)
 {

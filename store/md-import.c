@@ -258,14 +258,26 @@ compare_names (gconstpointer a,
   return strcmp (*(char **) a, *(char **) b);
 }
 
+/* Folders are identified by device and inode: a symbolic link back to a parent (a loop) or two
+ * links to one folder must not make the walk endless or import the same files twice. */
 static void
 collect_folder (const char *folder,
+                GHashTable *visited,
                 GPtrArray  *out_paths)
 {
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
+  GStatBuf st;
+  char *key;
 
+  if (g_stat (folder, &st) != 0)
+    return;
+  key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                         (guint64) st.st_dev, (guint64) st.st_ino);
+  if (!g_hash_table_add (visited, key))
+    return;
+  dir = g_dir_open (folder, 0, NULL);
   if (dir == NULL)
     return;
   while ((name = g_dir_read_name (dir)) != NULL)
@@ -277,7 +289,7 @@ collect_folder (const char *folder,
       g_autofree char *child = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        collect_folder (child, out_paths);
+        collect_folder (child, visited, out_paths);
       else if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
         g_ptr_array_add (out_paths, g_steal_pointer (&child));
     }
@@ -594,11 +606,12 @@ forget_pairs_of_file (Importer    *imp,
       sqlite3_bind_int64 (origins, 1, rowid);
       while (sqlite3_step (origins) == SQLITE_ROW)
         {
-          gint64 *origin = g_new (gint64, 1);
+          gint64 value = sqlite3_column_int64 (origins, 0);
 
-          *origin = sqlite3_column_int64 (origins, 0);
-          if (!g_hash_table_add (origin_ids, origin))
-            g_free (origin);
+          /* g_hash_table_add() replaces an equal key with the new pointer: check first, or
+           * the table would keep a pointer freed here. */
+          if (!g_hash_table_contains (origin_ids, &value))
+            g_hash_table_add (origin_ids, g_memdup2 (&value, sizeof value));
         }
       if (!delete_texts_of_pair_range (imp, MD_TEXT_KEY (rowid, 0), MD_TEXT_KEY (rowid, 7), error))
         return FALSE;
@@ -718,7 +731,12 @@ import_pair (Importer    *imp,
              GString     *context,
              GError     **error)
 {
-  cJSON *record = cJSON_ParseWithLength (data + span.start, span.end - span.start);
+  guint n_repaired = 0;
+  gsize first_repaired = 0;
+  g_autofree char *repaired = md_json_repair_escapes (data + span.start, span.end - span.start,
+                                                      &n_repaired, &first_repaired);
+  cJSON *record = cJSON_ParseWithLength (repaired != NULL ? repaired : data + span.start,
+                                         span.end - span.start);
   cJSON *instruction, *answer, *image_ids, *rel;
   g_autofree char *problem = NULL;
   g_auto(GStrv) image_list = NULL;
@@ -814,6 +832,19 @@ import_pair (Importer    *imp,
   }
   cJSON_Delete (record);
   imp->n_records++;
+  /* The pair is kept with U+FFFD in place of what could not be text; the change is a problem
+   * so that nobody mistakes the repaired text for the shard's. */
+  if (ok && n_repaired > 0)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT ": %u \\u escape%s "
+                         "(NUL or lone surrogate, first at byte %" G_GSIZE_FORMAT ") replaced "
+                         "by U+FFFD, expected Unicode characters",
+                         imp->path, id, span.start, n_repaired, n_repaired == 1 ? "" : "s",
+                         span.start + first_repaired);
+
+      ok = add_problem (imp, "bad_escape", id, NULL, detail, error);
+    }
   return ok;
 
 bad:
@@ -1112,7 +1143,6 @@ import_translation_entry (Importer     *imp,
   cJSON *results = cJSON_GetObjectItemCaseSensitive (entry, "results");
   g_autoptr(MdTranslationReply) reply = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) missing = g_string_new (NULL);
   gint64 rowid;
   guint languages;
 
@@ -1515,6 +1545,27 @@ import_one (Importer        *imp,
   if (!ok)
     goto out;
 
+  /* A file written to while it was scanned gives rows from two versions, or garbage: compare
+   * what identifies the file before and after, and keep nothing when they differ. */
+  {
+    g_autofree char *after = NULL;
+    GStatBuf st_after;
+
+    if (g_stat (input->path, &st_after) == 0)
+      after = fingerprint_file (input->path, st_after.st_size);
+    if (after == NULL || st_after.st_size != st.st_size || st_after.st_mtime != st.st_mtime ||
+        g_strcmp0 (after, fingerprint) != 0)
+      {
+        g_set_error (error, MD_ERROR, MD_ERROR_IO,
+                     "%s: the file changed while it was being imported (%" G_GUINT64_FORMAT
+                     " bytes before, %" G_GUINT64_FORMAT " after); nothing of it was kept, "
+                     "expected a file that stays the same until the import ends", input->path,
+                     (guint64) st.st_size, (guint64) (after != NULL ? st_after.st_size : 0));
+        ok = FALSE;
+        goto out;
+      }
+  }
+
   {
     g_auto(sqlite3_stmt_ptr) done = _md_index_prepare (imp->db,
       "UPDATE files SET fingerprint = ?, n_records = ?, n_problems = ? WHERE id = ?", error);
@@ -1827,6 +1878,7 @@ _md_import_run (const char            *index_path,
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_free);
   g_autoptr(GPtrArray) requeue = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Importer imp = { 0 };
   guint n_considered = 0;
   guint n_ok = 0;
@@ -1838,7 +1890,7 @@ _md_import_run (const char            *index_path,
       g_autofree char *absolute = g_canonicalize_filename (paths[i], NULL);
 
       if (g_file_test (absolute, G_FILE_TEST_IS_DIR))
-        collect_folder (absolute, files);
+        collect_folder (absolute, visited, files);
       else if (g_file_test (absolute, G_FILE_TEST_IS_REGULAR))
         g_ptr_array_add (files, g_steal_pointer (&absolute));
       else

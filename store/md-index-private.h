@@ -42,6 +42,9 @@ gboolean  _md_index_exec          (sqlite3      *db,
 sqlite3_stmt *_md_index_prepare   (sqlite3      *db,
                                    const char   *sql,
                                    GError      **error);
+/* sqlite3_errmsg() plus, for write failures, what the system said: "disk I/O error" alone does
+ * not tell the user that the disk (or a file size limit) is full. Newly allocated. */
+char     *_md_sqlite_describe_error (sqlite3    *db);
 gboolean  _md_index_set_error     (sqlite3      *db,
                                    GError      **error,
                                    const char   *doing);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include "md-error.h"
 #include "md-index-private.h"
 
@@ -60,13 +62,34 @@ static const char schema[] =
   "  instruction, answer, content='texts', content_rowid='key',"
   "  tokenize='trigram case_sensitive 0', detail='none');";
 
+char *
+_md_sqlite_describe_error (sqlite3 *db)
+{
+  int code = sqlite3_extended_errcode (db);
+  int sys = sqlite3_system_errno (db);
+
+  /* The errno of a failed write is often gone by the time the error surfaces (the rollback
+   * made other calls): a failed write without another known cause is reported as a full disk,
+   * which is what it nearly always is. */
+  if ((code & 0xff) == SQLITE_FULL ||
+      (code == SQLITE_IOERR_WRITE && (sys == 0 || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
+    return g_strdup_printf ("%s: the disk is full or the file reached a size limit (%s); "
+                            "nothing of this step was written",
+                            sqlite3_errmsg (db), g_strerror (sys != 0 ? sys : ENOSPC));
+  if ((code & 0xff) == SQLITE_IOERR && sys != 0)
+    return g_strdup_printf ("%s (%s)", sqlite3_errmsg (db), g_strerror (sys));
+  return g_strdup (sqlite3_errmsg (db));
+}
+
 gboolean
 _md_index_set_error (sqlite3     *db,
                      GError     **error,
                      const char  *doing)
 {
+  g_autofree char *what = _md_sqlite_describe_error (db);
+
   g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "index %s: %s while %s",
-               sqlite3_db_filename (db, "main"), sqlite3_errmsg (db), doing);
+               sqlite3_db_filename (db, "main"), what, doing);
   return FALSE;
 }
 
@@ -79,8 +102,10 @@ _md_index_exec (sqlite3     *db,
 
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     {
+      g_autofree char *what = _md_sqlite_describe_error (db);
+
       g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "index %s: %s",
-                   sqlite3_db_filename (db, "main"), message ? message : "unknown error");
+                   sqlite3_db_filename (db, "main"), what);
       sqlite3_free (message);
       return FALSE;
     }

@@ -98,13 +98,25 @@ scan_string (MdJsonScan  *scan,
   gsize start = scan->pos;
   gsize p = start + 1;
   gboolean escaped = FALSE;
+  /* Look for the closing quote no further than the longest string accepted: a 1 GB string is
+   * refused after reading max_string bytes, not after paging in the whole of it. */
+  gsize limit = scan->max_string < scan->len - p ? p + scan->max_string + 1 : scan->len;
 
   for (;;)
     {
-      const char *q = memchr (scan->data + p, '"', scan->len - p);
+      const char *q = memchr (scan->data + p, '"', limit - p);
       gsize n_backslashes = 0;
       gsize e;
 
+      if (q == NULL && limit < scan->len)
+        {
+          scan->pos = limit;
+          g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                       "the string at byte %" G_GSIZE_FORMAT " is more than %" G_GSIZE_FORMAT
+                       " bytes long, expected at most %" G_GSIZE_FORMAT " bytes",
+                       start, scan->max_string, scan->max_string);
+          return FALSE;
+        }
       if (q == NULL)
         {
           scan->pos = scan->len;
@@ -357,4 +369,81 @@ md_json_decode_string (const char *data,
     result = g_strdup (item->valuestring);
   cJSON_Delete (item);
   return result;
+}
+
+static int
+hex_escape_at (const char *data,
+               gsize       len,
+               gsize       pos)
+{
+  int value = 0;
+
+  /* data[pos] is the backslash of a \uXXXX escape. */
+  if (pos + 6 > len || data[pos] != '\\' || data[pos + 1] != 'u')
+    return -1;
+  for (guint i = 2; i < 6; i++)
+    {
+      int d = g_ascii_xdigit_value (data[pos + i]);
+
+      if (d < 0)
+        return -1;
+      value = value * 16 + d;
+    }
+  return value;
+}
+
+char *
+md_json_repair_escapes (const char *data,
+                        gsize       len,
+                        guint      *out_n_repaired,
+                        gsize      *out_first)
+{
+  char *copy = NULL;
+  guint n = 0;
+
+  *out_n_repaired = 0;
+  *out_first = 0;
+  for (gsize pos = 0; pos + 1 < len; pos++)
+    {
+      int code, next;
+      gboolean bad;
+
+      if (data[pos] != '\\')
+        continue;
+      if (data[pos + 1] != 'u')
+        {
+          pos++;    /* skip the escaped character, e.g. the second backslash of "\\u0000" */
+          continue;
+        }
+      code = hex_escape_at (data, len, pos);
+      if (code < 0)
+        continue;   /* not an escape cJSON accepts either: the record is reported as invalid */
+      if (code >= 0xD800 && code <= 0xDBFF)
+        {
+          next = hex_escape_at (data, len, pos + 6);
+          if (next >= 0xDC00 && next <= 0xDFFF)
+            {
+              pos += 11;    /* a valid pair */
+              continue;
+            }
+          bad = TRUE;
+        }
+      else
+        bad = code == 0 || (code >= 0xDC00 && code <= 0xDFFF);
+      if (bad)
+        {
+          if (copy == NULL)
+            {
+              copy = g_malloc (len + 1);
+              memcpy (copy, data, len);
+              copy[len] = '\0';
+              *out_first = pos;
+            }
+          memcpy (copy + pos, "\\uFFFD", 6);
+          n++;
+        }
+      pos += 5;
+    }
+  *out_n_repaired = n;
+  return copy;
 }

@@ -65,4 +65,14 @@ gboolean  md_json_scan_finish     (MdJsonScan   *scan,
 char     *md_json_decode_string   (const char   *data,
                                    MdJsonSpan    span);
 
+/* JSON text whose \u escapes would lose data: \u0000 (cJSON ends the string there, silently
+ * dropping the rest) and lone surrogates (cJSON rejects the whole record). Returns NULL when the
+ * span has none, else a copy of the same length in which each such escape is \uFFFD (the
+ * replacement character); *out_n_repaired counts them and *out_first is the offset of the first
+ * within the span. */
+char     *md_json_repair_escapes  (const char   *data,
+                                   gsize         len,
+                                   guint        *out_n_repaired,
+                                   gsize        *out_first);
+
 G_END_DECLS

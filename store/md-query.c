@@ -263,7 +263,7 @@ _md_search_plan_new (const char  *text,
   for (guint i = 0; i < clauses->len; i++)
     {
       GArray *c = g_ptr_array_index (clauses, i);
-      Token *terms = (Token *) c->data;
+      Token *terms = &g_array_index (c, Token, 0);
       gboolean all_long = TRUE;
 
       /* The trigram tokenizer cannot match fewer than 3 characters. */

@@ -56,7 +56,6 @@ md_review_store_export_log (MdReviewStore  *self,
 {
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), FALSE);

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "md-index-private.h"
 #include "md-review-store.h"
 
 G_BEGIN_DECLS

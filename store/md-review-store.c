@@ -212,8 +212,10 @@ _md_review_store_set_error (MdReviewStore  *self,
                             GError        **error,
                             const char     *what)
 {
+  g_autofree char *detail = _md_sqlite_describe_error (self->db);
+
   g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "%s: %s: %s (SQLite error %d)",
-               self->path, what, sqlite3_errmsg (self->db), sqlite3_extended_errcode (self->db));
+               self->path, what, detail, sqlite3_extended_errcode (self->db));
 }
 
 sqlite3_stmt *

@@ -415,6 +415,22 @@ md_store_load_image (MdStore     *self,
                    path, image_id, offset);
       return NULL;
     }
+  /* A decompression bomb: a few bytes whose header claims billions of pixels. Decoders would
+   * allocate for the claim, so refuse it here, before any of them sees the bytes. */
+  {
+    guint64 width = 0, height = 0;
+
+    if (md_image_get_size (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                           &width, &height) &&
+        width * height > MD_STORE_IMAGE_MAX_PIXELS)
+      {
+        g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                     "%s: image “%s” at byte %" G_GINT64_FORMAT " claims %" G_GUINT64_FORMAT
+                     " × %" G_GUINT64_FORMAT " pixels, expected at most %u megapixels",
+                     path, image_id, offset, width, height, MD_STORE_IMAGE_MAX_PIXELS / 1000000);
+        return NULL;
+      }
+  }
   if (out_mime_type != NULL)
     *out_mime_type = g_strdup (mime);
   return g_steal_pointer (&bytes);

@@ -63,6 +63,16 @@ _md_translation_reply_parse (const char  *text,
   const char *parse_end = NULL;
   cJSON *root;
   static const char * const fields[MD_N_FIELDS] = { "a", "b" };
+  g_autofree char *valid = NULL;
+
+  /* Replies are model output: invalid UTF-8 becomes U+FFFD (a repair, reported as such) rather
+   * than text the index and the GUI would have to distrust. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      valid = g_utf8_make_valid (text, -1);
+      text = valid;
+      reply->repaired = TRUE;
+    }
 
   /* Code fences and prose around the object: keep from the first '{' to the last '}'. */
   open = strchr (text, '{');

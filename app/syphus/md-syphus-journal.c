@@ -189,7 +189,7 @@ md_syphus_journal_open (const char  *path,
                         GError     **error)
 {
   g_autoptr(MdSyphusJournal) self = NULL;
-  g_autofree char *requeue = NULL;
+  sqlite3_stmt *requeue = NULL;
   char *message = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -213,13 +213,16 @@ md_syphus_journal_open (const char  *path,
     }
 
   /* A job that was running when the last process ended has no stored result: send it again. */
-  requeue = g_strdup_printf ("UPDATE syphus_jobs SET state = 'queued', updated = %" G_GINT64_FORMAT
-                             " WHERE state = 'running'", g_get_real_time () / G_USEC_PER_SEC);
-  if (sqlite3_exec (self->db, requeue, NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "UPDATE syphus_jobs SET state = 'queued', updated = ? "
+                                    "WHERE state = 'running'", -1, &requeue, NULL) != SQLITE_OK ||
+      sqlite3_bind_int64 (requeue, 1, g_get_real_time () / G_USEC_PER_SEC) != SQLITE_OK ||
+      sqlite3_step (requeue) != SQLITE_DONE)
     {
+      sqlite3_finalize (requeue);
       db_error (self, "queue interrupted jobs again", error);
       return NULL;
     }
+  sqlite3_finalize (requeue);
   if (sqlite3_changes (self->db) > 0)
     g_debug ("%s: %d interrupted jobs queued again", path, sqlite3_changes (self->db));
   return g_steal_pointer (&self);

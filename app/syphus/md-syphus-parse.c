@@ -95,8 +95,19 @@ md_syphus_parse_qa (const char  *reply_text,
   FieldKind current = FIELD_NONE;
   guint question_line = 0;
   guint n_headers = 0;
+  g_autofree char *valid = NULL;
+  const char *bad_utf8 = NULL;
+  gsize bad_offset = 0;
 
   g_return_val_if_fail (reply_text != NULL, NULL);
+
+  /* GRegex needs valid UTF-8 (its JIT reads past the end of a broken sequence). */
+  if (!g_utf8_validate (reply_text, -1, &bad_utf8))
+    {
+      bad_offset = bad_utf8 - reply_text;
+      valid = g_utf8_make_valid (reply_text, -1);
+      reply_text = valid;
+    }
 
   if (g_once_init_enter (&header_regex_once))
     {
@@ -107,6 +118,10 @@ md_syphus_parse_qa (const char  *reply_text,
   reply = g_new0 (MdSyphusQaReply, 1);
   reply->pairs = g_ptr_array_new_with_free_func (qa_free);
   reply->problems = g_ptr_array_new_with_free_func (g_free);
+  if (valid != NULL)
+    g_ptr_array_add (reply->problems,
+                     g_strdup_printf ("byte %" G_GSIZE_FORMAT ": invalid UTF-8 replaced by U+FFFD",
+                                      bad_offset));
 
   lines = g_strsplit (reply_text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -302,10 +317,23 @@ md_syphus_parse_translation (const char  *reply_text,
   const char *last;
   g_autofree char *json = NULL;
   gboolean repaired = FALSE;
+  g_autofree char *valid = NULL;
+  const char *bad_utf8 = NULL;
+  gsize bad_offset;
   cJSON *root;
 
   g_return_val_if_fail (reply_text != NULL, NULL);
+  bad_offset = 0;
 
+  /* Bytes that are not UTF-8 become U+FFFD, reported as a problem, so that what reaches the
+   * review file and the JSON output is text. */
+  if (!g_utf8_validate (reply_text, -1, &bad_utf8))
+    {
+      bad_offset = bad_utf8 - reply_text;
+      valid = g_utf8_make_valid (reply_text, -1);
+      reply_text = valid;
+      repaired = TRUE;
+    }
   text = strip_code_fence (reply_text, &repaired);
   first = strchr (text, '{');
   last = strrchr (text, '}');
@@ -339,6 +367,10 @@ md_syphus_parse_translation (const char  *reply_text,
   translation = g_new0 (MdSyphusTranslation, 1);
   translation->problems = g_ptr_array_new_with_free_func (g_free);
   translation->repaired = repaired;
+  if (valid != NULL)
+    g_ptr_array_add (translation->problems,
+                     g_strdup_printf ("reply: invalid UTF-8 from byte %" G_GSIZE_FORMAT
+                                      " replaced by U+FFFD", bad_offset));
 
   for (MdField field = 0; field < MD_N_FIELDS; field++)
     {

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-fuzz-replay"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "../store/md-test-store.h"
+#include "md-base64.h"
+#include "md-syphus-parse.h"
+#include "md-translation-private.h"
+
+/* Inputs that crashed a fuzz target (tests/hardening/crashes/<target>-<hash>), replayed through
+ * the same functions by a normal test, plus a scripted replay of the one crash that needed a
+ * sequence of imports. */
+
+static GBytes *
+read_crash (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "hardening", "crashes", name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+/* A reply byte 0xA5 (not UTF-8) sent GRegex's JIT past the end of the line. */
+static void
+test_qa_invalid_utf8 (void)
+{
+  g_autoptr(GBytes) input = read_crash ("fuzz-syphus-qa-24c4ef4ce9f0");
+  g_autofree char *text = g_strndup (g_bytes_get_data (input, NULL), g_bytes_get_size (input));
+  g_autoptr(MdSyphusQaReply) reply = md_syphus_parse_qa (text, NULL);
+  g_autofree char *joined = NULL;
+
+  g_assert_nonnull (reply);
+  g_ptr_array_add (reply->problems, NULL);
+  joined = g_strjoinv ("|", (char **) reply->problems->pdata);
+  g_assert_nonnull (strstr (joined, "invalid UTF-8 replaced by U+FFFD"));
+  for (guint i = 0; i < reply->pairs->len; i++)
+    {
+      MdSyphusQa *qa = g_ptr_array_index (reply->pairs, i);
+
+      g_assert_true (g_utf8_validate (qa->question, -1, NULL));
+      g_assert_true (g_utf8_validate (qa->answer, -1, NULL));
+    }
+}
+
+/* A translation reply with bytes that are not UTF-8 gave texts that were not either. */
+static void
+test_translation_invalid_utf8 (void)
+{
+  g_autoptr(GBytes) input = read_crash ("fuzz-translation-d543b40126b1");
+  g_autofree char *text = g_strndup (g_bytes_get_data (input, NULL), g_bytes_get_size (input));
+  g_autoptr(MdTranslationReply) reply = _md_translation_reply_parse (text, NULL);
+  g_autoptr(MdSyphusTranslation) translation = md_syphus_parse_translation (text, NULL);
+  gboolean any = FALSE;
+
+  g_assert_nonnull (reply);
+  g_assert_true (reply->repaired);
+  for (guint f = 0; f < MD_N_FIELDS; f++)
+    for (guint l = 0; l < MD_N_LANGUAGES; l++)
+      if (reply->texts[f][l] != NULL)
+        {
+          g_assert_true (g_utf8_validate (reply->texts[f][l], -1, NULL));
+          any = TRUE;
+        }
+  g_assert_true (any);
+  g_assert_nonnull (translation);
+  g_assert_true (translation->repaired);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (translation->problems, 0),
+                                   "reply: invalid UTF-8 from byte "));
+}
+
+/* The base64 input that showed a bad offset can equal the input length (a cut quantum). */
+static void
+test_base64_offset (void)
+{
+  g_autoptr(GBytes) input = read_crash ("fuzz-base64-648bb92b5e17");
+  gsize len = g_bytes_get_size (input);
+  gsize bad = G_MAXSIZE;
+  g_autoptr(GBytes) out = md_base64_decode (g_bytes_get_data (input, NULL), len, &bad);
+
+  if (out == NULL)
+    g_assert_cmpuint (bad, <=, len);
+}
+
+/* The import crash: pairs translated from one Syphus file, then their instructions file
+ * imported again. Forgetting the pairs kept a freed origin key (ASan and valgrind see it). */
+static void
+test_reimport_translated_pairs (void)
+{
+  MdTestDir t;
+  g_autoptr(GBytes) input = read_crash ("fuzz-import-6d3dd0db0028");
+  g_autofree char *ins = NULL;
+  g_autofree char *trans = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdPair) pair = NULL;
+  const char *reply = "{\\\"a\\\": {\\\"zh\\\": \\\"问\\\"}, \\\"b\\\": {\\\"zh\\\": \\\"答\\\"}}";
+  g_autofree char *valid = g_strdup_printf ("[{\"id\": \"RE_INS_1\", \"results\": \"%s\"},"
+                                            " {\"id\": \"RE_INS_2\", \"results\": \"%s\"}]",
+                                            reply, reply);
+  gboolean ok;
+
+  g_assert_cmpuint (g_bytes_get_size (input), >, 1);
+  md_test_dir_init (&t);
+  ins = md_test_write (&t, "RE_instructions.json",
+                       "{\"data\": {\"RE_INS_1\": {\"instruction\": \"q1\", \"answer\": \"a1\"},"
+                       " \"RE_INS_2\": {\"instruction\": \"q2\", \"answer\": \"a2\"}}}", -1);
+  trans = md_test_write (&t, "syphus/valid_output.json", valid, -1);
+  report = md_test_import (&t, &ok, &error, ins, trans, NULL);
+  g_assert_no_error (error);
+  g_clear_object (&report);
+
+  g_free (ins);
+  ins = md_test_write (&t, "RE_instructions.json",
+                       "{\"data\": {\"RE_INS_1\": {\"instruction\": \"q1 again\", \"answer\": "
+                       "\"a1\"}, \"RE_INS_2\": {\"instruction\": \"q2\", \"answer\": \"a2\"}}}",
+                       -1);
+  report = md_test_import (&t, &ok, &error, ins, NULL);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  pair = md_store_get_pair (t.store, "RE_INS_1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION), ==, "q1 again");
+  /* The translation file was queued again and its texts are back. */
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_ZH, MD_FIELD_INSTRUCTION), ==, "问");
+  md_test_dir_clear (&t);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/hardening/fuzz-replay/qa-invalid-utf8", test_qa_invalid_utf8);
+  g_test_add_func ("/hardening/fuzz-replay/translation-invalid-utf8",
+                   test_translation_invalid_utf8);
+  g_test_add_func ("/hardening/fuzz-replay/base64-offset", test_base64_offset);
+  g_test_add_func ("/hardening/fuzz-replay/reimport-translated-pairs",
+                   test_reimport_translated_pairs);
+
+  return g_test_run ();
+}
