@@ -5,6 +5,9 @@
 
 #include <gst/gst.h>
 
+#include "md-frame-player.h"
+#include "md-image-pane.h"
+#include "md-media-view.h"
 #include "md-widgets.h"
 #include "md-widgets-resources.h"
 
@@ -25,6 +28,10 @@ md_widgets_init (void)
       gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                                   GTK_STYLE_PROVIDER (provider),
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+      g_type_ensure (MD_TYPE_IMAGE_PANE);
+      g_type_ensure (MD_TYPE_FRAME_PLAYER);
+      g_type_ensure (MD_TYPE_MEDIA_VIEW);
       g_once_init_leave (&initialized, 1);
     }
 }
