@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "md-media-view.h"
 #include "md-pair-list.h"
 #include "md-pair-page.h"
 
@@ -14,7 +15,7 @@ struct _MdPairPage
   GtkWidget       parent_instance;
 
   MdPair         *pair;
-  MdStore        *store;
+  MdImageLoader  *loader;
   MdLanguage      language;
 
   GtkStack       *state_stack;
@@ -26,8 +27,7 @@ struct _MdPairPage
   AdwStatusPage  *error_page;
 
   /* Slots the media, text, language grid and in-context widgets live in. */
-  GtkBox         *media_slot;
-  GtkLabel       *media_label;
+  MdMediaView    *media_view;
   GtkLabel       *instruction_label;
   GtkLabel       *answer_label;
   GtkGrid        *languages_grid;
@@ -77,22 +77,25 @@ update_text (MdPairPage *self)
                   self->language);
 }
 
+/* Frames per second at which MIMIC-IT sampled the clips of a dataset (FORMATS.md): TV clips at
+ * 3 fps, Dense Captions and Ego4D at 1 fps. */
+static double
+dataset_fps (const char *dataset)
+{
+  if (g_strcmp0 (dataset, "TVC") == 0)
+    return 3.0;
+  return 1.0;
+}
+
 static void
 update_media (MdPairPage *self)
 {
-  const char * const *ids = md_pair_get_image_ids (self->pair);
-  const char * const *missing = md_pair_get_missing_image_ids (self->pair);
-  GString *text = g_string_new (NULL);
+  MdModality modality = md_pair_get_modality (self->pair);
 
-  for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
-    g_string_append_printf (text, _("Missing image %s\n"), missing[i]);
-  if (ids != NULL && ids[0] != NULL)
-    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images",
-                                               g_strv_length ((char **) ids)),
-                            g_strv_length ((char **) ids));
-  gtk_label_set_text (self->media_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->media_slot), text->len > 0);
-  g_string_free (text, TRUE);
+  /* A text-only pair has nothing to show: give its text the room. */
+  gtk_widget_set_visible (GTK_WIDGET (self->media_view), modality != MD_MODALITY_TEXT);
+  md_media_view_set_media (self->media_view, modality, md_pair_get_image_ids (self->pair),
+                           dataset_fps (md_pair_get_dataset (self->pair)));
 }
 
 static void
@@ -243,29 +246,50 @@ md_pair_page_set_language (MdPairPage *self,
 }
 
 void
-md_pair_page_set_store (MdPairPage *self,
-                        MdStore    *store)
+md_pair_page_set_loader (MdPairPage    *self,
+                         MdImageLoader *loader)
 {
   g_return_if_fail (MD_IS_PAIR_PAGE (self));
 
-  g_set_object (&self->store, store);
+  if (g_set_object (&self->loader, loader))
+    md_media_view_set_loader (self->media_view, loader);
+}
+
+static MdFramePlayer *
+get_player (MdPairPage *self)
+{
+  if (self->pair == NULL || md_media_view_get_modality (self->media_view) != MD_MODALITY_VIDEO)
+    return NULL;
+  return md_media_view_get_frame_player (self->media_view);
 }
 
 gboolean
 md_pair_page_toggle_play (MdPairPage *self)
 {
+  MdFramePlayer *player;
+
   g_return_val_if_fail (MD_IS_PAIR_PAGE (self), FALSE);
 
-  return FALSE;
+  if ((player = get_player (self)) == NULL)
+    return FALSE;
+
+  md_frame_player_set_playing (player, !md_frame_player_get_playing (player));
+  return TRUE;
 }
 
 gboolean
 md_pair_page_step (MdPairPage *self,
                    int         frames)
 {
+  MdFramePlayer *player;
+
   g_return_val_if_fail (MD_IS_PAIR_PAGE (self), FALSE);
 
-  return FALSE;
+  if ((player = get_player (self)) == NULL)
+    return FALSE;
+
+  md_frame_player_step (player, frames);
+  return TRUE;
 }
 
 void
@@ -302,7 +326,7 @@ md_pair_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PAIR_PAGE);
   g_clear_object (&self->pair);
-  g_clear_object (&self->store);
+  g_clear_object (&self->loader);
 
   G_OBJECT_CLASS (md_pair_page_parent_class)->dispose (object);
 }
@@ -319,6 +343,8 @@ md_pair_page_class_init (MdPairPageClass *klass)
     g_signal_new ("example-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (MD_TYPE_MEDIA_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/mimicdesk/MimicDesk/ui/md-pair-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, state_stack);
@@ -328,8 +354,7 @@ md_pair_page_class_init (MdPairPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, language_box);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, media_slot);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, media_label);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, media_view);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, instruction_label);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, answer_label);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, languages_grid);

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "md-image-loader.h"
 #include "md-store.h"
 
 G_BEGIN_DECLS
@@ -25,8 +26,8 @@ void       md_pair_page_set_language (MdPairPage *self,
 void       md_pair_page_set_error    (MdPairPage *self,
                                       const char *pair_id,
                                       const GError *error);
-void       md_pair_page_set_store    (MdPairPage *self,
-                                      MdStore    *store);
+void       md_pair_page_set_loader   (MdPairPage    *self,
+                                      MdImageLoader *loader);
 /* Frame player controls; FALSE when the pair has no clip to play. */
 gboolean   md_pair_page_toggle_play  (MdPairPage *self);
 gboolean   md_pair_page_step         (MdPairPage *self,

@@ -246,6 +246,16 @@ remember_recent (MdWindow   *self,
   g_settings_set_string (self->settings, "last-dataset", path);
 }
 
+/* Runs in the loader's worker threads; the store reads images from any thread. */
+static GBytes *
+load_image (const char  *image_id,
+            char       **mime_type,
+            GError     **error,
+            gpointer     user_data)
+{
+  return md_store_load_image (MD_STORE (user_data), image_id, mime_type, error);
+}
+
 static gboolean
 open_paths (MdWindow            *self,
             const char * const  *paths,
@@ -278,7 +288,9 @@ open_paths (MdWindow            *self,
   g_strfreev (self->paths);
   self->paths = g_strdupv ((char **) paths);
 
-  md_pair_page_set_store (self->pair_page, store);
+  g_clear_object (&self->loader);
+  self->loader = md_image_loader_new (load_image, g_object_ref (store), g_object_unref);
+  md_pair_page_set_loader (self->pair_page, self->loader);
   md_sidebar_set_dataset (self->sidebar, NULL);
   md_filter_bar_set_dataset (self->filter_bar, NULL);
 

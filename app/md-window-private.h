@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "md-filter-bar.h"
+#include "md-image-loader.h"
 #include "md-pair-list.h"
 #include "md-pair-page.h"
 #include "md-sidebar.h"
@@ -27,6 +28,7 @@ struct _MdWindow
 
   /* The open dataset */
   MdStore              *store;
+  MdImageLoader        *loader;
   GStrv                 paths;
   GCancellable         *import_cancellable;
   MdImportProgress     *import_progress;

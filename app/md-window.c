@@ -287,7 +287,8 @@ prefetch_done (GObject      *object,
   if (image_ids == NULL || g_task_had_error (G_TASK (result)))
     return;
 
-  g_debug ("Prefetching %u images", g_strv_length (image_ids));
+  if (self->loader != NULL)
+    md_image_loader_prefetch (self->loader, (const char * const *) image_ids);
 }
 
 static void
@@ -470,6 +471,7 @@ md_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
+  g_clear_object (&self->loader);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->paths, g_strfreev);
