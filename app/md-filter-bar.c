@@ -9,7 +9,7 @@
 #include "md-filter-bar.h"
 #include "md-language.h"
 #include "md-pair.h"
-#include "md-pair-list.h"
+#include "md-pair-table.h"
 
 struct _MdFilterBar
 {

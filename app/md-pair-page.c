@@ -7,7 +7,7 @@
 #include <adwaita.h>
 
 #include "md-media-view.h"
-#include "md-pair-list.h"
+#include "md-pair-table.h"
 #include "md-pair-page.h"
 
 struct _MdPairPage

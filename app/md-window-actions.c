@@ -34,7 +34,7 @@ focus_wants_arrows (MdWindow *self)
   if (focus == NULL)
     return FALSE;
   /* The list moves its own cursor and selection; keep its focus ring where the selection is. */
-  if (md_pair_list_has_focus (self->pair_list))
+  if (md_pair_table_has_focus (self->pair_table))
     return TRUE;
   if (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar)))
     return TRUE;
@@ -47,14 +47,14 @@ static gboolean
 move_pair (MdWindow *self,
            int       delta)
 {
-  gboolean list_had_focus = md_pair_list_has_focus (self->pair_list);
+  gboolean list_had_focus = md_pair_table_has_focus (self->pair_table);
 
   if (self->store == NULL)
     return FALSE;
 
-  md_pair_list_move (self->pair_list, delta);
+  md_pair_table_move (self->pair_table, delta);
   if (list_had_focus)
-    md_pair_list_focus (self->pair_list);
+    md_pair_table_focus (self->pair_table);
   return TRUE;
 }
 

@@ -10,7 +10,7 @@
 
 #include "md-filter-bar.h"
 #include "md-image-loader.h"
-#include "md-pair-list.h"
+#include "md-pair-table.h"
 #include "md-pair-page.h"
 #include "md-sidebar.h"
 #include "md-store.h"
@@ -60,7 +60,7 @@ struct _MdWindow
   GtkWidget            *sidebar_pane;
   MdSidebar            *sidebar;
   MdFilterBar          *filter_bar;
-  MdPairList           *pair_list;
+  MdPairTable           *pair_table;
   MdPairPage           *pair_page;
   GMenu                *recent_menu;
 };

@@ -65,15 +65,11 @@ _md_window_requery (MdWindow *self)
   query->dataset = g_strdup (self->dataset);
   query->modality = md_filter_bar_get_modality (self->filter_bar);
   query->flags = md_sidebar_get_flags (self->sidebar);
-  /* The query's language is both where the text is searched and the language of the rows'
-   * instruction line. Without search text it only decides the latter, so the list follows the
-   * language the user reads in; with text and no language chosen, every language is searched. */
-  if (search_language >= 0)
-    query->language = search_language;
-  else if (text == NULL || text[0] == '\0')
-    query->language = self->language;
-  else
-    query->language = -1;
+  /* The query's language restricts the result to pairs that have text in it (and is where the
+   * text is searched), so the reading language (keys 1-8) cannot go there: browsing in Arabic
+   * must still list the pairs that lack Arabic. Rows carry their instruction in the query's
+   * language, English otherwise. */
+  query->language = search_language;
 
   /* Models are lazy: building one is cheap, and a newer query simply replaces an older one. */
   pairs = md_store_query (self->store, query, &error);
@@ -90,9 +86,9 @@ _md_window_requery (MdWindow *self)
     }
 
   set_query_error (self, NULL);
-  md_pair_list_set_language (self->pair_list, query->language >= 0 ? query->language
-                                                                   : MD_LANGUAGE_EN);
-  md_pair_list_set_model (self->pair_list, pairs);
+  md_pair_table_set_language (self->pair_table, query->language >= 0 ? query->language
+                                                                     : MD_LANGUAGE_EN);
+  md_pair_table_set_model (self->pair_table, pairs);
   md_filter_bar_set_count (self->filter_bar, g_list_model_get_n_items (pairs));
 }
 
@@ -159,8 +155,8 @@ _md_window_focus_list (MdWindow *self)
 {
   g_assert (MD_IS_WINDOW (self));
 
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->pair_list)))
-    md_pair_list_focus (self->pair_list);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->pair_table)))
+    md_pair_table_focus (self->pair_table);
 }
 
 /* Datasets of the sidebar and the filter bar, listed off the main thread: on a big index the
@@ -296,8 +292,8 @@ prefetch_after (MdWindow *self)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  GListModel *model = md_pair_list_get_model (self->pair_list);
-  guint position = md_pair_list_get_selected (self->pair_list);
+  GListModel *model = md_pair_table_get_model (self->pair_table);
+  guint position = md_pair_table_get_selected (self->pair_table);
 
   g_cancellable_cancel (self->prefetch_cancellable);
   g_clear_object (&self->prefetch_cancellable);
@@ -372,11 +368,11 @@ _md_window_show_pair (MdWindow   *self,
 }
 
 static void
-on_selected_pair_changed (MdPairList *list,
+on_selected_pair_changed (MdPairTable *list,
                           GParamSpec *pspec,
                           MdWindow   *self)
 {
-  MdPair *row = md_pair_list_get_selected_pair (list);
+  MdPair *row = md_pair_table_get_selected_pair (list);
 
   /* Walking the list starts a new trail: Back only retraces jumps to in-context examples. */
   g_queue_clear_full (&self->history, g_free);
@@ -429,11 +425,6 @@ _md_window_set_language (MdWindow   *self,
   self->language = language;
   md_pair_page_set_language (self->pair_page, language);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
-
-  /* The rows carry their instruction in the query's language. */
-  if (md_filter_bar_get_language (self->filter_bar) < 0 &&
-      gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] == '\0')
-    _md_window_requery (self);
 }
 
 /* Window state */
@@ -540,7 +531,7 @@ md_window_class_init (MdWindowClass *klass)
 
   g_type_ensure (MD_TYPE_SIDEBAR);
   g_type_ensure (MD_TYPE_FILTER_BAR);
-  g_type_ensure (MD_TYPE_PAIR_LIST);
+  g_type_ensure (MD_TYPE_PAIR_TABLE);
   g_type_ensure (MD_TYPE_PAIR_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -559,7 +550,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdWindow, sidebar_pane);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, filter_bar);
-  gtk_widget_class_bind_template_child (widget_class, MdWindow, pair_list);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, pair_table);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, pair_page);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_dataset_changed);

@@ -5,14 +5,14 @@
 
 #include <glib/gi18n.h>
 
-#include "md-pair-list.h"
+#include "md-pair-table.h"
 
 /* How far a new result is searched for the pair that was selected before. The model is lazy, so
  * looking at every row of a 2.8M-row result would page the whole result in; a search that keeps
  * the pair usually keeps it near the top or at the same position. */
 #define SELECTION_SCAN_LIMIT 2000
 
-struct _MdPairList
+struct _MdPairTable
 {
   GtkWidget           parent_instance;
 
@@ -26,7 +26,7 @@ struct _MdPairList
   GtkColumnView      *column_view;
 };
 
-G_DEFINE_FINAL_TYPE (MdPairList, md_pair_list, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (MdPairTable, md_pair_table, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
@@ -44,13 +44,12 @@ md_pair_row_instruction (MdPair     *pair,
 
   g_return_val_if_fail (MD_IS_PAIR (pair), NULL);
 
-  if ((text = md_pair_get_text (pair, language, MD_FIELD_INSTRUCTION)) != NULL)
+  /* A row holds one line of the instruction in the query's language; a full pair has them all. */
+  if (md_pair_is_full (pair) &&
+      (text = md_pair_get_text (pair, language, MD_FIELD_INSTRUCTION)) != NULL)
     return text;
-  if ((text = md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION)) != NULL)
+  if ((text = md_pair_get_summary (pair)) != NULL)
     return text;
-  for (guint i = 0; i < MD_N_LANGUAGES; i++)
-    if ((text = md_pair_get_text (pair, i, MD_FIELD_INSTRUCTION)) != NULL)
-      return text;
   return "";
 }
 
@@ -93,7 +92,7 @@ md_modality_label (MdModality modality)
 }
 
 static const char *
-languages_markup (MdPairList *self,
+languages_markup (MdPairTable *self,
                   guint       mask)
 {
   mask &= (1 << MD_N_LANGUAGES) - 1;
@@ -138,15 +137,17 @@ label_setup (GtkSignalListItemFactory *factory,
 static void
 id_setup (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          MdPairList               *self)
+          MdPairTable               *self)
 {
   label_setup (factory, item, "md-pair-id", 0);
+  /* Ids differ at their end (DC_INS_00017): keep the number visible. */
+  gtk_label_set_ellipsize (GTK_LABEL (gtk_list_item_get_child (item)), PANGO_ELLIPSIZE_START);
 }
 
 static void
 id_bind (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
-         MdPairList               *self)
+         MdPairTable               *self)
 {
   MdPair *pair = gtk_list_item_get_item (item);
 
@@ -156,7 +157,7 @@ id_bind (GtkSignalListItemFactory *factory,
 static void
 instruction_setup (GtkSignalListItemFactory *factory,
                    GtkListItem              *item,
-                   MdPairList               *self)
+                   MdPairTable               *self)
 {
   label_setup (factory, item, NULL, 0);
 }
@@ -164,7 +165,7 @@ instruction_setup (GtkSignalListItemFactory *factory,
 static void
 instruction_bind (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
-                  MdPairList               *self)
+                  MdPairTable               *self)
 {
   MdPair *pair = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
@@ -178,7 +179,7 @@ instruction_bind (GtkSignalListItemFactory *factory,
 static void
 modality_setup (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
-                MdPairList               *self)
+                MdPairTable               *self)
 {
   GtkWidget *image = gtk_image_new ();
 
@@ -189,7 +190,7 @@ modality_setup (GtkSignalListItemFactory *factory,
 static void
 modality_bind (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               MdPairList               *self)
+               MdPairTable               *self)
 {
   MdPair *pair = gtk_list_item_get_item (item);
   GtkWidget *image = gtk_list_item_get_child (item);
@@ -205,7 +206,7 @@ modality_bind (GtkSignalListItemFactory *factory,
 static void
 images_setup (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
-              MdPairList               *self)
+              MdPairTable               *self)
 {
   label_setup (factory, item, "numeric", 1);
   gtk_widget_add_css_class (gtk_list_item_get_child (item), "dim-label");
@@ -214,7 +215,7 @@ images_setup (GtkSignalListItemFactory *factory,
 static void
 images_bind (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
-             MdPairList               *self)
+             MdPairTable               *self)
 {
   MdPair *pair = gtk_list_item_get_item (item);
   guint n = md_pair_get_n_images (pair);
@@ -230,7 +231,7 @@ images_bind (GtkSignalListItemFactory *factory,
 static void
 languages_setup (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
-                 MdPairList               *self)
+                 MdPairTable               *self)
 {
   label_setup (factory, item, "md-languages", 0);
   gtk_label_set_ellipsize (GTK_LABEL (gtk_list_item_get_child (item)), PANGO_ELLIPSIZE_NONE);
@@ -239,7 +240,7 @@ languages_setup (GtkSignalListItemFactory *factory,
 static void
 languages_bind (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
-                MdPairList               *self)
+                MdPairTable               *self)
 {
   MdPair *pair = gtk_list_item_get_item (item);
 
@@ -250,7 +251,7 @@ languages_bind (GtkSignalListItemFactory *factory,
 /* Selection */
 
 static GtkWidget *
-find_list_view (MdPairList *self)
+find_list_view (MdPairTable *self)
 {
   /* GTK 4.8 has no gtk_column_view_scroll_to(); the inner list view owns the "list.*" actions. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
@@ -262,7 +263,7 @@ find_list_view (MdPairList *self)
 }
 
 static void
-scroll_to (MdPairList *self,
+scroll_to (MdPairTable *self,
            guint       position)
 {
   GtkWidget *list_view = find_list_view (self);
@@ -272,9 +273,9 @@ scroll_to (MdPairList *self,
 }
 
 static void
-update_selected_id (MdPairList *self)
+update_selected_id (MdPairTable *self)
 {
-  MdPair *pair = md_pair_list_get_selected_pair (self);
+  MdPair *pair = md_pair_table_get_selected_pair (self);
   const char *id = pair != NULL ? md_pair_get_id (pair) : NULL;
 
   if (g_strcmp0 (id, self->selected_id) != 0)
@@ -288,13 +289,13 @@ update_selected_id (MdPairList *self)
 static void
 on_selected_changed (GtkSingleSelection *selection,
                      GParamSpec         *pspec,
-                     MdPairList         *self)
+                     MdPairTable         *self)
 {
   update_selected_id (self);
 }
 
 static void
-update_empty (MdPairList *self)
+update_empty (MdPairTable *self)
 {
   gboolean empty = self->selection == NULL ||
                    g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0;
@@ -307,7 +308,7 @@ on_items_changed (GListModel *model,
                   guint       position,
                   guint       removed,
                   guint       added,
-                  MdPairList *self)
+                  MdPairTable *self)
 {
   update_empty (self);
 }
@@ -343,14 +344,14 @@ find_id (GListModel *model,
 }
 
 void
-md_pair_list_set_model (MdPairList *self,
+md_pair_table_set_model (MdPairTable *self,
                         GListModel *pairs)
 {
   g_autoptr(GtkSingleSelection) selection = NULL;
   guint old_position = GTK_INVALID_LIST_POSITION;
   guint position;
 
-  g_return_if_fail (MD_IS_PAIR_LIST (self));
+  g_return_if_fail (MD_IS_PAIR_TABLE (self));
   g_return_if_fail (pairs == NULL || G_IS_LIST_MODEL (pairs));
 
   if (self->selection != NULL)
@@ -390,17 +391,17 @@ md_pair_list_set_model (MdPairList *self,
 }
 
 GListModel *
-md_pair_list_get_model (MdPairList *self)
+md_pair_table_get_model (MdPairTable *self)
 {
-  g_return_val_if_fail (MD_IS_PAIR_LIST (self), NULL);
+  g_return_val_if_fail (MD_IS_PAIR_TABLE (self), NULL);
 
   return self->selection != NULL ? gtk_single_selection_get_model (self->selection) : NULL;
 }
 
 MdPair *
-md_pair_list_get_selected_pair (MdPairList *self)
+md_pair_table_get_selected_pair (MdPairTable *self)
 {
-  g_return_val_if_fail (MD_IS_PAIR_LIST (self), NULL);
+  g_return_val_if_fail (MD_IS_PAIR_TABLE (self), NULL);
 
   if (self->selection == NULL)
     return NULL;
@@ -408,9 +409,9 @@ md_pair_list_get_selected_pair (MdPairList *self)
 }
 
 guint
-md_pair_list_get_selected (MdPairList *self)
+md_pair_table_get_selected (MdPairTable *self)
 {
-  g_return_val_if_fail (MD_IS_PAIR_LIST (self), GTK_INVALID_LIST_POSITION);
+  g_return_val_if_fail (MD_IS_PAIR_TABLE (self), GTK_INVALID_LIST_POSITION);
 
   if (self->selection == NULL)
     return GTK_INVALID_LIST_POSITION;
@@ -418,14 +419,14 @@ md_pair_list_get_selected (MdPairList *self)
 }
 
 gboolean
-md_pair_list_move (MdPairList *self,
+md_pair_table_move (MdPairTable *self,
                    int         delta)
 {
   guint n_items;
   guint position;
   gint64 target;
 
-  g_return_val_if_fail (MD_IS_PAIR_LIST (self), FALSE);
+  g_return_val_if_fail (MD_IS_PAIR_TABLE (self), FALSE);
 
   if (self->selection == NULL)
     return FALSE;
@@ -449,12 +450,12 @@ md_pair_list_move (MdPairList *self,
 }
 
 gboolean
-md_pair_list_select_id (MdPairList *self,
+md_pair_table_select_id (MdPairTable *self,
                         const char *pair_id)
 {
   guint position;
 
-  g_return_val_if_fail (MD_IS_PAIR_LIST (self), FALSE);
+  g_return_val_if_fail (MD_IS_PAIR_TABLE (self), FALSE);
 
   if (self->selection == NULL)
     return FALSE;
@@ -470,12 +471,12 @@ md_pair_list_select_id (MdPairList *self,
 }
 
 void
-md_pair_list_set_language (MdPairList *self,
+md_pair_table_set_language (MdPairTable *self,
                            MdLanguage  language)
 {
   GtkSelectionModel *model;
 
-  g_return_if_fail (MD_IS_PAIR_LIST (self));
+  g_return_if_fail (MD_IS_PAIR_TABLE (self));
 
   if (self->language == language)
     return;
@@ -495,9 +496,9 @@ md_pair_list_set_language (MdPairList *self,
 }
 
 void
-md_pair_list_focus (MdPairList *self)
+md_pair_table_focus (MdPairTable *self)
 {
-  g_return_if_fail (MD_IS_PAIR_LIST (self));
+  g_return_if_fail (MD_IS_PAIR_TABLE (self));
 
   if (self->selection != NULL)
     scroll_to (self, gtk_single_selection_get_selected (self->selection));
@@ -505,12 +506,12 @@ md_pair_list_focus (MdPairList *self)
 }
 
 gboolean
-md_pair_list_has_focus (MdPairList *self)
+md_pair_table_has_focus (MdPairTable *self)
 {
   GtkRoot *root;
   GtkWidget *focus;
 
-  g_return_val_if_fail (MD_IS_PAIR_LIST (self), FALSE);
+  g_return_val_if_fail (MD_IS_PAIR_TABLE (self), FALSE);
 
   if ((root = gtk_widget_get_root (GTK_WIDGET (self))) == NULL)
     return FALSE;
@@ -519,36 +520,36 @@ md_pair_list_has_focus (MdPairList *self)
 }
 
 static void
-md_pair_list_dispose (GObject *object)
+md_pair_table_dispose (GObject *object)
 {
-  MdPairList *self = MD_PAIR_LIST (object);
+  MdPairTable *self = MD_PAIR_TABLE (object);
 
   if (self->selection != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->selection, self);
       g_signal_handlers_disconnect_by_data (gtk_single_selection_get_model (self->selection), self);
     }
-  gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PAIR_LIST);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PAIR_TABLE);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->selected_id, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->languages_markup); i++)
     g_clear_pointer (&self->languages_markup[i], g_free);
 
-  G_OBJECT_CLASS (md_pair_list_parent_class)->dispose (object);
+  G_OBJECT_CLASS (md_pair_table_parent_class)->dispose (object);
 }
 
 static void
-md_pair_list_get_property (GObject    *object,
+md_pair_table_get_property (GObject    *object,
                            guint       prop_id,
                            GValue     *value,
                            GParamSpec *pspec)
 {
-  MdPairList *self = MD_PAIR_LIST (object);
+  MdPairTable *self = MD_PAIR_TABLE (object);
 
   switch (prop_id)
     {
     case PROP_SELECTED_PAIR:
-      g_value_set_object (value, md_pair_list_get_selected_pair (self));
+      g_value_set_object (value, md_pair_table_get_selected_pair (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -556,13 +557,13 @@ md_pair_list_get_property (GObject    *object,
 }
 
 static void
-md_pair_list_class_init (MdPairListClass *klass)
+md_pair_table_class_init (MdPairTableClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = md_pair_list_dispose;
-  object_class->get_property = md_pair_list_get_property;
+  object_class->dispose = md_pair_table_dispose;
+  object_class->get_property = md_pair_table_get_property;
 
   properties[PROP_SELECTED_PAIR] =
     g_param_spec_object ("selected-pair", NULL, NULL, MD_TYPE_PAIR,
@@ -570,9 +571,9 @@ md_pair_list_class_init (MdPairListClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/mimicdesk/MimicDesk/ui/md-pair-list.ui");
-  gtk_widget_class_bind_template_child (widget_class, MdPairList, stack);
-  gtk_widget_class_bind_template_child (widget_class, MdPairList, column_view);
+                                               "/io/github/mimicdesk/MimicDesk/ui/md-pair-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdPairTable, stack);
+  gtk_widget_class_bind_template_child (widget_class, MdPairTable, column_view);
   gtk_widget_class_bind_template_callback (widget_class, id_setup);
   gtk_widget_class_bind_template_callback (widget_class, id_bind);
   gtk_widget_class_bind_template_callback (widget_class, instruction_setup);
@@ -585,18 +586,18 @@ md_pair_list_class_init (MdPairListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, languages_bind);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_css_name (widget_class, "mdpairlist");
+  gtk_widget_class_set_css_name (widget_class, "mdpairtable");
 }
 
 static void
-md_pair_list_init (MdPairList *self)
+md_pair_table_init (MdPairTable *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   update_empty (self);
 }
 
 GtkWidget *
-md_pair_list_new (void)
+md_pair_table_new (void)
 {
-  return g_object_new (MD_TYPE_PAIR_LIST, NULL);
+  return g_object_new (MD_TYPE_PAIR_TABLE, NULL);
 }
