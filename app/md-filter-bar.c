@@ -193,8 +193,12 @@ static void
 md_filter_bar_dispose (GObject *object)
 {
   MdFilterBar *self = MD_FILTER_BAR (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_FILTER_BAR);
+  /* The template's unnamed top child is not a bound child: unparent it by hand. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->codes, g_strfreev);
   g_clear_pointer (&self->dataset, g_free);
 

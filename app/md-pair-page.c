@@ -33,6 +33,8 @@ struct _MdPairPage
   GtkGrid        *languages_grid;
   GtkFlowBox     *context_box;
   GtkWidget      *context_heading;
+  GtkWidget      *instruction_heading;
+  GtkWidget      *answer_heading;
 };
 
 G_DEFINE_FINAL_TYPE (MdPairPage, md_pair_page, GTK_TYPE_WIDGET)
@@ -46,6 +48,7 @@ static guint signals[N_SIGNALS];
 
 static void
 set_text_label (GtkLabel   *label,
+                const char *name,
                 const char *text,
                 MdLanguage  language)
 {
@@ -61,6 +64,8 @@ set_text_label (GtkLabel   *label,
     }
   gtk_widget_set_direction (GTK_WIDGET (label),
                             md_language_is_rtl (language) ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
+  /* Setting the text made it the accessible name; the name says what the text is. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 static void
@@ -69,10 +74,10 @@ update_text (MdPairPage *self)
   if (self->pair == NULL)
     return;
 
-  set_text_label (self->instruction_label,
+  set_text_label (self->instruction_label, _("Instruction"),
                   md_pair_get_text (self->pair, self->language, MD_FIELD_INSTRUCTION),
                   self->language);
-  set_text_label (self->answer_label,
+  set_text_label (self->answer_label, _("Answer"),
                   md_pair_get_text (self->pair, self->language, MD_FIELD_ANSWER),
                   self->language);
 }
@@ -323,8 +328,12 @@ static void
 md_pair_page_dispose (GObject *object)
 {
   MdPairPage *self = MD_PAIR_PAGE (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PAIR_PAGE);
+  /* The template's unnamed top child is not a bound child: unparent it by hand. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->pair);
   g_clear_object (&self->loader);
 
@@ -360,6 +369,8 @@ md_pair_page_class_init (MdPairPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, languages_grid);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_box);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_heading);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, instruction_heading);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, answer_heading);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "mdpairpage");
@@ -370,6 +381,13 @@ md_pair_page_init (MdPairPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   build_language_switcher (self);
+
+  /* A label's text is its accessible name. The headings only introduce the texts, which carry
+   * the names "Instruction" and "Answer" themselves; a screen reader should not meet each twice. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->instruction_heading),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->answer_heading),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
 }
 
 GtkWidget *

@@ -523,13 +523,18 @@ static void
 md_pair_table_dispose (GObject *object)
 {
   MdPairTable *self = MD_PAIR_TABLE (object);
+  GtkWidget *child;
 
   if (self->selection != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->selection, self);
       g_signal_handlers_disconnect_by_data (gtk_single_selection_get_model (self->selection), self);
     }
+
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PAIR_TABLE);
+  /* The template's unnamed top child is not a bound child: unparent it by hand. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->selected_id, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->languages_markup); i++)

@@ -264,8 +264,12 @@ static void
 md_sidebar_dispose (GObject *object)
 {
   MdSidebar *self = MD_SIDEBAR (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_SIDEBAR);
+  /* The template's unnamed top child is not a bound child: unparent it by hand. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->dataset, g_free);
 
   G_OBJECT_CLASS (md_sidebar_parent_class)->dispose (object);

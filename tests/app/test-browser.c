@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "md-application.h"
+#include "md-frame-player.h"
+#include "md-image-pane.h"
+#include "md-media-view.h"
+#include "md-store.h"
+#include "md-test-gtk.h"
+#include "md-window.h"
+
+/* The review desk as a user meets it: a real shard on disk, a real index, a real window under
+ * Xvfb, found and driven through accessible names and the window's actions. */
+
+static MdApplication *app;
+static char *fixture_dir;
+
+/* Fixture ----------------------------------------------------------------------------------- */
+
+static char *
+png_base64 (guint8 r,
+            guint8 g,
+            guint8 b)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 32, 32);
+  g_autofree char *buffer = NULL;
+  gsize size = 0;
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, ((guint32) r << 24) | ((guint32) g << 16) | ((guint32) b << 8) | 0xff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL));
+  g_assert_no_error (error);
+  return g_base64_encode ((const guchar *) buffer, size);
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+write_fixture (const char *dir)
+{
+  g_autoptr(GString) images = g_string_new ("{");
+  g_autofree char *red = png_base64 (220, 40, 40);
+  g_autofree char *blue = png_base64 (40, 40, 220);
+  const char *translation_reply =
+    "{\\\"a\\\": {\\\"zh\\\": \\\"描述红色的图片\\\", \\\"es\\\": \\\"Describe la imagen roja\\\", "
+    "\\\"ja\\\": \\\"赤い画像を説明して\\\", \\\"de\\\": \\\"Beschreibe das rote Bild\\\", "
+    "\\\"fr\\\": \\\"Décris l'image rouge\\\", \\\"ko\\\": \\\"빨간 이미지를 설명하세요\\\", "
+    "\\\"ar\\\": \\\"صف الصورة الحمراء\\\"}, "
+    "\\\"b\\\": {\\\"zh\\\": \\\"它是红色的。\\\", \\\"es\\\": \\\"Es roja.\\\", "
+    "\\\"ja\\\": \\\"赤いです。\\\", \\\"de\\\": \\\"Es ist rot.\\\", \\\"fr\\\": \\\"Elle est rouge.\\\", "
+    "\\\"ko\\\": \\\"빨간색입니다.\\\", \\\"ar\\\": \\\"إنها حمراء.\\\"}}";
+  g_autofree char *translations = NULL;
+
+  write_file (dir, "T_instructions.json",
+              "{\"meta\": {\"version\": \"0.0.1\"}, \"data\": {\n"
+              " \"T_INS_00001\": {\"instruction\": \"Describe the red picture\","
+              "  \"answer\": \"It is red.\", \"image_ids\": [\"T_IMG_red\"],"
+              "  \"rel_ins_ids\": [\"T_INS_00004\"]},\n"
+              " \"T_INS_00002\": {\"instruction\": \"What happens in the clip?\","
+              "  \"answer\": \"Colours change.\", \"image_ids\": [\"T_IMG_clip_0000\","
+              "  \"T_IMG_clip_0001\", \"T_IMG_clip_0002\", \"T_IMG_clip_0003\"],"
+              "  \"rel_ins_ids\": []},\n"
+              " \"T_INS_00003\": {\"instruction\": \"Where did the picture go?\","
+              "  \"answer\": \"Nowhere.\", \"image_ids\": [\"T_IMG_gone\"], \"rel_ins_ids\": []},\n"
+              " \"T_INS_00004\": {\"instruction\": \"Describe the blue picture\","
+              "  \"answer\": \"It is blue.\", \"image_ids\": [\"T_IMG_blue\"], \"rel_ins_ids\": []}\n"
+              "}}");
+
+  g_string_append_printf (images, "\"T_IMG_red\": \"%s\", \"T_IMG_blue\": \"%s\"", red, blue);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *frame = png_base64 (40 * i, 200, 255 - 40 * i);
+
+      g_string_append_printf (images, ", \"T_IMG_clip_%04u\": \"%s\"", i, frame);
+    }
+  g_string_append (images, "}");
+  write_file (dir, "T.json", images->str);
+
+  translations = g_strdup_printf ("[{\"id\": \"T_INS_00001\", \"results\": \"%s\"}]",
+                                  translation_reply);
+  write_file (dir, "valid_output.json", translations);
+}
+
+/* Helpers ----------------------------------------------------------------------------------- */
+
+static GtkWidget *
+find (GtkWindow  *window,
+      const char *name)
+{
+  GtkWidget *widget = md_test_find_by_accessible_name (GTK_WIDGET (window), name);
+
+  if (widget == NULL)
+    g_error ("No widget named “%s”", name);
+  return widget;
+}
+
+static GtkSingleSelection *
+pairs_selection (GtkWindow *window)
+{
+  GtkWidget *view = find (window, "Pairs");
+  GtkSelectionModel *model;
+
+  g_assert_true (GTK_IS_COLUMN_VIEW (view));
+  model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  g_assert_true (GTK_IS_SINGLE_SELECTION (model));
+  return GTK_SINGLE_SELECTION (model);
+}
+
+static guint
+n_pairs (GtkWindow *window)
+{
+  GtkWidget *view = find (window, "Pairs");
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+
+  return model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
+}
+
+static const char *
+selected_id (GtkWindow *window)
+{
+  MdPair *pair = gtk_single_selection_get_selected_item (pairs_selection (window));
+
+  return pair != NULL ? md_pair_get_id (pair) : NULL;
+}
+
+static const char *
+first_id (GtkWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (pairs_selection (window));
+  g_autoptr(MdPair) pair = g_list_model_get_item (model, 0);
+
+  return pair != NULL ? md_pair_get_id (pair) : NULL;
+}
+
+static const char *
+label_text (GtkWindow  *window,
+            const char *name)
+{
+  GtkWidget *label = find (window, name);
+
+  if (!GTK_IS_LABEL (label))
+    g_error ("“%s” is a %s", name, G_OBJECT_TYPE_NAME (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *name;
+  const char *text;
+  guint       n;
+} Expect;
+
+static gboolean
+label_is (gpointer data)
+{
+  Expect *e = data;
+
+  return g_strcmp0 (label_text (e->window, e->name), e->text) == 0;
+}
+
+static gboolean
+n_pairs_is (gpointer data)
+{
+  Expect *e = data;
+
+  return n_pairs (e->window) == e->n;
+}
+
+static gboolean
+import_finished (gpointer data)
+{
+  GtkWindow *window = data;
+
+  /* The cancel button follows its action, enabled only while the import runs. */
+  return !gtk_widget_get_sensitive (find (window, "Cancel import")) && n_pairs (window) == 4;
+}
+
+static void
+assert_label_becomes (GtkWindow  *window,
+                      const char *name,
+                      const char *text)
+{
+  Expect e = { window, name, text, 0 };
+
+  if (!md_test_wait_until (label_is, &e, 5000))
+    g_error ("“%s” shows “%s”, expected “%s”", name, label_text (window, name), text);
+}
+
+static GtkWindow *
+open_fixture (void)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture_dir);
+  MdWindow *window = md_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  md_window_open_files (window, &folder, 1);
+  g_assert_true (md_test_wait_until (import_finished, window, 10000));
+  assert_label_becomes (GTK_WINDOW (window), "Instruction", "Describe the red picture");
+  return GTK_WINDOW (window);
+}
+
+static void
+select_id (GtkWindow  *window,
+           const char *id)
+{
+  GListModel *model = G_LIST_MODEL (pairs_selection (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MdPair) pair = g_list_model_get_item (model, i);
+
+      if (g_str_equal (md_pair_get_id (pair), id))
+        {
+          gtk_single_selection_set_selected (pairs_selection (window), i);
+          return;
+        }
+    }
+  g_error ("%s is not in the list", id);
+}
+
+static MdFramePlayer *
+frame_player (GtkWindow *window)
+{
+  GtkWidget *media = find (window, "Media");
+
+  g_assert_true (MD_IS_MEDIA_VIEW (media));
+  return md_media_view_get_frame_player (MD_MEDIA_VIEW (media));
+}
+
+/* Tests ------------------------------------------------------------------------------------- */
+
+static void
+test_open (void)
+{
+  GtkWindow *window = open_fixture ();
+  g_autofree char *name = g_path_get_basename (fixture_dir);
+
+  g_assert_cmpuint (n_pairs (window), ==, 4);
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_cmpstr (gtk_window_get_title (window), ==, name);
+  g_assert_cmpstr (label_text (window, "Answer"), ==, "It is red.");
+  gtk_window_destroy (window);
+}
+
+static void
+test_search (void)
+{
+  GtkWindow *window = open_fixture ();
+  GtkWidget *entry = find (window, "Search pairs");
+  Expect e = { window, NULL, NULL, 1 };
+
+  g_assert_true (GTK_IS_SEARCH_ENTRY (entry));
+
+  /* The pair that stays in the result stays selected. */
+  select_id (window, "T_INS_00004");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "blue");
+  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
+  g_assert_cmpstr (first_id (window), ==, "T_INS_00004");
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00004");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  e.n = 4;
+  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00004");
+
+  /* Ctrl+F's action puts the keyboard in the entry; Escape's handler gives it back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry) ||
+                 gtk_root_get_focus (GTK_ROOT (window)) == entry);
+  g_signal_emit_by_name (entry, "stop-search");
+  md_test_spin (50);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         find (window, "Pairs")));
+
+  gtk_window_destroy (window);
+}
+
+static void
+test_walk (void)
+{
+  GtkWindow *window = open_fixture ();
+
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00002");
+  assert_label_becomes (window, "Instruction", "What happens in the clip?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00003");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-pair", NULL));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00002");
+  assert_label_becomes (window, "Instruction", "What happens in the clip?");
+
+  gtk_window_destroy (window);
+}
+
+static void
+test_languages (void)
+{
+  GtkWindow *window = open_fixture ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "zh"));
+  assert_label_becomes (window, "Instruction", "描述红色的图片");
+  assert_label_becomes (window, "Answer", "它是红色的。");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "de"));
+  assert_label_becomes (window, "Instruction", "Beschreibe das rote Bild");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "en"));
+  assert_label_becomes (window, "Instruction", "Describe the red picture");
+
+  gtk_window_destroy (window);
+}
+
+typedef struct
+{
+  MdFramePlayer *player;
+  guint          index;
+} FrameWait;
+
+static gboolean
+frame_at_least (gpointer data)
+{
+  FrameWait *w = data;
+
+  return md_frame_player_get_n_frames (w->player) == 4 &&
+         md_frame_player_get_frame_index (w->player) >= w->index;
+}
+
+static void
+test_clip (void)
+{
+  GtkWindow *window = open_fixture ();
+  MdFramePlayer *player;
+  FrameWait w;
+
+  select_id (window, "T_INS_00002");
+  assert_label_becomes (window, "Instruction", "What happens in the clip?");
+  player = frame_player (window);
+  g_assert_nonnull (player);
+  w = (FrameWait) { player, 0 };
+  g_assert_true (md_test_wait_until (frame_at_least, &w, 5000));
+  g_assert_cmpuint (md_frame_player_get_frame_index (player), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-frame", NULL));
+  w.index = 1;
+  g_assert_true (md_test_wait_until (frame_at_least, &w, 2000));
+  g_assert_cmpuint (md_frame_player_get_frame_index (player), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-frame", NULL));
+  md_test_spin (100);
+  g_assert_cmpuint (md_frame_player_get_frame_index (player), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  w.index = 2;
+  g_assert_true (md_test_wait_until (frame_at_least, &w, 5000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  md_test_spin (100);
+  g_assert_false (md_frame_player_get_playing (player));
+
+  gtk_window_destroy (window);
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *text)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_context_jump (void)
+{
+  GtkWindow *window = open_fixture ();
+  GtkWidget *examples = find (window, "In-context examples");
+  GtkWidget *example = find_button_labelled (examples, "T_INS_00004");
+
+  g_assert_nonnull (example);
+  g_signal_emit_by_name (example, "clicked");
+  assert_label_becomes (window, "Instruction", "Describe the blue picture");
+  /* Jumping shows the example without moving the list. */
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  assert_label_becomes (window, "Instruction", "Describe the red picture");
+  /* Nothing left to go back to. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+
+  gtk_window_destroy (window);
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *needle;
+} TextSearch;
+
+static gboolean
+contains_label_with (GtkWidget  *root,
+                     const char *needle)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (contains_label_with (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+shows_text (gpointer data)
+{
+  TextSearch *s = data;
+
+  return contains_label_with (s->root, s->needle);
+}
+
+static void
+test_missing_image (void)
+{
+  GtkWindow *window = open_fixture ();
+  TextSearch s;
+
+  select_id (window, "T_INS_00003");
+  assert_label_becomes (window, "Instruction", "Where did the picture go?");
+  s = (TextSearch) { find (window, "Media"), "T_IMG_gone" };
+  g_assert_true (md_test_wait_until (shows_text, &s, 5000));
+
+  gtk_window_destroy (window);
+}
+
+static void
+test_sidebar_filters (void)
+{
+  GtkWindow *window = open_fixture ();
+  GtkWidget *missing = find (window, "Quick filters");
+  Expect e = { window, NULL, NULL, 1 };
+  GtkWidget *check;
+
+  /* The first quick filter is "Missing images": only T_INS_00003 lacks its image. */
+  check = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (missing), 0));
+  g_assert_true (GTK_IS_CHECK_BUTTON (check));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
+  g_assert_cmpstr (first_id (window), ==, "T_INS_00003");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  e.n = 4;
+  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
+
+  gtk_window_destroy (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *cache = NULL;
+  int status;
+
+  tmp = g_dir_make_tmp ("mimicdesk-browser-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* The index goes to $XDG_CACHE_HOME; keep it inside the test's own folder. */
+  cache = g_build_filename (tmp, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  fixture_dir = g_build_filename (tmp, "T-shard", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fixture_dir, 0700), ==, 0);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  write_fixture (fixture_dir);
+
+  app = md_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/app/browser/open", test_open);
+  g_test_add_func ("/app/browser/search", test_search);
+  g_test_add_func ("/app/browser/walk", test_walk);
+  g_test_add_func ("/app/browser/languages", test_languages);
+  g_test_add_func ("/app/browser/clip", test_clip);
+  g_test_add_func ("/app/browser/context-jump", test_context_jump);
+  g_test_add_func ("/app/browser/missing-image", test_missing_image);
+  g_test_add_func ("/app/browser/sidebar-filters", test_sidebar_filters);
+
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  g_free (fixture_dir);
+  return status;
+}
