@@ -653,6 +653,7 @@ static void
 md_frame_player_dispose (GObject *object)
 {
   MdFramePlayer *self = MD_FRAME_PLAYER (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -663,6 +664,9 @@ md_frame_player_dispose (GObject *object)
       g_clear_object (&self->pipeline);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_FRAME_PLAYER);
+  /* Unbound top-level template children are not removed by dispose_template() in GTK 4.8. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->frame_ids);
   g_clear_object (&self->loader);

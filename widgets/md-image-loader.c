@@ -71,7 +71,8 @@ md_image_loader_finalize (GObject *object)
   /* Running jobs hold a reference to the loader, so none is left here. */
   g_assert (g_hash_table_size (self->jobs) == 0);
   g_hash_table_unref (self->jobs);
-  g_queue_clear (&self->lru);
+  /* The links live inside the entries: forget them, the table frees the entries. */
+  g_queue_init (&self->lru);
   g_hash_table_unref (self->cache);
   g_clear_object (&self->prefetch_cancellable);
   g_mutex_clear (&self->lock);

@@ -295,10 +295,14 @@ static void
 md_image_pane_dispose (GObject *object)
 {
   MdImagePane *self = MD_IMAGE_PANE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_IMAGE_PANE);
+  /* Unbound top-level template children are not removed by dispose_template() in GTK 4.8. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (md_image_pane_parent_class)->dispose (object);
 }

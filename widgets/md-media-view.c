@@ -230,10 +230,14 @@ static void
 md_media_view_dispose (GObject *object)
 {
   MdMediaView *self = MD_MEDIA_VIEW (object);
+  GtkWidget *child;
 
   if (self->album_panes != NULL)
     g_ptr_array_set_size (self->album_panes, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_MEDIA_VIEW);
+  /* Unbound top-level template children are not removed by dispose_template() in GTK 4.8. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->loader);
 
   G_OBJECT_CLASS (md_media_view_parent_class)->dispose (object);

@@ -5,9 +5,12 @@
 
 #include <gst/gst.h>
 
+#include "md-context-strip.h"
 #include "md-frame-player.h"
 #include "md-image-pane.h"
+#include "md-language-grid.h"
 #include "md-media-view.h"
+#include "md-pair-text.h"
 #include "md-widgets.h"
 #include "md-widgets-resources.h"
 
@@ -32,6 +35,9 @@ md_widgets_init (void)
       g_type_ensure (MD_TYPE_IMAGE_PANE);
       g_type_ensure (MD_TYPE_FRAME_PLAYER);
       g_type_ensure (MD_TYPE_MEDIA_VIEW);
+      g_type_ensure (MD_TYPE_LANGUAGE_GRID);
+      g_type_ensure (MD_TYPE_CONTEXT_STRIP);
+      g_type_ensure (MD_TYPE_PAIR_TEXT);
       g_once_init_leave (&initialized, 1);
     }
 }
