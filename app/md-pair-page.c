@@ -6,7 +6,10 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "md-context-strip.h"
+#include "md-language-grid.h"
 #include "md-media-view.h"
+#include "md-pair-text.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
 
@@ -26,15 +29,13 @@ struct _MdPairPage
   AdwViewStack   *view_stack;
   AdwStatusPage  *error_page;
 
-  /* Slots the media, text, language grid and in-context widgets live in. */
+  GPtrArray      *examples;     /* MdPair or NULL per in-context id */
+
   MdMediaView    *media_view;
-  GtkLabel       *instruction_label;
-  GtkLabel       *answer_label;
-  GtkGrid        *languages_grid;
-  GtkFlowBox     *context_box;
+  MdPairText     *pair_text;
+  MdLanguageGrid *language_grid;
+  MdContextStrip *context_strip;
   GtkWidget      *context_heading;
-  GtkWidget      *instruction_heading;
-  GtkWidget      *answer_heading;
 };
 
 G_DEFINE_FINAL_TYPE (MdPairPage, md_pair_page, GTK_TYPE_WIDGET)
@@ -47,39 +48,15 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-set_text_label (GtkLabel   *label,
-                const char *name,
-                const char *text,
-                MdLanguage  language)
-{
-  if (text == NULL || text[0] == '\0')
-    {
-      gtk_label_set_text (label, _("No text in this language"));
-      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  else
-    {
-      gtk_label_set_text (label, text);
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  gtk_widget_set_direction (GTK_WIDGET (label),
-                            md_language_is_rtl (language) ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
-  /* Setting the text made it the accessible name; the name says what the text is. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
-static void
 update_text (MdPairPage *self)
 {
   if (self->pair == NULL)
     return;
 
-  set_text_label (self->instruction_label, _("Instruction"),
-                  md_pair_get_text (self->pair, self->language, MD_FIELD_INSTRUCTION),
-                  self->language);
-  set_text_label (self->answer_label, _("Answer"),
-                  md_pair_get_text (self->pair, self->language, MD_FIELD_ANSWER),
-                  self->language);
+  md_pair_text_set (self->pair_text, md_pair_get_id (self->pair),
+                    md_pair_get_dataset (self->pair), self->language,
+                    md_pair_get_text (self->pair, self->language, MD_FIELD_INSTRUCTION),
+                    md_pair_get_text (self->pair, self->language, MD_FIELD_ANSWER));
 }
 
 /* Frames per second at which MIMIC-IT sampled the clips of a dataset (FORMATS.md): TV clips at
@@ -106,40 +83,22 @@ update_media (MdPairPage *self)
 static void
 update_languages (MdPairPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_grid))) != NULL)
-    gtk_grid_remove (self->languages_grid, child);
+  MdTranslationTexts texts[MD_N_LANGUAGES];
 
   for (guint i = 0; i < MD_N_LANGUAGES; i++)
     {
-      GtkWidget *code = gtk_label_new (md_language_code (i));
-      const char *instruction = md_pair_get_text (self->pair, i, MD_FIELD_INSTRUCTION);
-      const char *answer = md_pair_get_text (self->pair, i, MD_FIELD_ANSWER);
-      g_autofree char *joined = g_strdup_printf ("%s\n%s", instruction ? instruction : "—",
-                                                 answer ? answer : "—");
-      GtkWidget *text = gtk_label_new (joined);
-
-      gtk_widget_add_css_class (code, "md-language-code");
-      gtk_label_set_yalign (GTK_LABEL (code), 0);
-      gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (text), 0);
-      gtk_widget_set_hexpand (text, TRUE);
-      if (md_language_is_rtl (i))
-        gtk_widget_set_direction (text, GTK_TEXT_DIR_RTL);
-      gtk_grid_attach (self->languages_grid, code, 0, i, 1, 1);
-      gtk_grid_attach (self->languages_grid, text, 1, i, 1, 1);
+      texts[i].instruction = md_pair_get_text (self->pair, i, MD_FIELD_INSTRUCTION);
+      texts[i].answer = md_pair_get_text (self->pair, i, MD_FIELD_ANSWER);
     }
+  md_language_grid_set_texts (self->language_grid, texts);
 }
 
 static void
-on_example_clicked (GtkButton  *button,
-                    MdPairPage *self)
+on_example_activated (MdContextStrip *strip,
+                      const char     *pair_id,
+                      MdPairPage     *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (button), "md-pair-id");
-
-  g_signal_emit (self, signals[EXAMPLE_ACTIVATED], 0, id);
+  g_signal_emit (self, signals[EXAMPLE_ACTIVATED], 0, pair_id);
 }
 
 static void
@@ -147,29 +106,35 @@ update_context (MdPairPage *self)
 {
   const char * const *ids = md_pair_get_context_ids (self->pair);
   const char * const *dangling = md_pair_get_dangling_context_ids (self->pair);
-  GtkWidget *child;
+  guint n_ids = ids != NULL ? g_strv_length ((char **) ids) : 0;
+  g_autofree MdContextExample *examples = g_new0 (MdContextExample, MAX (n_ids, 1));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->context_box))) != NULL)
-    gtk_flow_box_remove (self->context_box, child);
-
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+  for (guint i = 0; i < n_ids; i++)
     {
-      GtkWidget *button = gtk_button_new_with_label (ids[i]);
-      gboolean is_dangling = dangling != NULL && g_strv_contains (dangling, ids[i]);
+      MdPair *example = NULL;
 
-      gtk_widget_add_css_class (button, "md-pair-id");
-      g_object_set_data_full (G_OBJECT (button), "md-pair-id", g_strdup (ids[i]), g_free);
-      if (is_dangling)
+      if (self->examples != NULL && i < self->examples->len)
+        example = g_ptr_array_index (self->examples, i);
+
+      examples[i].id = ids[i];
+      examples[i].dangling = example == NULL ||
+                             (dangling != NULL && g_strv_contains (dangling, ids[i]));
+      if (example != NULL)
         {
-          gtk_widget_set_sensitive (button, FALSE);
-          gtk_widget_set_tooltip_text (button, _("Not in the index"));
+          examples[i].instruction = md_pair_get_text (example, self->language, MD_FIELD_INSTRUCTION);
+          examples[i].answer = md_pair_get_text (example, self->language, MD_FIELD_ANSWER);
+          /* Untranslated examples still read in English rather than as blanks. */
+          if (examples[i].instruction == NULL)
+            examples[i].instruction = md_pair_get_text (example, MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION);
+          if (examples[i].answer == NULL)
+            examples[i].answer = md_pair_get_text (example, MD_LANGUAGE_EN, MD_FIELD_ANSWER);
+          examples[i].image_ids = md_pair_get_image_ids (example);
         }
-      g_signal_connect (button, "clicked", G_CALLBACK (on_example_clicked), self);
-      gtk_flow_box_append (self->context_box, button);
     }
 
-  gtk_widget_set_visible (self->context_heading, ids != NULL && ids[0] != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->context_box), ids != NULL && ids[0] != NULL);
+  md_context_strip_set_examples (self->context_strip, self->loader, examples, n_ids);
+  gtk_widget_set_visible (self->context_heading, n_ids > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->context_strip), n_ids > 0);
 }
 
 void
@@ -195,10 +160,15 @@ md_pair_page_set_row (MdPairPage *self,
 
 void
 md_pair_page_set_pair (MdPairPage *self,
-                       MdPair     *pair)
+                       MdPair     *pair,
+                       GPtrArray  *examples)
 {
   g_return_if_fail (MD_IS_PAIR_PAGE (self));
   g_return_if_fail (pair == NULL || MD_IS_PAIR (pair));
+
+  g_clear_pointer (&self->examples, g_ptr_array_unref);
+  if (examples != NULL)
+    self->examples = g_ptr_array_ref (examples);
 
   if (!g_set_object (&self->pair, pair))
     return;
@@ -248,6 +218,8 @@ md_pair_page_set_language (MdPairPage *self,
 
   self->language = language;
   update_text (self);
+  if (self->pair != NULL)
+    update_context (self);
 }
 
 void
@@ -336,6 +308,7 @@ md_pair_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->pair);
   g_clear_object (&self->loader);
+  g_clear_pointer (&self->examples, g_ptr_array_unref);
 
   G_OBJECT_CLASS (md_pair_page_parent_class)->dispose (object);
 }
@@ -353,6 +326,9 @@ md_pair_page_class_init (MdPairPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (MD_TYPE_MEDIA_VIEW);
+  g_type_ensure (MD_TYPE_PAIR_TEXT);
+  g_type_ensure (MD_TYPE_LANGUAGE_GRID);
+  g_type_ensure (MD_TYPE_CONTEXT_STRIP);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/mimicdesk/MimicDesk/ui/md-pair-page.ui");
@@ -364,13 +340,11 @@ md_pair_page_class_init (MdPairPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, media_view);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, instruction_label);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, answer_label);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, languages_grid);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_box);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, pair_text);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, language_grid);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_strip);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_heading);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, instruction_heading);
-  gtk_widget_class_bind_template_child (widget_class, MdPairPage, answer_heading);
+  gtk_widget_class_bind_template_callback (widget_class, on_example_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "mdpairpage");
@@ -382,12 +356,6 @@ md_pair_page_init (MdPairPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   build_language_switcher (self);
 
-  /* A label's text is its accessible name. The headings only introduce the texts, which carry
-   * the names "Instruction" and "Answer" themselves; a screen reader should not meet each twice. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->instruction_heading),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->answer_heading),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
 }
 
 GtkWidget *

@@ -18,8 +18,10 @@ GtkWidget *md_pair_page_new          (void);
 /* Shows the light row at once (id, dataset) while the full pair is being fetched. */
 void       md_pair_page_set_row      (MdPairPage *self,
                                       MdPair     *row);
+/* examples: for each in-context id of pair, its full MdPair or NULL when it is not indexed. */
 void       md_pair_page_set_pair     (MdPairPage *self,
-                                      MdPair     *pair);
+                                      MdPair     *pair,
+                                      GPtrArray  *examples);
 MdPair    *md_pair_page_get_pair     (MdPairPage *self);
 void       md_pair_page_set_language (MdPairPage *self,
                                       MdLanguage  language);

@@ -228,22 +228,60 @@ _md_window_refresh_datasets (MdWindow *self)
  * the images of the next pairs prefetched behind it. */
 
 static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+typedef struct
+{
+  MdPair    *pair;
+  GPtrArray *examples;   /* MdPair or NULL, one per in-context id */
+} PairBundle;
+
+static void
+pair_bundle_free (PairBundle *bundle)
+{
+  g_clear_object (&bundle->pair);
+  g_clear_pointer (&bundle->examples, g_ptr_array_unref);
+  g_free (bundle);
+}
+
+static void
 get_pair_thread (GTask        *task,
                  gpointer      source_object,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
+  MdStore *store = MD_STORE (source_object);
   GError *error = NULL;
-  MdPair *pair;
+  PairBundle *bundle;
+  const char * const *context_ids;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  pair = md_store_get_pair (MD_STORE (source_object), task_data, &error);
-  if (pair == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, pair, g_object_unref);
+  bundle = g_new0 (PairBundle, 1);
+  if ((bundle->pair = md_store_get_pair (store, task_data, &error)) == NULL)
+    {
+      pair_bundle_free (bundle);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The strip shows each example's text and images: a handful of lookups, done here too so
+   * that the page changes in one go. */
+  bundle->examples = g_ptr_array_new_with_free_func (unref_if_set);
+  context_ids = md_pair_get_context_ids (bundle->pair);
+  for (guint i = 0; context_ids != NULL && context_ids[i] != NULL; i++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      g_ptr_array_add (bundle->examples, md_store_get_pair (store, context_ids[i], NULL));
+    }
+
+  g_task_return_pointer (task, bundle, (GDestroyNotify) pair_bundle_free);
 }
 
 static void
@@ -322,19 +360,23 @@ get_pair_done (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(MdWindow) self = user_data;
-  g_autoptr(MdPair) pair = NULL;
+  PairBundle *bundle;
   g_autoptr(GError) error = NULL;
   const char *id = g_task_get_task_data (G_TASK (result));
 
-  pair = g_task_propagate_pointer (G_TASK (result), &error);
+  bundle = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_strcmp0 (id, self->shown_id) != 0)
-    return;
+    {
+      g_clear_pointer (&bundle, pair_bundle_free);
+      return;
+    }
 
-  if (pair == NULL)
+  if (bundle == NULL)
     md_pair_page_set_error (self->pair_page, id, error);
   else
-    md_pair_page_set_pair (self->pair_page, pair);
+    md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
+  g_clear_pointer (&bundle, pair_bundle_free);
 
   prefetch_after (self);
 }
@@ -355,7 +397,7 @@ _md_window_show_pair (MdWindow   *self,
 
   if (pair_id == NULL || self->store == NULL)
     {
-      md_pair_page_set_pair (self->pair_page, NULL);
+      md_pair_page_set_pair (self->pair_page, NULL, NULL);
       md_pair_page_set_row (self->pair_page, NULL);
       return;
     }
