@@ -24,6 +24,7 @@ struct _MdPairTable
 
   GtkStack           *stack;
   GtkColumnView      *column_view;
+  GtkColumnViewColumn *instruction_column;
 };
 
 G_DEFINE_FINAL_TYPE (MdPairTable, md_pair_table, GTK_TYPE_WIDGET)
@@ -470,6 +471,16 @@ md_pair_table_select_id (MdPairTable *self,
   return TRUE;
 }
 
+static void
+update_instruction_title (MdPairTable *self)
+{
+  /* The title says which language the rows read in: the search language, or English. */
+  g_autofree char *title = g_strdup_printf (_("Instruction (%s)"),
+                                            md_language_code (self->language));
+
+  gtk_column_view_column_set_title (self->instruction_column, title);
+}
+
 void
 md_pair_table_set_language (MdPairTable *self,
                            MdLanguage  language)
@@ -482,6 +493,7 @@ md_pair_table_set_language (MdPairTable *self,
     return;
 
   self->language = language;
+  update_instruction_title (self);
 
   /* Rebind the visible rows: swapping the model out and back keeps the selection and costs only
    * the rows on screen. */
@@ -579,6 +591,7 @@ md_pair_table_class_init (MdPairTableClass *klass)
                                                "/io/github/mimicdesk/MimicDesk/ui/md-pair-table.ui");
   gtk_widget_class_bind_template_child (widget_class, MdPairTable, stack);
   gtk_widget_class_bind_template_child (widget_class, MdPairTable, column_view);
+  gtk_widget_class_bind_template_child (widget_class, MdPairTable, instruction_column);
   gtk_widget_class_bind_template_callback (widget_class, id_setup);
   gtk_widget_class_bind_template_callback (widget_class, id_bind);
   gtk_widget_class_bind_template_callback (widget_class, instruction_setup);
@@ -598,6 +611,7 @@ static void
 md_pair_table_init (MdPairTable *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  update_instruction_title (self);
   update_empty (self);
 }
 
