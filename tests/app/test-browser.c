@@ -214,13 +214,20 @@ n_pairs_is (gpointer data)
   return n_pairs (e->window) == e->n;
 }
 
+typedef struct
+{
+  GtkWindow *window;
+  guint      n_pairs;
+} ImportWait;
+
 static gboolean
 import_finished (gpointer data)
 {
-  GtkWindow *window = data;
+  ImportWait *w = data;
 
   /* The cancel button follows its action, enabled only while the import runs. */
-  return !gtk_widget_get_sensitive (find (window, "Cancel import")) && n_pairs (window) == 4;
+  return !gtk_widget_get_sensitive (find (w->window, "Cancel import")) &&
+         n_pairs (w->window) == w->n_pairs;
 }
 
 static void
@@ -239,16 +246,27 @@ assert_label_becomes (GtkWindow  *window,
 }
 
 static GtkWindow *
-open_fixture (void)
+open_folder (const char *path,
+             guint       n_expected)
 {
-  g_autoptr(GFile) folder = g_file_new_for_path (fixture_dir);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
   MdWindow *window = md_window_new (app);
+  ImportWait w = { GTK_WINDOW (window), n_expected };
 
   gtk_window_present (GTK_WINDOW (window));
   md_window_open_files (window, &folder, 1);
-  g_assert_true (md_test_wait_until (import_finished, window, 10000));
-  assert_label_becomes (GTK_WINDOW (window), "Instruction", "Describe the red picture");
+  if (!md_test_wait_until (import_finished, &w, 20000))
+    g_error ("%s: %u pairs listed, expected %u", path, n_pairs (GTK_WINDOW (window)), n_expected);
   return GTK_WINDOW (window);
+}
+
+static GtkWindow *
+open_fixture (void)
+{
+  GtkWindow *window = open_folder (fixture_dir, 4);
+
+  assert_label_becomes (window, "Instruction", "Describe the red picture");
+  return window;
 }
 
 static void
@@ -498,6 +516,35 @@ test_sidebar_filters (void)
   gtk_window_destroy (window);
 }
 
+static void
+test_sample (void)
+{
+  const char *sample_dir = g_getenv ("MD_SAMPLE_DIR");
+  g_autofree char *probe = NULL;
+  GtkWindow *window;
+  Expect e;
+
+  if (sample_dir != NULL)
+    probe = g_build_filename (sample_dir, "TVC_instructions.json", NULL);
+  if (probe == NULL || !g_file_test (probe, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("MD_SAMPLE_DIR holds no sample dataset");
+      return;
+    }
+
+  window = open_folder (sample_dir, 65);
+  e = (Expect) { window, NULL, NULL, 2 };
+  gtk_editable_set_text (GTK_EDITABLE (find (window, "Search pairs")), "sofa");
+  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
+  g_assert_cmpstr (first_id (window), ==, "TVC_INS_00002");
+  assert_label_becomes (window, "Instruction", "What color is the sofa in the room?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
+  g_assert_cmpstr (selected_id (window), ==, "TVC_INS_00003");
+  assert_label_becomes (window, "Instruction", "Is anyone sitting on the sofa?");
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -529,6 +576,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/browser/context-jump", test_context_jump);
   g_test_add_func ("/app/browser/missing-image", test_missing_image);
   g_test_add_func ("/app/browser/sidebar-filters", test_sidebar_filters);
+  g_test_add_func ("/app/browser/sample", test_sample);
 
   status = g_test_run ();
 
