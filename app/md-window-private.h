@@ -43,6 +43,7 @@ struct _MdWindow
   char                 *shown_id;
   GCancellable         *pair_cancellable;
   GCancellable         *prefetch_cancellable;
+  guint                 prefetch_source;
   guint                 datasets_serial;
 
   /* Template children */

@@ -10,6 +10,7 @@
 
 /* Pairs after the selected one whose images are loaded ahead of time. */
 #define PREFETCH_AHEAD 3
+#define PREFETCH_DELAY_MS 40
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -333,6 +334,7 @@ prefetch_after (MdWindow *self)
   GListModel *model = md_pair_table_get_model (self->pair_table);
   guint position = md_pair_table_get_selected (self->pair_table);
 
+  g_clear_handle_id (&self->prefetch_source, g_source_remove);
   g_cancellable_cancel (self->prefetch_cancellable);
   g_clear_object (&self->prefetch_cancellable);
 
@@ -352,6 +354,26 @@ prefetch_after (MdWindow *self)
   g_task_set_source_tag (task, prefetch_after);
   g_task_set_task_data (task, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, prefetch_thread);
+}
+
+static gboolean
+prefetch_timeout (gpointer user_data)
+{
+  MdWindow *self = user_data;
+
+  self->prefetch_source = 0;
+  prefetch_after (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The store serialises its readers, so prefetching competes with showing the pair the user is
+ * on. Waiting a moment lets the current pair's images go first, and a user holding j down
+ * (30 steps a second) does not queue loads for pairs already left behind. */
+static void
+schedule_prefetch (MdWindow *self)
+{
+  g_clear_handle_id (&self->prefetch_source, g_source_remove);
+  self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
 }
 
 static void
@@ -378,7 +400,7 @@ get_pair_done (GObject      *object,
     md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
   g_clear_pointer (&bundle, pair_bundle_free);
 
-  prefetch_after (self);
+  schedule_prefetch (self);
 }
 
 void
@@ -498,6 +520,7 @@ md_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->pair_cancellable);
   g_clear_object (&self->pair_cancellable);
+  g_clear_handle_id (&self->prefetch_source, g_source_remove);
   g_cancellable_cancel (self->prefetch_cancellable);
   g_clear_object (&self->prefetch_cancellable);
   g_queue_clear_full (&self->history, g_free);
