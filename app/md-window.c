@@ -376,6 +376,17 @@ schedule_prefetch (MdWindow *self)
   self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
 }
 
+/* Widgets the focus was on may be gone after the page changed (a strip row, the back button
+ * once there is nothing to go back to). The keyboard then goes back to the list. */
+static void
+ensure_focus (MdWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL || !gtk_widget_get_mapped (focus) || !gtk_widget_is_sensitive (focus))
+    _md_window_focus_list (self);
+}
+
 static void
 get_pair_done (GObject      *object,
                GAsyncResult *result,
@@ -399,6 +410,7 @@ get_pair_done (GObject      *object,
   else
     md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
   g_clear_pointer (&bundle, pair_bundle_free);
+  ensure_focus (self);
 
   schedule_prefetch (self);
 }
@@ -472,6 +484,7 @@ _md_window_go_back (MdWindow *self)
 
   _md_window_update_actions (self);
   _md_window_show_pair (self, pair_id);
+  ensure_focus (self);
 }
 
 /* Language */

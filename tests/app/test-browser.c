@@ -312,6 +312,12 @@ test_open (void)
   gtk_window_destroy (window);
 }
 
+static gboolean
+has_error_class (GtkWidget *widget)
+{
+  return gtk_widget_has_css_class (widget, "error");
+}
+
 static void
 test_search (void)
 {
@@ -333,6 +339,15 @@ test_search (void)
   e.n = 4;
   g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
   g_assert_cmpstr (selected_id (window), ==, "T_INS_00004");
+
+  /* A query the store cannot read is said inline, on the entry, and the list stays as it was. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "\"blue");
+  g_assert_true (md_test_wait_until ((gboolean (*) (gpointer)) has_error_class, entry, 3000));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (entry), "quote"));
+  g_assert_cmpuint (n_pairs (window), ==, 4);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  md_test_spin (300);
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
 
   /* Ctrl+F's action puts the keyboard in the entry; Escape's handler gives it back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
@@ -445,6 +460,9 @@ test_context_jump (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
   assert_label_becomes (window, "Instruction", "Describe the red picture");
+  /* The row that was activated is gone with the old page; the keyboard still has a home. */
+  g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
+  g_assert_true (gtk_widget_get_mapped (gtk_root_get_focus (GTK_ROOT (window))));
   /* Nothing left to go back to: the back button follows its action. */
   g_assert_false (gtk_widget_get_sensitive (find (window, "Back")));
 
