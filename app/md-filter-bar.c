@@ -151,7 +151,6 @@ md_filter_bar_set_error (MdFilterBar *self,
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->count_label), message == NULL);
 }
 
 static void
