@@ -24,7 +24,7 @@
  * inputs (missing images, dangling links) are computed afterwards, then the full-text index is
  * brought up to date in a separate, resumable phase. */
 
-#define RELEASE_CHUNK (64 * 1024 * 1024)
+#define RELEASE_CHUNK (32 * 1024 * 1024)
 #define PEEK_SIZE 4096
 #define CHECK_EVERY 4096
 
@@ -1116,6 +1116,7 @@ import_translation_entry (Importer     *imp,
   gint64 rowid;
   guint languages;
 
+  imp->dataset_id = 0;
   if (!cJSON_IsString (id) || !cJSON_IsString (results))
     {
       g_autofree char *detail =
@@ -1139,6 +1140,8 @@ import_translation_entry (Importer     *imp,
     }
   rowid = sqlite3_column_int64 (find_pair, 0);
   languages = sqlite3_column_int (find_pair, 1);
+  /* Problems of this entry belong to the pair's dataset. */
+  imp->dataset_id = sqlite3_column_int64 (find_pair, 2);
   sqlite3_reset (find_pair);
 
   reply = _md_translation_reply_parse (results->valuestring, &local_error);
@@ -1227,7 +1230,8 @@ import_translations (Importer    *imp,
   MdJsonSpan value;
   gboolean has_next;
   g_auto(sqlite3_stmt_ptr) find_pair =
-    _md_index_prepare (imp->db, "SELECT rowid, languages FROM pairs WHERE pair_id = ?", error);
+    _md_index_prepare (imp->db, "SELECT rowid, languages, dataset_id FROM pairs "
+                                "WHERE pair_id = ?", error);
   g_auto(sqlite3_stmt_ptr) set_languages =
     _md_index_prepare (imp->db, "UPDATE pairs SET languages = ? WHERE rowid = ?", error);
 
@@ -1747,7 +1751,7 @@ fail:
 
 /* Full-text phase -------------------------------------------------------------------------------- */
 
-#define FTS_BATCH 20000
+#define FTS_BATCH 100000
 
 gboolean
 _md_import_build_fts (sqlite3       *db,
@@ -1827,6 +1831,7 @@ _md_import_run (const char            *index_path,
   guint n_considered = 0;
   guint n_ok = 0;
   gboolean ok = TRUE;
+  gint64 started = g_get_monotonic_time ();
 
   for (guint i = 0; paths[i] != NULL; i++)
     {
@@ -1919,15 +1924,18 @@ _md_import_run (const char            *index_path,
       out->error = g_steal_pointer (&local_error);
     }
   finalize_statements (&imp);
+  g_debug ("import: files done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
 
   if (ok && imp.changed)
     ok = compute_references (&imp, error);
+  g_debug ("import: references done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
   if (ok && imp.changed)
     {
       imp.path = NULL;
       report_progress (&imp, TRUE);
       ok = _md_import_build_fts (imp.db, cancellable, error);
     }
+  g_debug ("import: search index done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
   if (ok && n_ok == 0)
     {
       if (n_considered == 0)

@@ -9,7 +9,7 @@
 #include "md-store-private.h"
 
 #define MAX_CACHED_PAGES 64
-#define FIRST_TEXT_CAP 20000
+#define FIRST_TEXT_CAP 5000
 #define UNKNOWN_ANCHOR G_MININT64
 
 typedef enum
