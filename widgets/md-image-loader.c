@@ -454,7 +454,8 @@ cancelled:
 }
 
 static Job *start_job (MdImageLoader *self,
-                       const char    *image_id);
+                       const char    *image_id,
+                       GCancellable  *cancellable);
 
 static void
 job_done (GObject      *object,
@@ -486,8 +487,9 @@ job_done (GObject      *object,
           Job *again = g_hash_table_lookup (self->jobs, job->id);
 
           if (again == NULL)
-            again = start_job (self, job->id);
-          job_add_interest (self, again, g_task_get_cancellable (waiter));
+            again = start_job (self, job->id, g_task_get_cancellable (waiter));
+          else
+            job_add_interest (self, again, g_task_get_cancellable (waiter));
           g_ptr_array_add (again->waiters, g_object_ref (waiter));
         }
       else
@@ -497,9 +499,13 @@ job_done (GObject      *object,
   job_free (job);
 }
 
+/* Starts a job for image_id on behalf of a first party (cancellable may be NULL: never
+ * abandoned). The interest is registered before the worker runs, which would otherwise see
+ * nobody interested and give up at once. */
 static Job *
 start_job (MdImageLoader *self,
-           const char    *image_id)
+           const char    *image_id,
+           GCancellable  *cancellable)
 {
   g_autoptr(GTask) task = NULL;
   Job *job = g_new0 (Job, 1);
@@ -508,6 +514,7 @@ start_job (MdImageLoader *self,
   job->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   job->cancellables = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_insert (self->jobs, job->id, job);
+  job_add_interest (self, job, cancellable);
 
   task = g_task_new (self, NULL, job_done, job);
   g_task_set_source_tag (task, start_job);
@@ -543,8 +550,9 @@ md_image_loader_load_async (MdImageLoader       *self,
 
   job = g_hash_table_lookup (self->jobs, image_id);
   if (job == NULL)
-    job = start_job (self, image_id);
-  job_add_interest (self, job, cancellable);
+    job = start_job (self, image_id, cancellable);
+  else
+    job_add_interest (self, job, cancellable);
   g_ptr_array_add (job->waiters, g_steal_pointer (&task));
 }
 
@@ -581,7 +589,8 @@ md_image_loader_prefetch (MdImageLoader      *self,
         continue;
       job = g_hash_table_lookup (self->jobs, ids[i]);
       if (job == NULL)
-        job = start_job (self, ids[i]);
-      job_add_interest (self, job, self->prefetch_cancellable);
+        start_job (self, ids[i], self->prefetch_cancellable);
+      else
+        job_add_interest (self, job, self->prefetch_cancellable);
     }
 }

@@ -85,6 +85,14 @@ typedef struct
   GHashTable    *table;
 } Fixture;
 
+/* A valid 16 x 16 header, then garbage where the CRC and the image data should be. */
+static const guint8 broken_png[] = {
+  0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
+  0x00, 0x00, 0x00, 0x0D, 'I', 'H', 'D', 'R',
+  0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x10, 0x08, 0x02, 0x00, 0x00, 0x00,
+  'j', 'u', 'n', 'k',
+};
+
 static void
 fixture_setup (Fixture      *fixture,
                gconstpointer data)
@@ -93,7 +101,7 @@ fixture_setup (Fixture      *fixture,
   md_test_images_add (fixture->table, "SD_IMG_00042_1", md_test_solid_png (224, 224, 200, 30, 30));
   md_test_images_add (fixture->table, "SD_IMG_00042_2", md_test_solid_png (224, 224, 30, 200, 30));
   md_test_images_add (fixture->table, "CGD_IMG_broken",
-                      g_bytes_new_static ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10junk", 33));
+                      g_bytes_new_static (broken_png, sizeof broken_png));
   md_test_images_add (fixture->table, "SD_IMG_bomb", bomb_png ());
 
   fixture->window = GTK_WINDOW (gtk_window_new ());
@@ -208,6 +216,12 @@ test_media_view_pair_zoom (Fixture      *fixture,
   g_assert_cmpfloat (md_image_pane_get_zoom (MD_IMAGE_PANE (second)), ==, 0);
 }
 
+static gboolean
+two_cached (gpointer data)
+{
+  return md_image_loader_get_n_cached (data) == 2;
+}
+
 static void
 test_media_view_prefetch (Fixture      *fixture,
                           gconstpointer data)
@@ -217,9 +231,7 @@ test_media_view_prefetch (Fixture      *fixture,
   double ms;
 
   md_image_loader_prefetch (fixture->loader, next);
-  g_assert_true (md_test_wait_until ((gboolean (*) (gpointer)) md_image_loader_get_n_cached,
-                                     fixture->loader, 5000));
-  md_test_spin (100);
+  g_assert_true (md_test_wait_until (two_cached, fixture->loader, 5000));
   g_assert_cmpuint (md_image_loader_get_n_cached (fixture->loader), ==, 2);
 
   /* Prefetched: shown in the same main-loop turn, no worker round trip. */
