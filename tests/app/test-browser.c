@@ -379,6 +379,74 @@ test_walk (void)
   gtk_window_destroy (window);
 }
 
+/* Plays a key of the window's capture-phase shortcuts the way GTK does when the key is pressed:
+ * the shortcut's action runs with its arguments and says whether it handled the key. */
+static gboolean
+press_key (GtkWindow *window,
+           guint      keyval)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean handled = FALSE;
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "md-window-keys") != 0)
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval)
+            {
+              handled = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                      GTK_WIDGET (window),
+                                                      gtk_shortcut_get_arguments (shortcut));
+              found = TRUE;
+              break;
+            }
+        }
+    }
+  g_object_unref (controllers);
+
+  if (!found)
+    g_error ("No window shortcut for %s", gdk_keyval_name (keyval));
+  return handled;
+}
+
+static void
+test_keys (void)
+{
+  GtkWindow *window = open_fixture ();
+  GtkWidget *entry = find (window, "Search pairs");
+
+  /* In the list (and anywhere but an entry) j, k and the digits walk and switch language. */
+  gtk_widget_grab_focus (find (window, "Pairs"));
+  g_assert_true (press_key (window, GDK_KEY_j));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00002");
+  g_assert_true (press_key (window, GDK_KEY_k));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_true (press_key (window, GDK_KEY_2));
+  assert_label_becomes (window, "Instruction", "描述红色的图片");
+  g_assert_true (press_key (window, GDK_KEY_1));
+  assert_label_becomes (window, "Instruction", "Describe the red picture");
+
+  /* In the search entry the same keys are text: the shortcuts decline them. */
+  g_assert_true (press_key (window, GDK_KEY_slash));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry));
+  g_assert_false (press_key (window, GDK_KEY_j));
+  g_assert_false (press_key (window, GDK_KEY_2));
+  g_assert_false (press_key (window, GDK_KEY_space));
+  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+
+  gtk_window_destroy (window);
+}
+
 static void
 test_languages (void)
 {
@@ -589,6 +657,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/browser/open", test_open);
   g_test_add_func ("/app/browser/search", test_search);
   g_test_add_func ("/app/browser/walk", test_walk);
+  g_test_add_func ("/app/browser/keys", test_keys);
   g_test_add_func ("/app/browser/languages", test_languages);
   g_test_add_func ("/app/browser/clip", test_clip);
   g_test_add_func ("/app/browser/context-jump", test_context_jump);
