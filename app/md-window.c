@@ -156,7 +156,7 @@ _md_window_focus_list (MdWindow *self)
 {
   g_assert (MD_IS_WINDOW (self));
 
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->pair_table)))
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pair_table)))
     md_pair_table_focus (self->pair_table);
 }
 

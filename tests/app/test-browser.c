@@ -307,6 +307,9 @@ test_open (void)
 
   g_assert_cmpuint (n_pairs (window), ==, 4);
   g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  /* The keyboard starts in the list, ready for j and k. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         find (window, "Pairs")));
   g_assert_cmpstr (gtk_window_get_title (window), ==, name);
   assert_label_becomes (window, "Answer", "It is red.");
   gtk_window_destroy (window);
