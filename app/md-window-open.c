@@ -380,27 +380,35 @@ on_chooser_response (GtkNativeDialog *dialog,
 }
 
 void
-_md_window_choose_dataset (MdWindow *self)
+_md_window_choose_dataset (MdWindow *self,
+                           gboolean  files)
 {
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) shards = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
   g_assert (MD_IS_WINDOW (self));
 
-  /* A folder is the common case (a task's instruction, in-context and image files together);
-   * the chooser accepts a shard file too, selected by its name. */
-  chooser = gtk_file_chooser_native_new (_("Open Dataset"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+  /* GTK 4.8's chooser picks either folders or files, not both: a folder is the common case (a
+   * task's instruction, in-context and image files together), shard files the other. */
+  chooser = gtk_file_chooser_native_new (files ? _("Open Shard Files") : _("Open Dataset Folder"),
+                                         GTK_WINDOW (self),
+                                         files ? GTK_FILE_CHOOSER_ACTION_OPEN
+                                               : GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                          _("_Open"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (shards, _("MIMIC-IT files"));
-  gtk_file_filter_add_pattern (shards, "*.json");
-  gtk_file_filter_add_pattern (shards, "*.parquet");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), shards);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+
+  if (files)
+    {
+      g_autoptr(GtkFileFilter) shards = gtk_file_filter_new ();
+      g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (shards, _("MIMIC-IT files"));
+      gtk_file_filter_add_pattern (shards, "*.json");
+      gtk_file_filter_add_pattern (shards, "*.parquet");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), shards);
+      gtk_file_filter_set_name (all, _("All files"));
+      gtk_file_filter_add_pattern (all, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+    }
 
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));

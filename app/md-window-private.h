@@ -87,6 +87,7 @@ void      _md_window_dispose_open       (MdWindow   *self);
 void      _md_window_open_path          (MdWindow   *self,
                                          const char *path);
 void      _md_window_cancel_import      (MdWindow   *self);
-void      _md_window_choose_dataset     (MdWindow   *self);
+void      _md_window_choose_dataset     (MdWindow   *self,
+                                         gboolean    files);
 
 G_END_DECLS

@@ -605,6 +605,65 @@ test_sidebar_filters (void)
   gtk_window_destroy (window);
 }
 
+static GtkDropTarget *
+find_drop_target (GtkWidget *root)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (root);
+  GtkDropTarget *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && found == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      const GType *types;
+      gsize n_types = 0;
+
+      if (!GTK_IS_DROP_TARGET (controller))
+        continue;
+      /* Entries take dropped text; the window takes dropped files. */
+      types = gtk_drop_target_get_gtypes (GTK_DROP_TARGET (controller), &n_types);
+      for (gsize j = 0; j < n_types; j++)
+        if (types[j] == GDK_TYPE_FILE_LIST)
+          found = GTK_DROP_TARGET (controller);
+    }
+  g_object_unref (controllers);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL && found == NULL;
+       child = gtk_widget_get_next_sibling (child))
+    found = find_drop_target (child);
+  return found;
+}
+
+static void
+test_drop (void)
+{
+  MdWindow *window = md_window_new (app);
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture_dir);
+  GSList files = { folder, NULL };
+  GValue value = G_VALUE_INIT;
+  GtkDropTarget *target;
+  gboolean accepted = FALSE;
+  ImportWait w = { GTK_WINDOW (window), 4 };
+
+  gtk_window_present (GTK_WINDOW (window));
+  md_test_spin (50);
+  target = find_drop_target (GTK_WIDGET (window));
+  g_assert_nonnull (target);
+
+  /* What GTK hands the target when a file manager drops a folder on the window. */
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (&files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+
+  g_assert_true (accepted);
+  g_assert_true (md_test_wait_until (import_finished, &w, 10000));
+  assert_label_becomes (GTK_WINDOW (window), "Instruction", "Describe the red picture");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_sample (void)
 {
@@ -666,6 +725,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/browser/context-jump", test_context_jump);
   g_test_add_func ("/app/browser/missing-image", test_missing_image);
   g_test_add_func ("/app/browser/sidebar-filters", test_sidebar_filters);
+  g_test_add_func ("/app/browser/drop", test_drop);
   g_test_add_func ("/app/browser/sample", test_sample);
 
   status = g_test_run ();
