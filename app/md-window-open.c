@@ -481,7 +481,10 @@ update_recent (MdWindow *self)
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autofree char *name = g_path_get_basename (recent[i]);
-      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+      g_auto(GStrv) parts = g_strsplit (name, "_", -1);
+      /* Menu labels take "_" as a mnemonic mark; shard names are full of underscores. */
+      g_autofree char *label = g_strjoinv ("__", parts);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       /* A recent dataset that is gone would only fail when picked. */
       if (!g_file_test (recent[i], G_FILE_TEST_EXISTS))
