@@ -519,9 +519,23 @@ get_page (MdPairList *self,
     {
       gint64 next;
 
-      /* Far jumps (dragging the scroll bar) skip rows from the nearest known page. */
-      items = fetch_page_locked (self, db, g_array_index (self->anchors, gint64, q),
-                                 (gint64) (page - q) * MD_PAIR_LIST_PAGE_SIZE, &next);
+      gint64 after = g_array_index (self->anchors, gint64, q);
+
+      /* Far jumps (dragging the scroll bar) skip rows from the nearest known page, on the
+       * narrow pairs table alone; then the page itself is read from its first key. */
+      if (page > q)
+        {
+          g_auto(sqlite3_stmt_ptr) skip = _md_index_prepare (db, self->plan->count_sql, NULL);
+
+          if (skip != NULL)
+            {
+              bind_plan (self->plan, skip, after, 1,
+                         (gint64) (page - q) * MD_PAIR_LIST_PAGE_SIZE - 1);
+              after = sqlite3_step (skip) == SQLITE_ROW ? sqlite3_column_int64 (skip, 0)
+                                                        : G_MAXINT64;
+            }
+        }
+      items = fetch_page_locked (self, db, after, 0, &next);
       g_array_index (self->anchors, gint64, page + 1) = next;
     }
   else
