@@ -5,6 +5,12 @@
 
 #include <gst/gst.h>
 
+#include "md-context-strip.h"
+#include "md-frame-player.h"
+#include "md-image-pane.h"
+#include "md-language-grid.h"
+#include "md-media-view.h"
+#include "md-pair-text.h"
 #include "md-widgets.h"
 #include "md-widgets-resources.h"
 
@@ -25,6 +31,13 @@ md_widgets_init (void)
       gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                                   GTK_STYLE_PROVIDER (provider),
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+      g_type_ensure (MD_TYPE_IMAGE_PANE);
+      g_type_ensure (MD_TYPE_FRAME_PLAYER);
+      g_type_ensure (MD_TYPE_MEDIA_VIEW);
+      g_type_ensure (MD_TYPE_LANGUAGE_GRID);
+      g_type_ensure (MD_TYPE_CONTEXT_STRIP);
+      g_type_ensure (MD_TYPE_PAIR_TEXT);
       g_once_init_leave (&initialized, 1);
     }
 }
