@@ -4,21 +4,533 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "md-cli.h"
+#include "md-store.h"
+#include "md-syphus.h"
+
+/* regenerate, translate: pairs from the index through a Syphus backend, with a journal that lets
+ * an interrupted batch resume (run the same command again, or with no ids). */
+
+#define MAX_CONTEXT_EXAMPLES 8
+
+typedef struct
+{
+  MdSyphusJobKind  kind;
+  char            *db_path;
+  char            *journal_path;
+  char            *backend_name;
+  char            *base_url;
+  char            *model;
+  char            *prompt_path;
+  gboolean         dry_run;
+  gboolean         accept;
+  gboolean         no_stream;
+  gboolean         vision;
+  int              frames;
+  int              concurrency;
+  int              timeout_s;
+  int              max_attempts;
+  int              max_requests;
+  gint64           max_tokens;
+  GStrv            ids;
+  gboolean         has_command;   /* backends.ini names a server to start */
+
+  GMainLoop       *loop;
+  GArray          *generations;   /* gint64 ids of this run */
+  guint            n_total;
+  guint            n_ok;
+  guint            n_invalid;
+  guint            n_failed;
+} SyphusRun;
+
+static void
+syphus_run_clear (SyphusRun *run)
+{
+  g_free (run->db_path);
+  g_free (run->journal_path);
+  g_free (run->backend_name);
+  g_free (run->base_url);
+  g_free (run->model);
+  g_free (run->prompt_path);
+  g_strfreev (run->ids);
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_pointer (&run->generations, g_array_unref);
+}
+
+/* Named backends live in $XDG_CONFIG_HOME/mimicdesk/backends.ini, one group per name:
+ *   [llama]  base-url=http://127.0.0.1:8080  model=...  kind=local  command=llama-server -m x.gguf
+ * Keys are never stored there: they come from MIMICDESK_API_KEY or the keyring. */
+static MdSyphusBackend *
+resolve_backend (SyphusRun *run)
+{
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), PACKAGE_NAME,
+                                            "backends.ini", NULL);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *base_url = g_strdup (run->base_url);
+  g_autofree char *model = g_strdup (run->model);
+  g_autofree char *kind = NULL;
+  g_auto(GStrv) command = NULL;
+  const char *name = run->backend_name != NULL ? run->backend_name : "default";
+  MdSyphusBackend *backend;
+
+  if (run->backend_name != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error) ||
+          !g_key_file_has_group (file, run->backend_name))
+        {
+          md_cli_printerr (_("%s: expected a group [%s] with base-url and model (%s)"), path,
+                           run->backend_name,
+                           error != NULL ? error->message : _("no such group"));
+          return NULL;
+        }
+      if (base_url == NULL)
+        base_url = g_key_file_get_string (file, name, "base-url", NULL);
+      if (model == NULL)
+        model = g_key_file_get_string (file, name, "model", NULL);
+      kind = g_key_file_get_string (file, name, "kind", NULL);
+      if (g_key_file_has_key (file, name, "command", NULL))
+        {
+          g_autofree char *line = g_key_file_get_string (file, name, "command", NULL);
+
+          if (line != NULL && !g_shell_parse_argv (line, NULL, &command, &error))
+            {
+              md_cli_printerr ("%s: [%s] command: %s", path, name, error->message);
+              return NULL;
+            }
+        }
+    }
+  if (base_url == NULL || model == NULL)
+    {
+      md_cli_printerr (_("give --backend NAME, or --base-url URL and --model M"));
+      return NULL;
+    }
+  backend = md_syphus_backend_new (name, base_url, model,
+                                   g_strcmp0 (kind, "hosted") == 0 ? MD_SYPHUS_BACKEND_HOSTED
+                                                                   : MD_SYPHUS_BACKEND_LOCAL);
+  md_syphus_backend_set_command (backend, (const char * const *) command);
+  run->has_command = command != NULL;
+  return backend;
+}
+
+/* Everything a request borrows from (pairs, image bytes, arrays) lives until the batch ends. */
+typedef struct
+{
+  gpointer       data;
+  GDestroyNotify destroy;
+} Kept;
+
+static void
+kept_free (gpointer data)
+{
+  Kept *kept = data;
+
+  kept->destroy (kept->data);
+  g_free (kept);
+}
+
+static void
+keep_add (GPtrArray      *keep,
+          gpointer        data,
+          GDestroyNotify  destroy)
+{
+  Kept *kept = g_new (Kept, 1);
+
+  kept->data = data;
+  kept->destroy = destroy;
+  g_ptr_array_add (keep, kept);
+}
+
+static const char *
+text_of (MdPair     *pair,
+         MdField     field)
+{
+  return md_pair_get_text (pair, MD_LANGUAGE_EN, field);
+}
+
+/* Builds the request of one pair from the index. */
+static char *
+build_request (SyphusRun                    *run,
+               MdStore                      *store,
+               MdSyphusPrompt               *prompt,
+               const MdSyphusRequestOptions *options,
+               const char                   *id,
+               MdSyphusPairInput            *input,
+               GPtrArray                    *keep,
+               GError                      **error)
+{
+  g_autoptr(GArray) examples = g_array_new (FALSE, TRUE, sizeof (MdSyphusExample));
+  g_autoptr(GArray) images = g_array_new (FALSE, TRUE, sizeof (MdSyphusImage));
+  const char * const *context_ids;
+  const char * const *image_ids;
+  MdPair *pair;
+
+  pair = md_store_get_pair (store, id, error);
+  if (pair == NULL)
+    return NULL;
+  keep_add (keep, pair, g_object_unref);
+
+  context_ids = md_pair_get_context_ids (pair);
+  for (guint i = 0; run->kind == MD_SYPHUS_JOB_REGENERATE && context_ids != NULL &&
+       context_ids[i] != NULL && examples->len < MAX_CONTEXT_EXAMPLES; i++)
+    {
+      MdPair *example = md_store_get_pair (store, context_ids[i], NULL);
+      MdSyphusExample item;
+
+      if (example == NULL)
+        continue;   /* dangling: the index already reports it */
+      keep_add (keep, example, g_object_unref);
+      item.instruction = text_of (example, MD_FIELD_INSTRUCTION);
+      item.answer = text_of (example, MD_FIELD_ANSWER);
+      g_array_append_val (examples, item);
+    }
+
+  image_ids = md_pair_get_image_ids (pair);
+  for (guint i = 0; run->vision && image_ids != NULL && image_ids[i] != NULL &&
+       (options->max_frames == 0 || images->len < options->max_frames); i++)
+    {
+      g_autoptr(GError) image_error = NULL;
+      char *mime = NULL;
+      GBytes *bytes = md_store_load_image (store, image_ids[i], &mime, &image_error);
+      MdSyphusImage item;
+
+      if (bytes == NULL)
+        {
+          md_cli_printerr ("%s: %s", id, image_error->message);
+          continue;
+        }
+      keep_add (keep, bytes, (GDestroyNotify) g_bytes_unref);
+      keep_add (keep, mime, g_free);
+      item.data = bytes;
+      item.mime_type = mime;
+      g_array_append_val (images, item);
+    }
+
+  input->id = md_pair_get_id (pair);
+  input->dataset = md_pair_get_dataset (pair);
+  input->instruction = text_of (pair, MD_FIELD_INSTRUCTION);
+  input->answer = text_of (pair, MD_FIELD_ANSWER);
+  input->examples = (const MdSyphusExample *) examples->data;
+  input->n_examples = examples->len;
+  input->images = (const MdSyphusImage *) images->data;
+  input->n_images = images->len;
+  keep_add (keep, g_steal_pointer (&examples), (GDestroyNotify) g_array_unref);
+  keep_add (keep, g_steal_pointer (&images), (GDestroyNotify) g_array_unref);
+
+  return md_syphus_request_build (run->kind, prompt, input, options, error);
+}
+
+static void
+on_job_retry (MdSyphusQueue *queue,
+              gint64         job_id,
+              guint          attempt,
+              guint          delay_ms,
+              const char    *message,
+              SyphusRun     *run)
+{
+  md_cli_printerr (_("job %" G_GINT64_FORMAT ": attempt %u failed (%s); retrying in %.1f s"),
+                   job_id, attempt, message, delay_ms / 1000.0);
+}
+
+static void
+on_job_finished (MdSyphusQueue *queue,
+                 gint64         job_id,
+                 gint64         generation_id,
+                 const char    *status,
+                 const char    *message,
+                 SyphusRun     *run)
+{
+  g_autoptr(MdSyphusJob) job = md_syphus_journal_get_job (md_syphus_queue_get_journal (queue),
+                                                          job_id, NULL);
+  guint n = run->n_ok + run->n_invalid + run->n_failed + 1;
+
+  if (g_strcmp0 (status, "ok") == 0)
+    run->n_ok++;
+  else if (g_strcmp0 (status, "invalid") == 0)
+    run->n_invalid++;
+  else
+    run->n_failed++;
+  if (generation_id > 0)
+    g_array_append_val (run->generations, generation_id);
+  fprintf (stderr, "[%u/%u] %s %s%s%s\n", n, run->n_total, job != NULL ? job->pair_id : "?",
+           status, message != NULL ? ": " : "", message != NULL ? message : "");
+}
+
+static void
+on_finished (MdSyphusQueue *queue,
+             SyphusRun     *run)
+{
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_backend_started (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  gboolean *ok = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ok[0] = md_syphus_backend_start_finish (MD_SYPHUS_BACKEND (object), result, &error);
+  ok[1] = TRUE;
+  if (error != NULL)
+    md_cli_printerr ("%s", error->message);
+}
+
+static int
+run_batch (SyphusRun *run)
+{
+  g_autoptr(MdSyphusPrompt) prompt = NULL;
+  g_autoptr(MdSyphusBackend) backend = NULL;
+  g_autoptr(MdSyphusJournal) journal = NULL;
+  g_autoptr(MdSyphusQueue) queue = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (kept_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *default_journal = NULL;
+  MdSyphusQueueSettings settings;
+  MdSyphusRequestOptions options;
+  guint n_rejected = 0;
+
+  if (run->prompt_path != NULL)
+    prompt = md_syphus_prompt_new_from_file (run->prompt_path, &error);
+  else if (run->kind == MD_SYPHUS_JOB_TRANSLATE)
+    prompt = md_syphus_prompt_new_simple ("builtin:translate",
+                                          md_syphus_request_default_translation_prompt ());
+  else
+    g_set_error (&error, MD_ERROR, MD_ERROR_FAILED, "%s",
+                 _("regenerate needs a Syphus prompt file: --prompt FILE"));
+  if (prompt == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+
+  backend = resolve_backend (run);
+  if (backend == NULL)
+    return MD_CLI_EXIT_FAILED;
+
+  md_syphus_request_options_init (&options, md_syphus_backend_get_model (backend));
+  options.stream = !run->no_stream;
+  options.vision = run->vision;
+  if (run->frames >= 0)
+    options.max_frames = run->frames;
+
+  if (run->ids != NULL && run->ids[0] != NULL)
+    {
+      if (run->db_path == NULL)
+        run->db_path = md_cli_default_db_path ();
+      store = md_store_open (run->db_path, &error);
+      if (store == NULL)
+        {
+          md_cli_printerr ("%s", error->message);
+          return MD_CLI_EXIT_FAILED;
+        }
+    }
+
+  if (run->dry_run)
+    {
+      /* The exact bodies, one JSON document a line; nothing is sent or written. */
+      for (guint i = 0; run->ids != NULL && run->ids[i] != NULL; i++)
+        {
+          MdSyphusPairInput input = { 0, };
+          g_autofree char *body = build_request (run, store, prompt, &options, run->ids[i],
+                                                 &input, keep, &error);
+
+          if (body == NULL)
+            {
+              md_cli_printerr ("%s", error->message);
+              g_clear_error (&error);
+              n_rejected++;
+              continue;
+            }
+          printf ("%s\n", body);
+        }
+      return n_rejected == 0 ? MD_CLI_EXIT_OK : MD_CLI_EXIT_PARTIAL;
+    }
+
+  key = md_syphus_key_lookup (run->backend_name, run->backend_name != NULL, NULL, &error);
+  if (error != NULL)
+    {
+      /* No keyring is not fatal: local servers need no key. */
+      md_cli_printerr ("%s", error->message);
+      g_clear_error (&error);
+    }
+  md_syphus_backend_set_api_key (backend, key);
+
+  if (run->journal_path == NULL)
+    run->journal_path = g_build_filename (g_get_user_data_dir (), PACKAGE_NAME,
+                                          "syphus-journal.sqlite", NULL);
+  default_journal = g_path_get_dirname (run->journal_path);
+  g_mkdir_with_parents (default_journal, 0700);
+  journal = md_syphus_journal_open (run->journal_path, &error);
+  if (journal == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+
+  md_syphus_queue_settings_init (&settings);
+  if (run->concurrency > 0)
+    settings.concurrency = run->concurrency;
+  if (run->timeout_s > 0)
+    settings.stall_timeout_ms = run->timeout_s * 1000;
+  if (run->max_attempts > 0)
+    settings.max_attempts = run->max_attempts;
+  if (run->max_requests > 0)
+    settings.max_requests = run->max_requests;
+  if (run->max_tokens > 0)
+    settings.max_tokens = run->max_tokens;
+  queue = md_syphus_queue_new (backend, journal, &settings);
+
+  for (guint i = 0; run->ids != NULL && run->ids[i] != NULL; i++)
+    {
+      MdSyphusPairInput input = { 0, };
+      g_autofree char *body = build_request (run, store, prompt, &options, run->ids[i], &input,
+                                             keep, &error);
+
+      if (body == NULL || md_syphus_queue_add (queue, run->kind, prompt, &input, &options,
+                                               &error) == 0)
+        {
+          md_cli_printerr ("%s", error->message);
+          g_clear_error (&error);
+          n_rejected++;
+        }
+    }
+
+  run->n_total = md_syphus_journal_count_jobs (journal, MD_SYPHUS_JOB_QUEUED);
+  if (run->n_total == 0)
+    {
+      md_cli_printerr (_("nothing to send: give pair ids, or a journal with queued jobs"));
+      return n_rejected > 0 ? MD_CLI_EXIT_FAILED : MD_CLI_EXIT_OK;
+    }
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  if (run->has_command)
+    {
+      gboolean started[2] = { FALSE, FALSE };
+
+      md_syphus_backend_start_async (backend, 120000, NULL, on_backend_started, started);
+      while (!started[1])
+        g_main_context_iteration (NULL, TRUE);
+      if (!started[0])
+        return MD_CLI_EXIT_FAILED;
+    }
+
+  fprintf (stderr, _("Sending %u jobs to %s (%s), %u at a time; journal %s\n"), run->n_total,
+           md_syphus_backend_get_base_url (backend), md_syphus_backend_get_model (backend),
+           settings.concurrency, run->journal_path);
+  run->generations = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_signal_connect (queue, "job-retry", G_CALLBACK (on_job_retry), run);
+  g_signal_connect (queue, "job-finished", G_CALLBACK (on_job_finished), run);
+  g_signal_connect (queue, "finished", G_CALLBACK (on_finished), run);
+  if (!md_syphus_queue_start (queue, &error))
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+  g_main_loop_run (run->loop);
+
+  if (run->accept)
+    {
+      for (guint i = 0; i < run->generations->len; i++)
+        {
+          gint64 id = g_array_index (run->generations, gint64, i);
+          g_autoptr(MdSyphusGeneration) generation = md_syphus_journal_get_generation (journal, id,
+                                                                                       NULL);
+
+          if (generation == NULL || g_strcmp0 (generation->status, "ok") != 0)
+            continue;
+          if (!md_syphus_journal_set_verdict (journal, id, MD_SYPHUS_VERDICT_ACCEPTED, &error))
+            {
+              md_cli_printerr ("%s", error->message);
+              g_clear_error (&error);
+            }
+        }
+    }
+
+  printf (_("%u ok, %u unusable replies, %u failed, %u not queued; %u requests, %" G_GUINT64_FORMAT
+            " tokens%s\n"), run->n_ok, run->n_invalid, run->n_failed, n_rejected,
+          md_syphus_queue_get_n_requests (queue), md_syphus_queue_get_n_tokens (queue),
+          md_syphus_queue_get_limit_reached (queue) ? _("; budget reached, the rest stays queued")
+                                                    : "");
+  if (run->n_ok == 0 && (run->n_invalid + run->n_failed + n_rejected) > 0)
+    return MD_CLI_EXIT_FAILED;
+  return (run->n_invalid + run->n_failed + n_rejected) > 0 ? MD_CLI_EXIT_PARTIAL : MD_CLI_EXIT_OK;
+}
+
+static int
+syphus_command (MdSyphusJobKind   kind,
+                int               argc,
+                char            **argv)
+{
+  SyphusRun run = { .kind = kind, .frames = -1 };
+  g_autoptr(GOptionContext) context = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &run.db_path, N_("Index file"), N_("FILE") },
+    { "journal", 0, 0, G_OPTION_ARG_FILENAME, &run.journal_path,
+      N_("Journal of the batch (resumes an interrupted one)"), N_("FILE") },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &run.backend_name,
+      N_("Backend named in backends.ini"), N_("NAME") },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &run.base_url,
+      N_("Server of an OpenAI-compatible API"), N_("URL") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &run.model, N_("Model name"), N_("M") },
+    { "prompt", 0, 0, G_OPTION_ARG_FILENAME, &run.prompt_path, N_("Syphus prompt file"),
+      N_("FILE") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &run.dry_run,
+      N_("Print the requests as JSON and send nothing"), NULL },
+    { "accept", 0, 0, G_OPTION_ARG_NONE, &run.accept,
+      N_("Accept every reply that parses"), NULL },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &run.concurrency,
+      N_("Requests at a time (default 4)"), N_("N") },
+    { "no-stream", 0, 0, G_OPTION_ARG_NONE, &run.no_stream, N_("Ask for plain replies"), NULL },
+    { "vision", 0, 0, G_OPTION_ARG_NONE, &run.vision, N_("Send the images too"), NULL },
+    { "frames", 0, 0, G_OPTION_ARG_INT, &run.frames, N_("First N frames of a clip (default 8)"),
+      N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &run.timeout_s,
+      N_("Give up a request after S seconds without data (default 120)"), N_("S") },
+    { "max-attempts", 0, 0, G_OPTION_ARG_INT, &run.max_attempts, N_("Attempts per job"), N_("N") },
+    { "max-requests", 0, 0, G_OPTION_ARG_INT, &run.max_requests,
+      N_("Stop after N requests"), N_("N") },
+    { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &run.max_tokens,
+      N_("Stop after N tokens"), N_("N") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &run.ids, NULL, N_("ID…") },
+    { NULL }
+  };
+  int status;
+
+  context = g_option_context_new (_("[ID…]"));
+  g_option_context_set_summary (context, kind == MD_SYPHUS_JOB_TRANSLATE ?
+                                _("Translate pairs into the seven other languages through Syphus.") :
+                                _("Generate pairs again through Syphus."));
+  g_option_context_set_description (context,
+                                    _("The API key comes from MIMICDESK_API_KEY or the keyring. "
+                                      "Run again with the same --journal to resume a batch."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    {
+      syphus_run_clear (&run);
+      return MD_CLI_EXIT_FAILED;
+    }
+  status = run_batch (&run);
+  syphus_run_clear (&run);
+  return status;
+}
 
 int
 md_cli_regenerate (int    argc,
-         char **argv)
+                   char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  return syphus_command (MD_SYPHUS_JOB_REGENERATE, argc, argv);
 }
 
 int
 md_cli_translate (int    argc,
-         char **argv)
+                  char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  return syphus_command (MD_SYPHUS_JOB_TRANSLATE, argc, argv);
 }

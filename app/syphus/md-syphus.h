@@ -1,7 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* The Syphus engine: the pipeline that generated MIMIC-IT, run again on chosen pairs. */
+/* The Syphus engine: the pipeline that generated MIMIC-IT, run again on chosen pairs.
+ *
+ * GLib, libsoup, cJSON, SQLite and libsecret only; never GTK. What lives here:
+ *   md-syphus-prompt    prompt files (system message + in-context turns)
+ *   md-syphus-request   the request body of one pair, from plain input structs
+ *   md-syphus-backend   one OpenAI-compatible server (plain and streamed), local server process
+ *   md-syphus-key       API keys from the environment or the keyring, and redaction
+ *   md-syphus-parse     Question/Answer and translation replies
+ *   md-syphus-journal   jobs and generations in SQLite (survives closing the app)
+ *   md-syphus-queue     concurrency, timeouts, retries, budgets, pause/resume/cancel
+ * It depends on store/ only for MD_ERROR and the language codes. */
 
 #include <glib.h>
 
@@ -15,3 +25,11 @@ G_BEGIN_DECLS
 const char *md_syphus_user_agent (void);
 
 G_END_DECLS
+
+#include "md-syphus-backend.h"
+#include "md-syphus-journal.h"
+#include "md-syphus-key.h"
+#include "md-syphus-parse.h"
+#include "md-syphus-prompt.h"
+#include "md-syphus-queue.h"
+#include "md-syphus-request.h"

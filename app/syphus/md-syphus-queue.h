@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The job queue of a batch: N requests at a time against one backend, a stall timeout per
+ * request, retries with exponential backoff and jitter on 429 (Retry-After honoured), 5xx,
+ * timeouts and broken connections, budgets of requests and tokens, pause/resume/cancel. Jobs
+ * live in an MdSyphusJournal, so a batch resumes after the app was closed.
+ *
+ * Runs on the thread-default main context of its creator; every signal is emitted there. */
+
+#include <gio/gio.h>
+
+#include "md-syphus-backend.h"
+#include "md-syphus-journal.h"
+#include "md-syphus-prompt.h"
+#include "md-syphus-request.h"
+
+G_BEGIN_DECLS
+
+#define MD_TYPE_SYPHUS_QUEUE (md_syphus_queue_get_type ())
+G_DECLARE_FINAL_TYPE (MdSyphusQueue, md_syphus_queue, MD, SYPHUS_QUEUE, GObject)
+
+typedef struct
+{
+  guint  concurrency;        /* default 4 */
+  guint  stall_timeout_ms;   /* no byte for this long fails the attempt; default 120000 */
+  guint  max_attempts;       /* default 5 */
+  guint  backoff_base_ms;    /* first retry after base..2*base; default 1000 */
+  guint  backoff_max_ms;     /* default 60000 */
+  guint  max_requests;       /* HTTP requests per run, retries included; 0: no limit */
+  guint64 max_tokens;        /* prompt + completion tokens per run; 0: no limit */
+} MdSyphusQueueSettings;
+
+void           md_syphus_queue_settings_init (MdSyphusQueueSettings       *settings);
+
+MdSyphusQueue *md_syphus_queue_new           (MdSyphusBackend             *backend,
+                                              MdSyphusJournal             *journal,
+                                              const MdSyphusQueueSettings *settings);
+MdSyphusJournal *md_syphus_queue_get_journal (MdSyphusQueue               *self);
+
+/* Builds the request and journals the job. Returns the job id (an existing one when the pair
+ * already waits in the journal), 0 on error. */
+gint64         md_syphus_queue_add           (MdSyphusQueue               *self,
+                                              MdSyphusJobKind              kind,
+                                              MdSyphusPrompt              *prompt,
+                                              const MdSyphusPairInput     *input,
+                                              const MdSyphusRequestOptions *options,
+                                              GError                     **error);
+
+/* Loads the journal's queued jobs and starts sending. Emits "finished" when nothing is left to
+ * do (or a budget is spent, or after cancel). */
+gboolean       md_syphus_queue_start         (MdSyphusQueue               *self,
+                                              GError                     **error);
+/* Pause: no new request starts; the ones in flight finish. */
+void           md_syphus_queue_pause         (MdSyphusQueue               *self);
+void           md_syphus_queue_resume        (MdSyphusQueue               *self);
+gboolean       md_syphus_queue_is_paused     (MdSyphusQueue               *self);
+/* Cancels every job of the run: in flight and queued jobs end as "cancelled" in the journal. */
+void           md_syphus_queue_cancel        (MdSyphusQueue               *self);
+/* Stops at once without deciding anything: jobs in flight go back to "queued" in the journal,
+ * to be sent again by the next run. Also done on dispose. */
+void           md_syphus_queue_close         (MdSyphusQueue               *self);
+
+guint          md_syphus_queue_get_n_pending (MdSyphusQueue               *self);
+guint          md_syphus_queue_get_n_active  (MdSyphusQueue               *self);
+guint          md_syphus_queue_get_n_done    (MdSyphusQueue               *self);
+guint          md_syphus_queue_get_n_failed  (MdSyphusQueue               *self);
+guint          md_syphus_queue_get_n_requests (MdSyphusQueue              *self);
+guint64        md_syphus_queue_get_n_tokens  (MdSyphusQueue               *self);
+gboolean       md_syphus_queue_get_limit_reached (MdSyphusQueue           *self);
+
+/* Signals:
+ *   job-started  (gint64 job_id, guint attempt)
+ *   delta        (gint64 job_id, const char *text)          streamed content
+ *   job-retry    (gint64 job_id, guint attempt, guint delay_ms, const char *error)
+ *   job-finished (gint64 job_id, gint64 generation_id, const char *status, const char *error)
+ *   finished     ()                                         nothing more will be sent
+ */
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Store benchmark: MIMIC Desk's importer and search against a plain Python json + sqlite3 (FTS5)
+# importer over the same synthetic files, side by side in one run.
+#
+#   tests/bench/run-store-bench.sh [PAIRS] [STORE_GB]      (defaults: 2800000 pairs, 2 GB store)
+#
+# Needs a build in _build (make build, then: meson compile -C _build bench-store-search).
+set -euo pipefail
+
+pairs=${1:-2800000}
+store_gb=${2:-2}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/_build}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mimicdesk-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+python=/usr/bin/python3
+cli=$build/app/cli/mimicdesk-cli
+
+echo "# generating $pairs pairs and a $store_gb GB image store in $work"
+$python "$top/tests/bench/gen-synthetic.py" "$work/data" --pairs "$pairs" --store-gb "$store_gb"
+ls -l "$work/data" | sed 's/^/#   /'
+sync
+# Warm the page cache for both runs alike.
+cat "$work"/data/*.json > /dev/null
+
+measure () {  # label, command...: prints "label seconds peak_rss_mb"
+  local label=$1; shift
+  /usr/bin/time -f "$label %e %M" -o "$work/time.$label" "$@" > "$work/out.$label" 2>&1 ||
+    { cat "$work/out.$label"; return 1; }
+  read -r _ secs kb < "$work/time.$label"
+  echo "$label $secs $((kb / 1024))"
+}
+
+echo "# import (seconds, peak RSS MB)"
+ours=$(measure mimicdesk "$cli" import --db "$work/ours.sqlite" "$work/data")
+base=$(measure python "$python" "$top/tests/bench/baseline-import.py" "$work/base.sqlite" "$work/data")
+echo "$ours"; echo "$base"
+grep -h 'browsable\|searchable\|pairs' "$work/out.mimicdesk" | sed 's/^/#   /' || true
+cat "$work/out.python" | sed 's/^/#   /'
+read -r _ ours_s ours_mb <<< "$ours"
+read -r _ base_s base_mb <<< "$base"
+echo "import_ratio_python_over_mimicdesk $(echo "scale=2; $base_s / $ours_s" | bc)"
+
+echo "# image store: offsets indexed per second"
+store_bytes=$(stat -c %s "$work/data/SYN.json")
+echo "store_bytes $store_bytes"
+
+echo "# first page of search results (median of 5, ms)"
+queries=(the red "red ball" kitchen "slowly near" zzzz)
+"$build/tests/bench/bench-store-search" "$work/ours.sqlite" "${queries[@]}"
+$python "$top/tests/bench/baseline-search.py" "$work/base.sqlite" "${queries[@]}"
