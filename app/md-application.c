@@ -32,7 +32,24 @@ md_application_get_or_create_window (MdApplication *self)
 static void
 md_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (md_application_get_or_create_window (MD_APPLICATION (app))));
+  gboolean first = gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
+  MdWindow *window = md_application_get_or_create_window (MD_APPLICATION (app));
+
+  /* Started without files: pick up where the user left off. */
+  if (first)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autofree char *last = g_settings_get_string (settings, "last-dataset");
+
+      if (last[0] != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (last);
+
+          md_window_open_files (window, &file, 1);
+        }
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void

@@ -60,6 +60,7 @@ typedef struct
   guint64               n_problems;
 
   sqlite3_stmt         *insert_pair;
+  sqlite3_stmt         *insert_refs;
   sqlite3_stmt         *insert_text;
   sqlite3_stmt         *insert_problem;
   sqlite3_stmt         *insert_image;
@@ -580,16 +581,18 @@ forget_pairs_of_file (Importer    *imp,
 {
   g_auto(sqlite3_stmt_ptr) pairs = NULL;
   g_auto(sqlite3_stmt_ptr) origins = NULL;
+  g_auto(sqlite3_stmt_ptr) refs = NULL;
   g_auto(sqlite3_stmt_ptr) del = NULL;
   g_autoptr(GHashTable) origin_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   pairs = _md_index_prepare (imp->db, "SELECT rowid FROM pairs WHERE file_id = ?", error);
+  refs = _md_index_prepare (imp->db, "DELETE FROM pair_refs WHERE pair_rowid = ?", error);
   origins = _md_index_prepare (imp->db,
                                "SELECT DISTINCT instruction_origin FROM texts "
                                "WHERE key BETWEEN ?1 * 8 + 1 AND ?1 * 8 + 7 "
                                "AND instruction_origin IS NOT NULL", error);
-  if (pairs == NULL || origins == NULL)
+  if (pairs == NULL || origins == NULL || refs == NULL)
     return FALSE;
   sqlite3_bind_int64 (pairs, 1, imp->file_id);
   while (sqlite3_step (pairs) == SQLITE_ROW)
@@ -614,6 +617,10 @@ forget_pairs_of_file (Importer    *imp,
             g_hash_table_add (origin_ids, g_memdup2 (&value, sizeof value));
         }
       if (!delete_texts_of_pair_range (imp, MD_TEXT_KEY (rowid, 0), MD_TEXT_KEY (rowid, 7), error))
+        return FALSE;
+      sqlite3_reset (refs);
+      sqlite3_bind_int64 (refs, 1, rowid);
+      if (!step_done (imp, refs, "removing image and in-context ids", error))
         return FALSE;
     }
 
@@ -794,15 +801,7 @@ import_pair (Importer    *imp,
     sqlite3_bind_int64 (s, 3, imp->file_id);
     sqlite3_bind_int (s, 4, decide_modality (image_list, n_images));
     sqlite3_bind_int (s, 5, n_images);
-    if (images->len > 0)
-      sqlite3_bind_text (s, 6, images->str, images->len, SQLITE_STATIC);
-    else
-      sqlite3_bind_null (s, 6);
-    if (context->len > 0)
-      sqlite3_bind_text (s, 7, context->str, context->len, SQLITE_STATIC);
-    else
-      sqlite3_bind_null (s, 7);
-    sqlite3_bind_int (s, 8, has_text ? 1 << MD_LANGUAGE_EN : 0);
+    sqlite3_bind_int (s, 6, has_text ? 1 << MD_LANGUAGE_EN : 0);
     rc = sqlite3_step (s);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
       {
@@ -818,6 +817,26 @@ import_pair (Importer    *imp,
         return _md_index_set_error (imp->db, error, "adding a pair");
       }
     rowid = sqlite3_last_insert_rowid (imp->db);
+
+    if (images->len > 0 || context->len > 0)
+      {
+        s = imp->insert_refs;
+        sqlite3_reset (s);
+        sqlite3_bind_int64 (s, 1, rowid);
+        if (images->len > 0)
+          sqlite3_bind_text (s, 2, images->str, images->len, SQLITE_STATIC);
+        else
+          sqlite3_bind_null (s, 2);
+        if (context->len > 0)
+          sqlite3_bind_text (s, 3, context->str, context->len, SQLITE_STATIC);
+        else
+          sqlite3_bind_null (s, 3);
+        if (sqlite3_step (s) != SQLITE_DONE)
+          {
+            cJSON_Delete (record);
+            return _md_index_set_error (imp->db, error, "adding image and in-context ids");
+          }
+      }
 
     s = imp->insert_text;
     sqlite3_reset (s);
@@ -1386,9 +1405,14 @@ prepare_statements (Importer  *imp,
                     GError   **error)
 {
   imp->insert_pair = _md_index_prepare (imp->db,
-    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, image_ids, "
-    "rel_ins_ids, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, languages) "
+    "VALUES (?, ?, ?, ?, ?, ?)", error);
   if (imp->insert_pair == NULL)
+    return FALSE;
+  imp->insert_refs = _md_index_prepare (imp->db,
+    "INSERT OR REPLACE INTO pair_refs (pair_rowid, image_ids, rel_ins_ids) VALUES (?, ?, ?)",
+    error);
+  if (imp->insert_refs == NULL)
     return FALSE;
   imp->insert_text = _md_index_prepare (imp->db,
     "INSERT OR REPLACE INTO texts (key, instruction, answer, instruction_origin, answer_origin) "
@@ -1414,6 +1438,7 @@ static void
 finalize_statements (Importer *imp)
 {
   g_clear_pointer (&imp->insert_pair, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_refs, sqlite3_finalize);
   g_clear_pointer (&imp->insert_text, sqlite3_finalize);
   g_clear_pointer (&imp->insert_problem, sqlite3_finalize);
   g_clear_pointer (&imp->insert_image, sqlite3_finalize);
@@ -1647,8 +1672,9 @@ compute_references (Importer  *imp,
   g_clear_pointer (&tr, sqlite3_finalize);
 
   pairs = _md_index_prepare (imp->db,
-    "SELECT p.rowid, p.pair_id, p.dataset_id, p.image_ids, p.rel_ins_ids, p.languages, p.flags, "
-    "l.context_ids, f.path FROM pairs p LEFT JOIN train_links l ON l.pair_id = p.pair_id "
+    "SELECT p.rowid, p.pair_id, p.dataset_id, r.image_ids, r.rel_ins_ids, p.languages, p.flags, "
+    "l.context_ids, f.path FROM pairs p LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
+    "LEFT JOIN train_links l ON l.pair_id = p.pair_id "
     "LEFT JOIN files f ON f.id = l.file_id ORDER BY p.rowid", error);
   image = _md_index_prepare (imp->db, "SELECT 1 FROM images WHERE image_id = ?", error);
   pair = _md_index_prepare (imp->db, "SELECT 1 FROM pairs WHERE pair_id = ?", error);

@@ -275,8 +275,9 @@ md_store_get_pair (MdStore     *self,
   db = _md_store_lock (self);
   stmt = _md_index_prepare (db,
     "SELECT p.rowid, p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, "
-    "p.image_ids, p.rel_ins_ids, l.context_ids FROM pairs p JOIN datasets d "
-    "ON d.id = p.dataset_id LEFT JOIN train_links l ON l.pair_id = p.pair_id "
+    "r.image_ids, r.rel_ins_ids, l.context_ids FROM pairs p JOIN datasets d "
+    "ON d.id = p.dataset_id LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
+    "LEFT JOIN train_links l ON l.pair_id = p.pair_id "
     "WHERE p.pair_id = ?", error);
   if (stmt == NULL)
     goto out;

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "md-image-loader.h"
+#include "md-store.h"
+
+G_BEGIN_DECLS
+
+#define MD_TYPE_PAIR_PAGE (md_pair_page_get_type ())
+G_DECLARE_FINAL_TYPE (MdPairPage, md_pair_page, MD, PAIR_PAGE, GtkWidget)
+
+/* The right pane: the header of one pair (id, dataset), its media, its text in the current
+ * language, the eight languages side by side and its in-context examples. It shows what it is
+ * given; the window fetches pairs. "example-activated" (const char *id) asks to jump. */
+GtkWidget *md_pair_page_new          (void);
+/* Shows the light row at once (id, dataset) while the full pair is being fetched. */
+void       md_pair_page_set_row      (MdPairPage *self,
+                                      MdPair     *row);
+/* examples: for each in-context id of pair, its full MdPair or NULL when it is not indexed. */
+void       md_pair_page_set_pair     (MdPairPage *self,
+                                      MdPair     *pair,
+                                      GPtrArray  *examples);
+MdPair    *md_pair_page_get_pair     (MdPairPage *self);
+void       md_pair_page_set_language (MdPairPage *self,
+                                      MdLanguage  language);
+void       md_pair_page_set_error    (MdPairPage *self,
+                                      const char *pair_id,
+                                      const GError *error);
+void       md_pair_page_set_loader   (MdPairPage    *self,
+                                      MdImageLoader *loader);
+/* Frame player controls; FALSE when the pair has no clip to play. */
+gboolean   md_pair_page_toggle_play  (MdPairPage *self);
+gboolean   md_pair_page_step         (MdPairPage *self,
+                                      int         frames);
+/* Puts the keyboard focus somewhere sensible inside the page. */
+void       md_pair_page_focus        (MdPairPage *self);
+
+G_END_DECLS

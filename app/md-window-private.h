@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The window's state, shared by the files that implement it by concern:
+ *   md-window.c          template, settings, queries, showing pairs, history
+ *   md-window-actions.c  actions, key bindings and the capture-phase shortcuts
+ *   md-window-open.c     opening datasets, background import and its progress bar, recents */
+
+#include <adwaita.h>
+
+#include "md-filter-bar.h"
+#include "md-image-loader.h"
+#include "md-pair-table.h"
+#include "md-pair-page.h"
+#include "md-sidebar.h"
+#include "md-store.h"
+#include "md-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MdImportProgress MdImportProgress;
+
+struct _MdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+
+  /* The open dataset */
+  MdStore              *store;
+  MdImageLoader        *loader;
+  GStrv                 paths;
+  GCancellable         *import_cancellable;
+  MdImportProgress     *import_progress;
+  guint                 import_poll_source;
+  guint                 import_files_seen;
+  gint64                import_started;
+
+  /* What is shown */
+  char                 *dataset;
+  MdLanguage            language;
+  GQueue                history;       /* of char *, pair ids to go back to */
+  char                 *shown_id;
+  GCancellable         *pair_cancellable;
+  GCancellable         *prefetch_cancellable;
+  guint                 prefetch_source;
+  guint                 datasets_serial;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  GtkSearchEntry       *search_entry;
+  GtkToggleButton      *sidebar_button;
+  GtkStack             *main_stack;
+  GtkListBox           *recent_list;
+  GtkWidget            *recent_group;
+  GtkRevealer          *import_revealer;
+  GtkProgressBar       *import_bar;
+  GtkLabel             *import_label;
+  GtkPaned             *outer_paned;
+  GtkPaned             *inner_paned;
+  GtkWidget            *sidebar_pane;
+  MdSidebar            *sidebar;
+  MdFilterBar          *filter_bar;
+  MdPairTable           *pair_table;
+  MdPairPage           *pair_page;
+  GMenu                *recent_menu;
+};
+
+/* md-window.c */
+void      _md_window_requery            (MdWindow   *self);
+void      _md_window_show_pair          (MdWindow   *self,
+                                         const char *pair_id);
+void      _md_window_go_back            (MdWindow   *self);
+void      _md_window_set_language       (MdWindow   *self,
+                                         MdLanguage  language);
+void      _md_window_refresh_datasets   (MdWindow   *self);
+void      _md_window_focus_list         (MdWindow   *self);
+
+/* md-window-actions.c */
+void      _md_window_class_init_actions (GtkWidgetClass *widget_class);
+void      _md_window_init_actions       (MdWindow   *self);
+void      _md_window_update_actions     (MdWindow   *self);
+
+/* md-window-open.c */
+void      _md_window_init_open          (MdWindow   *self);
+void      _md_window_dispose_open       (MdWindow   *self);
+void      _md_window_open_path          (MdWindow   *self,
+                                         const char *path);
+void      _md_window_cancel_import      (MdWindow   *self);
+void      _md_window_choose_dataset     (MdWindow   *self,
+                                         gboolean    files);
+
+G_END_DECLS
