@@ -31,6 +31,7 @@ VETTED = {
     ('store/md-pair-list.c', 'sql'),        # build_sql(): literals and "?N" placeholders
     ('store/md-pair-list.c', 'plan->count_sql'),
     ('store/md-pair-list.c', 'plan->page_sql'),
+    ('store/md-pair-list.c', 'self->plan->count_sql'),
     ('store/md-review-store.c', 'schema_sql'),  # a static literal
     ('app/syphus/md-syphus-journal.c', 'sql'),  # its prepare()/exec() wrappers
     ('app/syphus/md-syphus-journal.c', 'schema_sql'),
