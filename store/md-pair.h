@@ -32,6 +32,11 @@ guint               md_pair_get_n_images             (MdPair     *self);
 /* Bit (1 << MdLanguage) set for each language with a non-empty instruction or answer. */
 guint               md_pair_get_languages            (MdPair     *self);
 gboolean            md_pair_is_full                  (MdPair     *self);
+/* One line (at most 200 characters) of the instruction in the list's language, falling back to
+ * English; also set on full pairs (English). */
+const char         *md_pair_get_summary              (MdPair     *self);
+/* MdQueryFlags bits (missing images, missing translations, dangling context). */
+guint               md_pair_get_problem_flags        (MdPair     *self);
 
 /* Full pairs only. NULL when the language has no such text. */
 const char         *md_pair_get_text                 (MdPair     *self,

@@ -16,6 +16,7 @@
 #include "md-pair.h"
 #include "md-query.h"
 #include "md-import-report.h"
+#include "md-pair-list.h"
 
 G_BEGIN_DECLS
 
@@ -87,5 +88,39 @@ GBytes        *md_store_load_image    (MdStore               *self,
 GListModel    *md_store_query         (MdStore               *self,
                                        MdQuery               *query,
                                        GError               **error);
+
+/* Counts for statistics. */
+typedef struct
+{
+  char    *kind;          /* "missing_image", "dangling_context", ... */
+  guint64  count;
+} MdProblemCount;
+
+void           md_problem_count_free  (MdProblemCount *count);
+
+/* Element type MdProblemCount, sorted by kind; dataset NULL for all. */
+GPtrArray     *md_store_count_problems (MdStore              *self,
+                                        const char           *dataset,
+                                        GError              **error);
+/* Pairs with a non-empty text per language (indexed by MdLanguage). */
+gboolean       md_store_count_languages (MdStore             *self,
+                                         guint64              counts[MD_N_LANGUAGES],
+                                         GError             **error);
+/* Number of pairs matching a query, exact (it may take a while on huge results; the list model
+ * of md_store_query() counts lazily instead). */
+guint64        md_store_count_pairs   (MdStore               *self,
+                                       MdQuery               *query,
+                                       GError               **error);
+/* Problem details of one pair: element type char*, "kind: detail". */
+GPtrArray     *md_store_list_pair_problems (MdStore          *self,
+                                            const char       *pair_id,
+                                            GError          **error);
+/* Finishes (or resumes) the full-text index; md_store_import() calls it at its end. Texts past
+ * the point reached are browsable but not yet searchable. */
+gboolean       md_store_build_search_index (MdStore          *self,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
+/* Whether every text is in the full-text index. */
+gboolean       md_store_is_search_index_complete (MdStore    *self);
 
 G_END_DECLS

@@ -3,46 +3,495 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
 #include <glib/gi18n.h>
 
 #include "md-cli.h"
+#include "md-store.h"
+
+/* import, search, show, image, stats: the store commands. Each opens the index given by --db. */
+
+static MdStore *
+open_store (const char *db_path)
+{
+  g_autofree char *fallback = NULL;
+  g_autoptr(GError) error = NULL;
+  MdStore *store;
+
+  if (db_path == NULL)
+    db_path = fallback = md_cli_default_db_path ();
+  store = md_store_open (db_path, &error);
+  if (store == NULL)
+    md_cli_printerr ("%s", error->message);
+  return store;
+}
+
+static void
+print_problem_counts (MdStore *store,
+                      FILE    *stream)
+{
+  g_autoptr(GPtrArray) problems = md_store_count_problems (store, NULL, NULL);
+
+  if (problems == NULL || problems->len == 0)
+    {
+      fprintf (stream, "%s\n", _("Problems: none"));
+      return;
+    }
+  fprintf (stream, "%s\n", _("Problems:"));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      MdProblemCount *count = g_ptr_array_index (problems, i);
+
+      fprintf (stream, "  %-28s %" G_GUINT64_FORMAT "\n", count->kind, count->count);
+    }
+}
+
+static void
+print_datasets (MdStore *store)
+{
+  g_autoptr(GPtrArray) datasets = md_store_list_datasets (store, NULL);
+
+  printf ("%s\n", _("Datasets:"));
+  for (guint i = 0; datasets != NULL && i < datasets->len; i++)
+    {
+      MdDatasetInfo *info = g_ptr_array_index (datasets, i);
+
+      printf (_("  %-20s %u pairs, %u images, %u problems\n"), info->code, info->n_pairs,
+              info->n_images, info->n_problems);
+    }
+}
 
 int
 md_cli_import (int    argc,
-         char **argv)
+               char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  g_autofree char *db_path = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { NULL }
+  };
+  GPtrArray *files;
+  gboolean ok;
+
+  context = g_option_context_new (_("PATH… — index MIMIC-IT files or folders"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_FAILED;
+  if (paths == NULL || paths[0] == NULL)
+    {
+      md_cli_printerr (_("import needs at least one file or folder"));
+      return MD_CLI_EXIT_FAILED;
+    }
+  store = open_store (db_path);
+  if (store == NULL)
+    return MD_CLI_EXIT_FAILED;
+
+  ok = md_store_import (store, (const char * const *) paths, NULL, NULL, NULL, &report, &error);
+  files = report != NULL ? md_import_report_get_files (report) : NULL;
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      MdImportedFile *file = g_ptr_array_index (files, i);
+
+      if (file->outcome == MD_FILE_REJECTED && file->error != NULL)
+        md_cli_printerr (_("rejected: %s"), file->error->message);
+    }
+  if (!ok)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+
+  printf (_("Files: %u imported, %u unchanged, %u skipped, %u rejected\n"),
+          md_import_report_count (report, MD_FILE_IMPORTED),
+          md_import_report_count (report, MD_FILE_UNCHANGED),
+          md_import_report_count (report, MD_FILE_SKIPPED),
+          md_import_report_count (report, MD_FILE_REJECTED));
+  for (guint i = 0; i < files->len; i++)
+    {
+      MdImportedFile *file = g_ptr_array_index (files, i);
+
+      if (file->outcome == MD_FILE_IMPORTED)
+        printf (_("  %s (%s): %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " problems\n"),
+                file->path, md_file_kind_name (file->kind), file->n_records, file->n_problems);
+    }
+  print_datasets (store);
+  print_problem_counts (store, stdout);
+
+  return md_import_report_count (report, MD_FILE_REJECTED) > 0 ? MD_CLI_EXIT_PARTIAL
+                                                               : MD_CLI_EXIT_OK;
+}
+
+static char *
+one_line (const char *text)
+{
+  char *line = g_strdup (text != NULL ? text : "");
+
+  for (char *c = line; *c != '\0'; c++)
+    if (*c == '\n' || *c == '\r' || *c == '\t')
+      *c = ' ';
+  return line;
 }
 
 int
 md_cli_search (int    argc,
-         char **argv)
+               char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  g_autofree char *db_path = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *dataset = NULL;
+  g_autofree char *modality = NULL;
+  g_auto(GStrv) words = NULL;
+  gboolean as_json = FALSE;
+  gboolean missing_images = FALSE;
+  gboolean missing_translations = FALSE;
+  gboolean dangling = FALSE;
+  int limit = 20;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdQuery) query = md_query_new ();
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Search and show this language"), N_("CODE") },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, N_("Only this dataset"), N_("CODE") },
+    { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, N_("Only this modality"), N_("NAME") },
+    { "missing-images", 0, 0, G_OPTION_ARG_NONE, &missing_images, N_("Only pairs with missing images"), NULL },
+    { "missing-translations", 0, 0, G_OPTION_ARG_NONE, &missing_translations, N_("Only pairs with missing translations"), NULL },
+    { "dangling-context", 0, 0, G_OPTION_ARG_NONE, &dangling, N_("Only pairs with dangling in-context ids"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N matches (default 20, 0 for all)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &words, NULL, N_("QUERY") },
+    { NULL }
+  };
+  cJSON *array = NULL;
+  guint n;
+
+  context = g_option_context_new (_("QUERY — search pairs (words, \"phrases\", -exclusion, OR)"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_FAILED;
+
+  query->text = words != NULL ? g_strjoinv (" ", words) : NULL;
+  query->dataset = g_strdup (dataset);
+  if (language != NULL)
+    {
+      MdLanguage l;
+
+      if (!md_language_from_code (language, &l))
+        {
+          md_cli_printerr (_("unknown language “%s”; expected one of en zh es ja de fr ko ar"),
+                           language);
+          return MD_CLI_EXIT_FAILED;
+        }
+      query->language = l;
+    }
+  if (modality != NULL)
+    {
+      MdModality m;
+
+      if (!md_modality_from_name (modality, &m))
+        {
+          md_cli_printerr (_("unknown modality “%s”; expected text, image, image-pair, "
+                             "multi-image or video"), modality);
+          return MD_CLI_EXIT_FAILED;
+        }
+      query->modality = m;
+    }
+  query->flags = (missing_images ? MD_QUERY_MISSING_IMAGES : 0) |
+                 (missing_translations ? MD_QUERY_MISSING_TRANSLATIONS : 0) |
+                 (dangling ? MD_QUERY_DANGLING_CONTEXT : 0);
+
+  store = open_store (db_path);
+  if (store == NULL)
+    return MD_CLI_EXIT_FAILED;
+  model = md_store_query (store, query, &error);
+  if (model == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+
+  n = g_list_model_get_n_items (model);
+  if (limit > 0)
+    n = MIN (n, (guint) limit);
+  if (as_json)
+    array = cJSON_CreateArray ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MdPair) pair = g_list_model_get_item (model, i);
+      g_autofree char *line = NULL;
+
+      if (pair == NULL)
+        break;
+      line = one_line (md_pair_get_summary (pair));
+      if (as_json)
+        {
+          cJSON *item = cJSON_CreateObject ();
+
+          cJSON_AddStringToObject (item, "id", md_pair_get_id (pair));
+          cJSON_AddStringToObject (item, "dataset", md_pair_get_dataset (pair));
+          cJSON_AddStringToObject (item, "modality",
+                                   md_modality_name (md_pair_get_modality (pair)));
+          cJSON_AddStringToObject (item, "instruction", line);
+          cJSON_AddItemToArray (array, item);
+        }
+      else
+        printf ("%s\t%s\t%s\n", md_pair_get_id (pair), md_pair_get_dataset (pair), line);
+    }
+  if (as_json)
+    {
+      g_autofree char *text = cJSON_Print (array);
+
+      printf ("%s\n", text);
+      cJSON_Delete (array);
+    }
+  return MD_CLI_EXIT_OK;
+}
+
+static cJSON *
+strv_to_json (const char * const *strv)
+{
+  cJSON *array = cJSON_CreateArray ();
+
+  for (guint i = 0; strv[i] != NULL; i++)
+    cJSON_AddItemToArray (array, cJSON_CreateString (strv[i]));
+  return array;
 }
 
 int
 md_cli_show (int    argc,
-         char **argv)
+             char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  g_autofree char *db_path = NULL;
+  g_auto(GStrv) ids = NULL;
+  gboolean as_json = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdPair) pair = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &ids, NULL, N_("ID") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("ID — show one pair"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_FAILED;
+  if (ids == NULL || ids[0] == NULL || ids[1] != NULL)
+    {
+      md_cli_printerr (_("show needs exactly one pair id"));
+      return MD_CLI_EXIT_FAILED;
+    }
+  store = open_store (db_path);
+  if (store == NULL)
+    return MD_CLI_EXIT_FAILED;
+  pair = md_store_get_pair (store, ids[0], &error);
+  if (pair == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+
+  if (as_json)
+    {
+      cJSON *root = cJSON_CreateObject ();
+      cJSON *texts = cJSON_CreateObject ();
+      g_autofree char *text = NULL;
+
+      cJSON_AddStringToObject (root, "id", md_pair_get_id (pair));
+      cJSON_AddStringToObject (root, "dataset", md_pair_get_dataset (pair));
+      cJSON_AddStringToObject (root, "modality", md_modality_name (md_pair_get_modality (pair)));
+      cJSON_AddItemToObject (root, "image_ids", strv_to_json (md_pair_get_image_ids (pair)));
+      cJSON_AddItemToObject (root, "missing_images",
+                             strv_to_json (md_pair_get_missing_image_ids (pair)));
+      cJSON_AddItemToObject (root, "context_ids", strv_to_json (md_pair_get_context_ids (pair)));
+      cJSON_AddItemToObject (root, "dangling_context_ids",
+                             strv_to_json (md_pair_get_dangling_context_ids (pair)));
+      for (guint l = 0; l < MD_N_LANGUAGES; l++)
+        {
+          const char *ins = md_pair_get_text (pair, l, MD_FIELD_INSTRUCTION);
+          const char *ans = md_pair_get_text (pair, l, MD_FIELD_ANSWER);
+          cJSON *entry;
+
+          if (ins == NULL && ans == NULL)
+            continue;
+          entry = cJSON_CreateObject ();
+          cJSON_AddItemToObject (entry, "instruction", ins ? cJSON_CreateString (ins)
+                                                           : cJSON_CreateNull ());
+          cJSON_AddItemToObject (entry, "answer", ans ? cJSON_CreateString (ans)
+                                                      : cJSON_CreateNull ());
+          cJSON_AddItemToObject (texts, md_language_code (l), entry);
+        }
+      cJSON_AddItemToObject (root, "texts", texts);
+      text = cJSON_Print (root);
+      printf ("%s\n", text);
+      cJSON_Delete (root);
+      return MD_CLI_EXIT_OK;
+    }
+
+  {
+    const char * const *images = md_pair_get_image_ids (pair);
+    const char * const *missing = md_pair_get_missing_image_ids (pair);
+    const char * const *context_ids = md_pair_get_context_ids (pair);
+    const char * const *dangling = md_pair_get_dangling_context_ids (pair);
+
+    printf ("%s: %s\n", _("Id"), md_pair_get_id (pair));
+    printf ("%s: %s\n", _("Dataset"), md_pair_get_dataset (pair));
+    printf ("%s: %s\n", _("Modality"), md_modality_name (md_pair_get_modality (pair)));
+    printf ("%s:\n", _("Images"));
+    for (guint i = 0; images[i] != NULL; i++)
+      printf ("  %s%s\n", images[i], g_strv_contains (missing, images[i]) ? _(" (missing)") : "");
+    printf ("%s:\n", _("In-context examples"));
+    for (guint i = 0; context_ids[i] != NULL; i++)
+      printf ("  %s%s\n", context_ids[i],
+              g_strv_contains (dangling, context_ids[i]) ? _(" (dangling)") : "");
+    for (guint l = 0; l < MD_N_LANGUAGES; l++)
+      {
+        const char *ins = md_pair_get_text (pair, l, MD_FIELD_INSTRUCTION);
+        const char *ans = md_pair_get_text (pair, l, MD_FIELD_ANSWER);
+
+        if (ins == NULL && ans == NULL)
+          continue;
+        printf ("[%s] %s: %s\n", md_language_code (l), _("Instruction"), ins ? ins : "");
+        printf ("[%s] %s: %s\n", md_language_code (l), _("Answer"), ans ? ans : "");
+      }
+  }
+  return MD_CLI_EXIT_OK;
 }
 
 int
 md_cli_image (int    argc,
-         char **argv)
+              char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  g_autofree char *db_path = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mime = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &ids, NULL, N_("ID") },
+    { NULL }
+  };
+  const guint8 *data;
+  gsize size;
+
+  context = g_option_context_new (_("ID — write the decoded image to standard output"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_FAILED;
+  if (ids == NULL || ids[0] == NULL || ids[1] != NULL)
+    {
+      md_cli_printerr (_("image needs exactly one image id"));
+      return MD_CLI_EXIT_FAILED;
+    }
+  store = open_store (db_path);
+  if (store == NULL)
+    return MD_CLI_EXIT_FAILED;
+  bytes = md_store_load_image (store, ids[0], &mime, &error);
+  if (bytes == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+  data = g_bytes_get_data (bytes, &size);
+  if (fwrite (data, 1, size, stdout) != size || fflush (stdout) != 0)
+    {
+      md_cli_printerr (_("cannot write the image to standard output"));
+      return MD_CLI_EXIT_FAILED;
+    }
+  return MD_CLI_EXIT_OK;
 }
 
 int
 md_cli_stats (int    argc,
-         char **argv)
+              char **argv)
 {
-  md_cli_printerr (_("“%s” is not available in this build"), argv[0]);
-  return MD_CLI_EXIT_FAILED;
+  g_autofree char *db_path = NULL;
+  gboolean as_json = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(GPtrArray) datasets = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 languages[MD_N_LANGUAGES];
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("— count pairs per dataset, language and problem kind"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_FAILED;
+  store = open_store (db_path);
+  if (store == NULL)
+    return MD_CLI_EXIT_FAILED;
+  datasets = md_store_list_datasets (store, &error);
+  if (datasets == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+  problems = md_store_count_problems (store, NULL, &error);
+  if (problems == NULL || !md_store_count_languages (store, languages, &error))
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+
+  if (as_json)
+    {
+      cJSON *root = cJSON_CreateObject ();
+      cJSON *d = cJSON_AddObjectToObject (root, "datasets");
+      cJSON *l = cJSON_AddObjectToObject (root, "languages");
+      cJSON *p = cJSON_AddObjectToObject (root, "problems");
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < datasets->len; i++)
+        {
+          MdDatasetInfo *info = g_ptr_array_index (datasets, i);
+          cJSON *entry = cJSON_AddObjectToObject (d, info->code);
+
+          cJSON_AddNumberToObject (entry, "pairs", info->n_pairs);
+          cJSON_AddNumberToObject (entry, "images", info->n_images);
+          cJSON_AddNumberToObject (entry, "problems", info->n_problems);
+        }
+      for (guint i = 0; i < MD_N_LANGUAGES; i++)
+        cJSON_AddNumberToObject (l, md_language_code (i), languages[i]);
+      for (guint i = 0; i < problems->len; i++)
+        {
+          MdProblemCount *count = g_ptr_array_index (problems, i);
+
+          cJSON_AddNumberToObject (p, count->kind, count->count);
+        }
+      text = cJSON_Print (root);
+      printf ("%s\n", text);
+      cJSON_Delete (root);
+      return MD_CLI_EXIT_OK;
+    }
+
+  print_datasets (store);
+  printf ("%s\n", _("Languages (pairs with text):"));
+  for (guint i = 0; i < MD_N_LANGUAGES; i++)
+    printf ("  %-4s %" G_GUINT64_FORMAT "\n", md_language_code (i), languages[i]);
+  print_problem_counts (store, stdout);
+  return MD_CLI_EXIT_OK;
 }

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "md-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "md-base64.h"
+
+static gint8
+value_of (guchar c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '+' || c == '-')
+    return 62;
+  if (c == '/' || c == '_')
+    return 63;
+  return -1;
+}
+
+GBytes *
+md_base64_decode (const char *text,
+                  gsize       len,
+                  gsize      *out_bad_offset)
+{
+  g_autofree guint8 *out = g_malloc (len / 4 * 3 + 3);
+  gsize n_out = 0;
+  guint32 acc = 0;
+  guint n_acc = 0;
+  gboolean padding = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = text[i];
+      gint8 v;
+
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+        continue;
+      if (c == '\\' && i + 1 < len)
+        {
+          /* JSON escapes that can appear in base64 text: "\/" and line breaks. */
+          char e = text[i + 1];
+
+          if (e == 'n' || e == 'r' || e == 't')
+            {
+              i++;
+              continue;
+            }
+          if (e == '/')
+            {
+              i++;
+              c = '/';
+            }
+        }
+      if (c == '=')
+        {
+          padding = TRUE;
+          continue;
+        }
+      v = value_of (c);
+      if (v < 0 || padding)
+        {
+          if (out_bad_offset != NULL)
+            *out_bad_offset = i;
+          return NULL;
+        }
+      acc = (acc << 6) | (guint32) v;
+      n_acc++;
+      if (n_acc == 4)
+        {
+          out[n_out++] = acc >> 16;
+          out[n_out++] = (acc >> 8) & 0xff;
+          out[n_out++] = acc & 0xff;
+          acc = 0;
+          n_acc = 0;
+        }
+    }
+
+  /* Missing padding: 2 or 3 trailing symbols still carry 1 or 2 bytes. */
+  if (n_acc == 2)
+    out[n_out++] = (acc >> 4) & 0xff;
+  else if (n_acc == 3)
+    {
+      out[n_out++] = (acc >> 10) & 0xff;
+      out[n_out++] = (acc >> 2) & 0xff;
+    }
+  else if (n_acc == 1)
+    {
+      if (out_bad_offset != NULL)
+        *out_bad_offset = len;
+      return NULL;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&out), n_out);
+}
+
+const char *
+md_image_sniff (const guint8 *data,
+                gsize         len)
+{
+  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return "image/jpeg";
+  return NULL;
+}
+
+gboolean
+md_base64_looks_like_image (const char *text,
+                            gsize       len)
+{
+  guint8 head[8];
+  guint n = 0;
+  guint32 acc = 0;
+  guint n_acc = 0;
+
+  for (gsize i = 0; i < len && n < 6; i++)
+    {
+      gint8 v = value_of ((guchar) text[i]);
+
+      if (text[i] == '\\' && i + 1 < len && text[i + 1] == '/')
+        continue;
+      if (v < 0)
+        return FALSE;
+      acc = (acc << 6) | (guint32) v;
+      if (++n_acc == 4)
+        {
+          head[n++] = acc >> 16;
+          head[n++] = (acc >> 8) & 0xff;
+          head[n++] = acc & 0xff;
+          acc = 0;
+          n_acc = 0;
+        }
+    }
+  if (n >= 6 && memcmp (head, "\x89PNG\r\n", 6) == 0)
+    return TRUE;
+  return n >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff;
+}

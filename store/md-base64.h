@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Lenient base64 for image stores: standard and URL-safe alphabets (even mixed), with or without
+ * '=' padding, white space and JSON "\/" or "\n" escapes ignored. Returns NULL on a byte outside
+ * the alphabets, *out_bad_offset then holds its position in the input. */
+GBytes     *md_base64_decode        (const char *text,
+                                     gsize       len,
+                                     gsize      *out_bad_offset);
+
+/* "image/png", "image/jpeg" or NULL, from the magic bytes. */
+const char *md_image_sniff          (const guint8 *data,
+                                     gsize         len);
+
+/* Whether base64 text starts like a PNG or JPEG, checked at import without decoding. */
+gboolean    md_base64_looks_like_image (const char *text,
+                                        gsize       len);
+
+G_END_DECLS

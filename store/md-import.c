@@ -1,0 +1,1963 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "md-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <glib/gstdio.h>
+
+#include "md-base64.h"
+#include "md-import-report-private.h"
+#include "md-json-scan.h"
+#include "md-store-private.h"
+#include "md-translation-private.h"
+
+/* Import: every input file is memory-mapped and scanned once. Each file is imported in its own
+ * transaction, so a failure leaves the index as it was before that file. Problems that need all
+ * inputs (missing images, dangling links) are computed afterwards, then the full-text index is
+ * brought up to date in a separate, resumable phase. */
+
+#define RELEASE_CHUNK (64 * 1024 * 1024)
+#define PEEK_SIZE 4096
+#define CHECK_EVERY 4096
+
+typedef struct
+{
+  char       *path;
+  MdFileKind  kind;
+  char       *dataset;
+  gboolean    skip;
+  guint64     size;
+} Input;
+
+typedef struct
+{
+  sqlite3              *db;
+  MdImportReport       *report;
+  MdImportProgressFunc  progress;
+  gpointer              progress_data;
+  GCancellable         *cancellable;
+  guint64               bytes_total;
+  guint64               bytes_done;
+  guint64               records_done;
+  gint64                last_progress;
+  guint64               file_base;      /* bytes_done when the current file started */
+  gint64                fts_marker;
+  gboolean              changed;
+
+  /* The file being imported. */
+  const char           *path;
+  gint64                file_id;
+  gint64                dataset_id;
+  guint64               n_records;
+  guint64               n_problems;
+
+  sqlite3_stmt         *insert_pair;
+  sqlite3_stmt         *insert_text;
+  sqlite3_stmt         *insert_problem;
+  sqlite3_stmt         *insert_image;
+  sqlite3_stmt         *insert_train;
+} Importer;
+
+typedef struct
+{
+  int    fd;
+  char  *data;
+  gsize  len;
+  gsize  released;
+} Mapped;
+
+static void
+input_free (Input *input)
+{
+  g_free (input->path);
+  g_free (input->dataset);
+  g_free (input);
+}
+
+/* Mapping and releasing ------------------------------------------------------------------------ */
+
+static gboolean
+mapped_open (Mapped      *m,
+             const char  *path,
+             GError     **error)
+{
+  struct stat st;
+
+  memset (m, 0, sizeof *m);
+  m->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (m->fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (m->fd, &st) != 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot stat", path);
+      close (m->fd);
+      return FALSE;
+    }
+  m->len = st.st_size;
+  if (m->len == 0)
+    return TRUE;
+  m->data = mmap (NULL, m->len, PROT_READ, MAP_PRIVATE, m->fd, 0);
+  if (m->data == MAP_FAILED)
+    {
+      int saved = errno;
+
+      m->data = NULL;
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot map: %s", path, g_strerror (saved));
+      close (m->fd);
+      return FALSE;
+    }
+  madvise (m->data, m->len, MADV_SEQUENTIAL);
+  return TRUE;
+}
+
+/* Drops the pages before `pos` from this process: the scan never goes back, and without this a
+ * 50 GB store would count towards our resident memory as it is read. */
+static void
+mapped_release_before (Mapped *m,
+                       gsize   pos)
+{
+  long page = sysconf (_SC_PAGESIZE);
+  gsize upto;
+
+  if (m->data == NULL || pos < m->released + RELEASE_CHUNK)
+    return;
+  upto = pos / page * page;
+  madvise (m->data + m->released, upto - m->released, MADV_DONTNEED);
+  m->released = upto;
+}
+
+static void
+mapped_close (Mapped *m)
+{
+  if (m->data != NULL)
+    munmap (m->data, m->len);
+  if (m->fd >= 0)
+    close (m->fd);
+  m->data = NULL;
+  m->fd = -1;
+}
+
+/* Classification --------------------------------------------------------------------------------- */
+
+static gsize
+peek_file (const char *path,
+           char       *buffer,
+           gsize       size)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gssize n;
+
+  if (fd < 0)
+    return 0;
+  n = read (fd, buffer, size - 1);
+  close (fd);
+  if (n < 0)
+    n = 0;
+  buffer[n] = '\0';
+  return n;
+}
+
+static const char *
+skip_bom_ws (const char *p)
+{
+  if (memcmp (p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+    p++;
+  return p;
+}
+
+static Input *
+classify (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  Input *input = g_new0 (Input, 1);
+  char peek[PEEK_SIZE];
+  const char *p;
+
+  input->path = g_strdup (path);
+  input->kind = MD_FILE_KIND_UNKNOWN;
+  input->skip = TRUE;
+
+  if (g_str_has_suffix (base, "_instructions.json") && strlen (base) > strlen ("_instructions.json"))
+    {
+      input->kind = MD_FILE_KIND_INSTRUCTIONS;
+      input->dataset = g_strndup (base, strlen (base) - strlen ("_instructions.json"));
+      input->skip = FALSE;
+      return input;
+    }
+  if (g_str_has_suffix (base, "_train.json") && strlen (base) > strlen ("_train.json"))
+    {
+      input->kind = MD_FILE_KIND_TRAIN;
+      input->dataset = g_strndup (base, strlen (base) - strlen ("_train.json"));
+      input->skip = FALSE;
+      return input;
+    }
+  if (strcmp (base, "valid_output.json") == 0)
+    {
+      input->kind = MD_FILE_KIND_TRANSLATION;
+      input->skip = FALSE;
+      return input;
+    }
+  if (strcmp (base, "query_input.json") == 0 || strcmp (base, "invalid_output.json") == 0 ||
+      strcmp (base, "error_messages.json") == 0 || strcmp (base, "meta.json") == 0)
+    {
+      /* The rest of a Syphus output folder: nothing in them is indexed. */
+      input->kind = MD_FILE_KIND_TRANSLATION;
+      return input;
+    }
+  if (!g_str_has_suffix (base, ".json") || base[0] == '.')
+    return input;
+
+  peek_file (path, peek, sizeof peek);
+  p = skip_bom_ws (peek);
+  if (strstr (p, "\"system_message\"") != NULL && *p == '{')
+    {
+      input->kind = MD_FILE_KIND_PROMPT;
+      input->dataset = g_strndup (base, strlen (base) - strlen (".json"));
+      input->skip = FALSE;
+      return input;
+    }
+  if (*p == '{')
+    {
+      const char *key = skip_bom_ws (p + 1);
+      const char *key_end = *key == '"' ? strchr (key + 1, '"') : NULL;
+
+      if (key_end != NULL)
+        {
+          g_autofree char *first = g_strndup (key + 1, key_end - key - 1);
+
+          if (strstr (first, "_IMG_") != NULL)
+            {
+              input->kind = MD_FILE_KIND_IMAGE_STORE;
+              input->dataset = g_strndup (base, strlen (base) - strlen (".json"));
+              input->skip = FALSE;
+            }
+        }
+    }
+  return input;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char **) a, *(char **) b);
+}
+
+static void
+collect_folder (const char *folder,
+                GPtrArray  *out_paths)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        collect_folder (child, out_paths);
+      else if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (out_paths, g_steal_pointer (&child));
+    }
+}
+
+static int
+kind_rank (MdFileKind kind)
+{
+  /* Pairs first, then what refers to them. */
+  switch (kind)
+    {
+    case MD_FILE_KIND_INSTRUCTIONS: return 0;
+    case MD_FILE_KIND_IMAGE_STORE: return 1;
+    case MD_FILE_KIND_TRAIN: return 2;
+    case MD_FILE_KIND_TRANSLATION: return 3;
+    case MD_FILE_KIND_PROMPT: return 4;
+    case MD_FILE_KIND_UNKNOWN:
+    default: return 5;
+    }
+}
+
+static int
+compare_inputs (gconstpointer a,
+                gconstpointer b)
+{
+  const Input *ia = *(Input **) a;
+  const Input *ib = *(Input **) b;
+
+  return kind_rank (ia->kind) - kind_rank (ib->kind);
+}
+
+/* Helpers ---------------------------------------------------------------------------------------- */
+
+static void
+report_progress (Importer *imp,
+                 gboolean  force)
+{
+  gint64 now;
+
+  if (imp->progress == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  if (!force && now - imp->last_progress < 100 * 1000)
+    return;
+  imp->last_progress = now;
+  imp->progress (imp->bytes_done, imp->bytes_total, imp->records_done, imp->path,
+                 imp->progress_data);
+}
+
+static gboolean
+check_cancel (Importer  *imp,
+              GError   **error)
+{
+  return !g_cancellable_set_error_if_cancelled (imp->cancellable, error);
+}
+
+static gboolean
+add_problem (Importer    *imp,
+             const char  *kind,
+             const char  *pair_id,
+             const char  *ref,
+             const char  *detail,
+             GError     **error)
+{
+  sqlite3_stmt *s = imp->insert_problem;
+
+  sqlite3_reset (s);
+  sqlite3_bind_text (s, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, MD_PROBLEM_PHASE_FILE);
+  if (imp->dataset_id > 0)
+    sqlite3_bind_int64 (s, 3, imp->dataset_id);
+  else
+    sqlite3_bind_null (s, 3);
+  sqlite3_bind_int64 (s, 4, imp->file_id);
+  sqlite3_bind_text (s, 5, pair_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, ref, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 7, detail, -1, SQLITE_STATIC);
+  if (sqlite3_step (s) != SQLITE_DONE)
+    return _md_index_set_error (imp->db, error, "recording a problem");
+  imp->n_problems++;
+  return TRUE;
+}
+
+static gboolean
+step_done (Importer     *imp,
+           sqlite3_stmt *stmt,
+           const char   *doing,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return _md_index_set_error (imp->db, error, doing);
+  return TRUE;
+}
+
+static gint64
+ensure_dataset (Importer    *imp,
+                const char  *code,
+                GError     **error)
+{
+  g_auto(sqlite3_stmt_ptr) insert = NULL;
+  g_auto(sqlite3_stmt_ptr) select = NULL;
+
+  if (code == NULL)
+    return 0;
+  insert = _md_index_prepare (imp->db, "INSERT OR IGNORE INTO datasets (code) VALUES (?)", error);
+  select = _md_index_prepare (imp->db, "SELECT id FROM datasets WHERE code = ?", error);
+  if (insert == NULL || select == NULL)
+    return -1;
+  sqlite3_bind_text (insert, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      _md_index_set_error (imp->db, error, "adding a dataset");
+      return -1;
+    }
+  sqlite3_bind_text (select, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (select) != SQLITE_ROW)
+    {
+      _md_index_set_error (imp->db, error, "reading a dataset");
+      return -1;
+    }
+  return sqlite3_column_int64 (select, 0);
+}
+
+/* A cheap fingerprint: size and hashes of the first, middle and last 64 KiB. Together with
+ * size and mtime it tells an unchanged file without reading gigabytes. */
+static char *
+fingerprint_file (const char *path,
+                  guint64     size)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA1);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  guint64 offsets[3] = { 0, size / 2, size > 65536 ? size - 65536 : 0 };
+  g_autofree guchar *buffer = g_malloc (65536);
+
+  if (fd < 0)
+    return NULL;
+  g_checksum_update (sum, (const guchar *) &size, sizeof size);
+  for (guint i = 0; i < 3; i++)
+    {
+      gssize n = pread (fd, buffer, 65536, offsets[i]);
+
+      if (n > 0)
+        g_checksum_update (sum, buffer, n);
+    }
+  close (fd);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static void
+join_ids (GString *out,
+          cJSON   *item)
+{
+  g_string_truncate (out, 0);
+  if (cJSON_IsString (item))
+    g_string_append (out, item->valuestring);
+  else if (cJSON_IsArray (item))
+    {
+      cJSON *element;
+
+      cJSON_ArrayForEach (element, item)
+        {
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          g_string_append (out, element->valuestring);
+        }
+    }
+}
+
+/* Whether `item` is absent, a string, or an array of strings. */
+static gboolean
+is_id_list (cJSON *item)
+{
+  cJSON *element;
+
+  if (item == NULL || cJSON_IsNull (item) || cJSON_IsString (item))
+    return TRUE;
+  if (!cJSON_IsArray (item))
+    return FALSE;
+  cJSON_ArrayForEach (element, item)
+    if (!cJSON_IsString (element) || element->valuestring == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+json_type_name (cJSON *item)
+{
+  if (cJSON_IsString (item)) return "a string";
+  if (cJSON_IsNumber (item)) return "a number";
+  if (cJSON_IsBool (item)) return "a boolean";
+  if (cJSON_IsNull (item)) return "null";
+  if (cJSON_IsArray (item)) return "an array";
+  if (cJSON_IsObject (item)) return "an object";
+  return "invalid";
+}
+
+char *
+_md_image_clip_of (const char *image_id)
+{
+  const char *img = strstr (image_id, "_IMG_");
+  gsize len = strlen (image_id);
+  gsize end = len;
+
+  while (end > 0 && g_ascii_isdigit (image_id[end - 1]))
+    end--;
+  if (end == len || end == 0 || image_id[end - 1] != '_')
+    return NULL;
+  end--;
+  /* "VST_IMG_12345" is a photo, not frame 12345 of clip "VST_IMG". */
+  if (img == NULL || (gsize) (img - image_id) + strlen ("_IMG_") > end)
+    return NULL;
+  return g_strndup (image_id, end);
+}
+
+static MdModality
+decide_modality (char **images,
+                 guint  n_images)
+{
+  g_autofree char *clip = NULL;
+  gboolean same_clip = TRUE;
+
+  if (n_images == 0)
+    return MD_MODALITY_TEXT;
+  if (n_images == 1)
+    return MD_MODALITY_IMAGE;
+
+  /* Spot the difference: "<x>_1" and "<x>_2". */
+  if (n_images == 2 && g_str_has_suffix (images[0], "_1") && g_str_has_suffix (images[1], "_2") &&
+      strlen (images[0]) == strlen (images[1]) &&
+      strncmp (images[0], images[1], strlen (images[0]) - 1) == 0)
+    return MD_MODALITY_IMAGE_PAIR;
+
+  clip = _md_image_clip_of (images[0]);
+  for (guint i = 1; i < n_images && same_clip; i++)
+    {
+      g_autofree char *other = _md_image_clip_of (images[i]);
+
+      same_clip = clip != NULL && other != NULL && strcmp (clip, other) == 0;
+    }
+  if (same_clip && clip != NULL)
+    return MD_MODALITY_VIDEO;
+  return n_images == 2 ? MD_MODALITY_IMAGE_PAIR : MD_MODALITY_MULTI_IMAGE;
+}
+
+/* Removing what a file contributed ------------------------------------------------------------ */
+
+static gboolean
+delete_texts_of_pair_range (Importer    *imp,
+                            gint64       first_key,
+                            gint64       last_key,
+                            GError     **error)
+{
+  g_auto(sqlite3_stmt_ptr) fts = NULL;
+  g_auto(sqlite3_stmt_ptr) del = NULL;
+
+  /* External-content FTS5 needs the old values to forget a row. */
+  if (first_key <= imp->fts_marker)
+    {
+      fts = _md_index_prepare (imp->db,
+                               "INSERT INTO fts (fts, rowid, instruction, answer) "
+                               "SELECT 'delete', key, instruction, answer FROM texts "
+                               "WHERE key BETWEEN ?1 AND ?2 AND key <= ?3", error);
+      if (fts == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (fts, 1, first_key);
+      sqlite3_bind_int64 (fts, 2, last_key);
+      sqlite3_bind_int64 (fts, 3, imp->fts_marker);
+      if (!step_done (imp, fts, "removing texts from the search index", error))
+        return FALSE;
+    }
+  del = _md_index_prepare (imp->db, "DELETE FROM texts WHERE key BETWEEN ? AND ?", error);
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, first_key);
+  sqlite3_bind_int64 (del, 2, last_key);
+  return step_done (imp, del, "removing texts", error);
+}
+
+/* The translation files that wrote into these pairs must be read again after the pairs are
+ * replaced: their fingerprints are cleared and their paths returned. */
+static gboolean
+forget_pairs_of_file (Importer    *imp,
+                      GPtrArray   *requeue,
+                      GError     **error)
+{
+  g_auto(sqlite3_stmt_ptr) pairs = NULL;
+  g_auto(sqlite3_stmt_ptr) origins = NULL;
+  g_auto(sqlite3_stmt_ptr) del = NULL;
+  g_autoptr(GHashTable) origin_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  pairs = _md_index_prepare (imp->db, "SELECT rowid FROM pairs WHERE file_id = ?", error);
+  origins = _md_index_prepare (imp->db,
+                               "SELECT DISTINCT instruction_origin FROM texts "
+                               "WHERE key BETWEEN ?1 * 8 + 1 AND ?1 * 8 + 7 "
+                               "AND instruction_origin IS NOT NULL", error);
+  if (pairs == NULL || origins == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (pairs, 1, imp->file_id);
+  while (sqlite3_step (pairs) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (pairs, 0);
+
+      g_array_append_val (ids, rowid);
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 rowid = g_array_index (ids, gint64, i);
+
+      sqlite3_reset (origins);
+      sqlite3_bind_int64 (origins, 1, rowid);
+      while (sqlite3_step (origins) == SQLITE_ROW)
+        {
+          gint64 *origin = g_new (gint64, 1);
+
+          *origin = sqlite3_column_int64 (origins, 0);
+          if (!g_hash_table_add (origin_ids, origin))
+            g_free (origin);
+        }
+      if (!delete_texts_of_pair_range (imp, MD_TEXT_KEY (rowid, 0), MD_TEXT_KEY (rowid, 7), error))
+        return FALSE;
+    }
+
+  if (g_hash_table_size (origin_ids) > 0)
+    {
+      g_auto(sqlite3_stmt_ptr) path = _md_index_prepare (imp->db,
+        "UPDATE files SET fingerprint = NULL WHERE id = ? RETURNING path", error);
+      GHashTableIter iter;
+      gint64 *origin;
+
+      if (path == NULL)
+        return FALSE;
+      g_hash_table_iter_init (&iter, origin_ids);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &origin, NULL))
+        {
+          sqlite3_reset (path);
+          sqlite3_bind_int64 (path, 1, *origin);
+          if (sqlite3_step (path) == SQLITE_ROW)
+            g_ptr_array_add (requeue, g_strdup ((const char *) sqlite3_column_text (path, 0)));
+          g_free (origin);
+        }
+      g_hash_table_steal_all (origin_ids);
+    }
+
+  del = _md_index_prepare (imp->db, "DELETE FROM pairs WHERE file_id = ?", error);
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, imp->file_id);
+  return step_done (imp, del, "removing the pairs of a file", error);
+}
+
+static gboolean
+forget_translations_of_file (Importer  *imp,
+                             GError   **error)
+{
+  g_auto(sqlite3_stmt_ptr) keys = NULL;
+  g_auto(sqlite3_stmt_ptr) langs = NULL;
+  g_auto(sqlite3_stmt_ptr) update = NULL;
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  keys = _md_index_prepare (imp->db, "SELECT key FROM texts WHERE instruction_origin = ?", error);
+  if (keys == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (keys, 1, imp->file_id);
+  while (sqlite3_step (keys) == SQLITE_ROW)
+    {
+      gint64 key = sqlite3_column_int64 (keys, 0);
+
+      g_array_append_val (list, key);
+    }
+  langs = _md_index_prepare (imp->db, "SELECT key & 7 FROM texts WHERE key BETWEEN ?1 * 8 "
+                                      "AND ?1 * 8 + 7 AND (coalesce(instruction, '') <> '' OR "
+                                      "coalesce(answer, '') <> '')", error);
+  update = _md_index_prepare (imp->db, "UPDATE pairs SET languages = ? WHERE rowid = ?", error);
+  if (langs == NULL || update == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      gint64 key = g_array_index (list, gint64, i);
+      guint mask = 0;
+
+      if (!delete_texts_of_pair_range (imp, key, key, error))
+        return FALSE;
+      sqlite3_reset (langs);
+      sqlite3_bind_int64 (langs, 1, key >> 3);
+      while (sqlite3_step (langs) == SQLITE_ROW)
+        mask |= 1u << sqlite3_column_int (langs, 0);
+      sqlite3_bind_int (update, 1, mask);
+      sqlite3_bind_int64 (update, 2, key >> 3);
+      if (!step_done (imp, update, "updating the languages of a pair", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+forget_file (Importer    *imp,
+             MdFileKind   kind,
+             GPtrArray   *requeue,
+             GError     **error)
+{
+  static const char * const by_file[] = {
+    "DELETE FROM problems WHERE file_id = ?",
+    "DELETE FROM images WHERE file_id = ?",
+    "DELETE FROM image_prefixes WHERE file_id = ?",
+    "DELETE FROM train_links WHERE file_id = ?",
+    "DELETE FROM prompts WHERE file_id = ?",
+  };
+
+  if (kind == MD_FILE_KIND_INSTRUCTIONS && !forget_pairs_of_file (imp, requeue, error))
+    return FALSE;
+  if (kind == MD_FILE_KIND_TRANSLATION && !forget_translations_of_file (imp, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (by_file); i++)
+    {
+      g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (imp->db, by_file[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, imp->file_id);
+      if (!step_done (imp, stmt, "removing what a file contributed", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Instruction files ---------------------------------------------------------------------------- */
+
+static gboolean
+import_pair (Importer    *imp,
+             const char  *id,
+             const char  *data,
+             MdJsonSpan   span,
+             GString     *images,
+             GString     *context,
+             GError     **error)
+{
+  cJSON *record = cJSON_ParseWithLength (data + span.start, span.end - span.start);
+  cJSON *instruction, *answer, *image_ids, *rel;
+  g_autofree char *problem = NULL;
+  g_auto(GStrv) image_list = NULL;
+  guint n_images;
+  gint64 rowid;
+  int rc;
+  gboolean ok = TRUE;
+
+  if (record == NULL || !cJSON_IsObject (record))
+    {
+      problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
+                                 " is %s, expected an object with “instruction” and “answer”",
+                                 imp->path, id, span.start,
+                                 record ? json_type_name (record) : "not valid JSON");
+      goto bad;
+    }
+  instruction = cJSON_GetObjectItemCaseSensitive (record, "instruction");
+  answer = cJSON_GetObjectItemCaseSensitive (record, "answer");
+  image_ids = cJSON_GetObjectItemCaseSensitive (record, "image_ids");
+  rel = cJSON_GetObjectItemCaseSensitive (record, "rel_ins_ids");
+  if ((instruction != NULL && !cJSON_IsString (instruction) && !cJSON_IsNull (instruction)) ||
+      (answer != NULL && !cJSON_IsString (answer) && !cJSON_IsNull (answer)))
+    {
+      cJSON *wrong = instruction != NULL && !cJSON_IsString (instruction) ? instruction : answer;
+
+      problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
+                                 ": “%s” is %s, expected a string",
+                                 imp->path, id, span.start, wrong->string, json_type_name (wrong));
+      goto bad;
+    }
+  if (!is_id_list (image_ids) || !is_id_list (rel))
+    {
+      cJSON *wrong = !is_id_list (image_ids) ? image_ids : rel;
+
+      problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
+                                 ": “%s” is %s, expected a list of id strings",
+                                 imp->path, id, span.start, wrong->string, json_type_name (wrong));
+      goto bad;
+    }
+
+  join_ids (images, image_ids);
+  join_ids (context, rel);
+  image_list = images->len > 0 ? g_strsplit (images->str, "\n", -1) : g_new0 (char *, 1);
+  n_images = g_strv_length (image_list);
+
+  {
+    sqlite3_stmt *s = imp->insert_pair;
+    const char *ins = cJSON_IsString (instruction) ? instruction->valuestring : NULL;
+    const char *ans = cJSON_IsString (answer) ? answer->valuestring : NULL;
+    gboolean has_text = (ins != NULL && *ins != '\0') || (ans != NULL && *ans != '\0');
+
+    sqlite3_reset (s);
+    sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (s, 2, imp->dataset_id);
+    sqlite3_bind_int64 (s, 3, imp->file_id);
+    sqlite3_bind_int (s, 4, decide_modality (image_list, n_images));
+    sqlite3_bind_int (s, 5, n_images);
+    if (images->len > 0)
+      sqlite3_bind_text (s, 6, images->str, images->len, SQLITE_STATIC);
+    else
+      sqlite3_bind_null (s, 6);
+    if (context->len > 0)
+      sqlite3_bind_text (s, 7, context->str, context->len, SQLITE_STATIC);
+    else
+      sqlite3_bind_null (s, 7);
+    sqlite3_bind_int (s, 8, has_text ? 1 << MD_LANGUAGE_EN : 0);
+    rc = sqlite3_step (s);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+      {
+        problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
+                                   ": the id is already used by another pair; expected unique ids",
+                                   imp->path, id, span.start);
+        cJSON_Delete (record);
+        return add_problem (imp, "duplicate_pair", id, NULL, problem, error);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        cJSON_Delete (record);
+        return _md_index_set_error (imp->db, error, "adding a pair");
+      }
+    rowid = sqlite3_last_insert_rowid (imp->db);
+
+    s = imp->insert_text;
+    sqlite3_reset (s);
+    sqlite3_bind_int64 (s, 1, MD_TEXT_KEY (rowid, MD_LANGUAGE_EN));
+    sqlite3_bind_text (s, 2, ins, -1, SQLITE_STATIC);
+    sqlite3_bind_text (s, 3, ans, -1, SQLITE_STATIC);
+    /* English comes from the pair's own file: origin NULL keeps the origin index small. */
+    sqlite3_bind_null (s, 4);
+    sqlite3_bind_null (s, 5);
+    if (sqlite3_step (s) != SQLITE_DONE)
+      ok = _md_index_set_error (imp->db, error, "adding a text");
+  }
+  cJSON_Delete (record);
+  imp->n_records++;
+  return ok;
+
+bad:
+  cJSON_Delete (record);
+  return add_problem (imp, "bad_record", id, NULL, problem, error);
+}
+
+static gboolean
+import_instructions (Importer    *imp,
+                     Mapped      *m,
+                     GError     **error)
+{
+  MdJsonScan scan;
+  MdJsonSpan key, value;
+  gboolean has_next;
+  gboolean seen_data = FALSE;
+  g_autoptr(GString) images = g_string_new (NULL);
+  g_autoptr(GString) context = g_string_new (NULL);
+
+  md_json_scan_init (&scan, m->data, m->len);
+  scan.max_string = 16 * 1024 * 1024;
+  if (!md_json_scan_start (&scan, error) ||
+      !md_json_scan_open (&scan, '{', "a JSON object with “meta” and “data”", error))
+    return FALSE;
+
+  for (;;)
+    {
+      g_autofree char *name = NULL;
+
+      if (!md_json_scan_next (&scan, &key, &has_next, error))
+        return FALSE;
+      if (!has_next)
+        break;
+      name = md_json_decode_string (m->data, key);
+      if (g_strcmp0 (name, "data") != 0)
+        {
+          if (!md_json_scan_skip_value (&scan, NULL, error))
+            return FALSE;
+          continue;
+        }
+      seen_data = TRUE;
+      if (!md_json_scan_open (&scan, '{', "an object of pairs as the value of “data”", error))
+        return FALSE;
+      for (;;)
+        {
+          g_autofree char *id = NULL;
+
+          if (!md_json_scan_next (&scan, &key, &has_next, error))
+            return FALSE;
+          if (!has_next)
+            break;
+          if (!md_json_scan_skip_value (&scan, &value, error))
+            return FALSE;
+          id = md_json_decode_string (m->data, key);
+          if (id == NULL || *id == '\0')
+            {
+              g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                           "the key at byte %" G_GSIZE_FORMAT " is not a valid id string, "
+                           "expected a pair id such as “DC_INS_00001”", key.start);
+              return FALSE;
+            }
+          if (!import_pair (imp, id, m->data, value, images, context, error))
+            return FALSE;
+
+          imp->records_done++;
+          if (imp->records_done % CHECK_EVERY == 0)
+            {
+              if (!check_cancel (imp, error))
+                return FALSE;
+              mapped_release_before (m, scan.pos);
+              imp->bytes_done = imp->file_base + scan.pos;
+              report_progress (imp, FALSE);
+            }
+        }
+    }
+  if (!md_json_scan_finish (&scan, error))
+    return FALSE;
+  if (!seen_data)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "no “data” member in the top-level object, expected "
+                   "{\"meta\": {...}, \"data\": {ID: PAIR, ...}}");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* In-context files ----------------------------------------------------------------------------- */
+
+static gboolean
+import_train (Importer    *imp,
+              Mapped      *m,
+              GError     **error)
+{
+  MdJsonScan scan;
+  MdJsonSpan key, value;
+  gboolean has_next;
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  md_json_scan_init (&scan, m->data, m->len);
+  scan.max_string = 1024 * 1024;
+  if (!md_json_scan_start (&scan, error) ||
+      !md_json_scan_open (&scan, '{', "a JSON object {ID: [in-context ID, ...]}", error))
+    return FALSE;
+  for (;;)
+    {
+      g_autofree char *id = NULL;
+      cJSON *list;
+
+      if (!md_json_scan_next (&scan, &key, &has_next, error))
+        return FALSE;
+      if (!has_next)
+        break;
+      if (!md_json_scan_skip_value (&scan, &value, error))
+        return FALSE;
+      id = md_json_decode_string (m->data, key);
+      list = cJSON_ParseWithLength (m->data + value.start, value.end - value.start);
+      if (id == NULL || list == NULL || !cJSON_IsArray (list) || !is_id_list (list))
+        {
+          g_autofree char *detail =
+            g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
+                             " is %s, expected a list of in-context id strings",
+                             imp->path, id ? id : "?", value.start,
+                             list ? json_type_name (list) : "not valid JSON");
+
+          cJSON_Delete (list);
+          if (!add_problem (imp, "bad_record", id, NULL, detail, error))
+            return FALSE;
+          continue;
+        }
+      join_ids (ids, list);
+      cJSON_Delete (list);
+      sqlite3_reset (imp->insert_train);
+      sqlite3_bind_text (imp->insert_train, 1, id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (imp->insert_train, 2, imp->file_id);
+      sqlite3_bind_text (imp->insert_train, 3, ids->str, ids->len, SQLITE_STATIC);
+      if (!step_done (imp, imp->insert_train, "adding in-context links", error))
+        return FALSE;
+      imp->n_records++;
+      if (++imp->records_done % CHECK_EVERY == 0)
+        {
+          if (!check_cancel (imp, error))
+            return FALSE;
+          report_progress (imp, FALSE);
+        }
+    }
+  return md_json_scan_finish (&scan, error);
+}
+
+/* Image stores ----------------------------------------------------------------------------------- */
+
+/* Variant bits of images.variant. */
+#define MD_IMAGE_ESCAPED 1   /* the string holds JSON escapes ("\/") */
+#define MD_IMAGE_LISTED  2   /* the value was ["..."] */
+
+static gboolean
+import_image_store (Importer    *imp,
+                    Mapped      *m,
+                    GError     **error)
+{
+  MdJsonScan scan;
+  MdJsonSpan key, value;
+  gboolean has_next;
+  g_autoptr(GHashTable) prefixes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(sqlite3_stmt_ptr) add_prefix =
+    _md_index_prepare (imp->db, "INSERT OR IGNORE INTO image_prefixes (prefix, file_id) "
+                                "VALUES (?, ?)", error);
+
+  if (add_prefix == NULL)
+    return FALSE;
+  md_json_scan_init (&scan, m->data, m->len);
+  scan.validate_utf8 = FALSE;
+  scan.max_string = G_MAXSIZE;
+  if (!md_json_scan_start (&scan, error) ||
+      !md_json_scan_open (&scan, '{', "a JSON object {IMAGE_ID: BASE64, ...}", error))
+    return FALSE;
+
+  for (;;)
+    {
+      g_autofree char *id = NULL;
+      gsize start, len;
+      int variant = 0;
+      const char *img;
+
+      if (!md_json_scan_next (&scan, &key, &has_next, error))
+        return FALSE;
+      if (!has_next)
+        break;
+      if (!md_json_scan_skip_value (&scan, &value, error))
+        return FALSE;
+      id = md_json_decode_string (m->data, key);
+      if (id == NULL)
+        {
+          g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                       "the key at byte %" G_GSIZE_FORMAT " is not a valid id string", key.start);
+          return FALSE;
+        }
+
+      start = value.start;
+      len = value.end - value.start;
+      if (m->data[start] == '[')
+        {
+          /* ["BASE64"]: find the one string inside. */
+          gsize p = start + 1;
+          gsize q = value.end - 1;
+
+          while (p < q && g_ascii_isspace (m->data[p]))
+            p++;
+          while (q > p && g_ascii_isspace (m->data[q - 1]))
+            q--;
+          variant |= MD_IMAGE_LISTED;
+          if (q - p >= 2 && m->data[p] == '"' && m->data[q - 1] == '"' &&
+              memchr (m->data + p + 1, '"', q - p - 2) == NULL)
+            {
+              start = p;
+              len = q - p;
+            }
+          else
+            len = 0;
+        }
+      if (len < 2 || m->data[start] != '"')
+        {
+          g_autofree char *detail =
+            g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT
+                             " is not a base64 string, expected \"BASE64\" or [\"BASE64\"]",
+                             imp->path, id, value.start);
+
+          if (!add_problem (imp, "undecodable_image", NULL, id, detail, error))
+            return FALSE;
+          continue;
+        }
+      start += 1;
+      len -= 2;
+      if (memchr (m->data + start, '\\', MIN (len, 64)) != NULL || scan.last_string_escaped)
+        variant |= MD_IMAGE_ESCAPED;
+      if (!md_base64_looks_like_image (m->data + start, len))
+        {
+          g_autofree char *detail =
+            g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT
+                             " does not start like a base64 PNG or JPEG", imp->path, id, start);
+
+          if (!add_problem (imp, "undecodable_image", NULL, id, detail, error))
+            return FALSE;
+        }
+
+      sqlite3_reset (imp->insert_image);
+      sqlite3_bind_text (imp->insert_image, 1, id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (imp->insert_image, 2, imp->file_id);
+      sqlite3_bind_int64 (imp->insert_image, 3, start);
+      sqlite3_bind_int64 (imp->insert_image, 4, len);
+      sqlite3_bind_int (imp->insert_image, 5, variant);
+      if (!step_done (imp, imp->insert_image, "adding an image", error))
+        return FALSE;
+
+      img = strstr (id, "_IMG_");
+      if (img != NULL)
+        {
+          g_autofree char *prefix = g_strndup (id, img - id + strlen ("_IMG"));
+
+          if (!g_hash_table_contains (prefixes, prefix))
+            {
+              sqlite3_reset (add_prefix);
+              sqlite3_bind_text (add_prefix, 1, prefix, -1, SQLITE_STATIC);
+              sqlite3_bind_int64 (add_prefix, 2, imp->file_id);
+              if (!step_done (imp, add_prefix, "adding an image prefix", error))
+                return FALSE;
+              g_hash_table_add (prefixes, g_steal_pointer (&prefix));
+            }
+        }
+
+      imp->n_records++;
+      imp->records_done++;
+      if (imp->records_done % 256 == 0)
+        {
+          if (!check_cancel (imp, error))
+            return FALSE;
+          mapped_release_before (m, scan.pos);
+          imp->bytes_done = imp->file_base + scan.pos;
+          report_progress (imp, FALSE);
+        }
+    }
+  return md_json_scan_finish (&scan, error);
+}
+
+/* Translations ----------------------------------------------------------------------------------- */
+
+static gboolean
+import_translation_entry (Importer     *imp,
+                          cJSON        *entry,
+                          gsize         offset,
+                          sqlite3_stmt *find_pair,
+                          sqlite3_stmt *set_languages,
+                          GError      **error)
+{
+  cJSON *id = cJSON_GetObjectItemCaseSensitive (entry, "id");
+  cJSON *results = cJSON_GetObjectItemCaseSensitive (entry, "results");
+  g_autoptr(MdTranslationReply) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) missing = g_string_new (NULL);
+  gint64 rowid;
+  guint languages;
+
+  imp->dataset_id = 0;
+  if (!cJSON_IsString (id) || !cJSON_IsString (results))
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT " has %s “id” and %s “results”, "
+                         "expected two strings", imp->path, offset,
+                         id ? json_type_name (id) : "no", results ? json_type_name (results) : "no");
+
+      return add_problem (imp, "bad_record", cJSON_IsString (id) ? id->valuestring : NULL, NULL,
+                          detail, error);
+    }
+
+  sqlite3_reset (find_pair);
+  sqlite3_bind_text (find_pair, 1, id->valuestring, -1, SQLITE_STATIC);
+  if (sqlite3_step (find_pair) != SQLITE_ROW)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                         " names no pair of the index", imp->path, id->valuestring, offset);
+
+      return add_problem (imp, "unknown_translated_pair", id->valuestring, NULL, detail, error);
+    }
+  rowid = sqlite3_column_int64 (find_pair, 0);
+  languages = sqlite3_column_int (find_pair, 1);
+  /* Problems of this entry belong to the pair's dataset. */
+  imp->dataset_id = sqlite3_column_int64 (find_pair, 2);
+  sqlite3_reset (find_pair);
+
+  reply = _md_translation_reply_parse (results->valuestring, &local_error);
+  if (reply == NULL)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT ": %s",
+                         imp->path, id->valuestring, offset, local_error->message);
+
+      return add_problem (imp, "unparsable_translation", id->valuestring, NULL, detail, error);
+    }
+
+  for (guint l = MD_LANGUAGE_ZH; l < MD_N_LANGUAGES; l++)
+    {
+      const char *ins = reply->texts[MD_FIELD_INSTRUCTION][l];
+      const char *ans = reply->texts[MD_FIELD_ANSWER][l];
+      gint64 key = MD_TEXT_KEY (rowid, l);
+
+      if (ins == NULL || ans == NULL)
+        {
+          g_autofree char *detail =
+            g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                             " has no %s for “%s”", imp->path, id->valuestring, offset,
+                             ins == NULL && ans == NULL ? "instruction and no answer"
+                             : ins == NULL ? "instruction" : "answer", md_language_code (l));
+
+          if (!add_problem (imp, "missing_translation", id->valuestring, md_language_code (l),
+                            detail, error))
+            return FALSE;
+        }
+      if (ins == NULL && ans == NULL)
+        continue;
+
+      if (!delete_texts_of_pair_range (imp, key, key, error))
+        return FALSE;
+      sqlite3_reset (imp->insert_text);
+      sqlite3_bind_int64 (imp->insert_text, 1, key);
+      sqlite3_bind_text (imp->insert_text, 2, ins, -1, SQLITE_STATIC);
+      sqlite3_bind_text (imp->insert_text, 3, ans, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (imp->insert_text, 4, imp->file_id);
+      sqlite3_bind_int64 (imp->insert_text, 5, imp->file_id);
+      if (!step_done (imp, imp->insert_text, "adding a translation", error))
+        return FALSE;
+      if (key <= imp->fts_marker)
+        {
+          g_auto(sqlite3_stmt_ptr) fts = _md_index_prepare (imp->db,
+            "INSERT INTO fts (rowid, instruction, answer) VALUES (?, ?, ?)", error);
+
+          if (fts == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (fts, 1, key);
+          sqlite3_bind_text (fts, 2, ins, -1, SQLITE_STATIC);
+          sqlite3_bind_text (fts, 3, ans, -1, SQLITE_STATIC);
+          if (!step_done (imp, fts, "indexing a translation", error))
+            return FALSE;
+        }
+      if ((ins != NULL && *ins != '\0') || (ans != NULL && *ans != '\0'))
+        languages |= 1u << l;
+    }
+  if (reply->bad_values != NULL)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                         ": values of %s are not strings", imp->path, id->valuestring, offset,
+                         reply->bad_values);
+
+      if (!add_problem (imp, "unparsable_translation", id->valuestring, NULL, detail, error))
+        return FALSE;
+    }
+
+  sqlite3_reset (set_languages);
+  sqlite3_bind_int (set_languages, 1, languages);
+  sqlite3_bind_int64 (set_languages, 2, rowid);
+  if (!step_done (imp, set_languages, "updating the languages of a pair", error))
+    return FALSE;
+  imp->n_records++;
+  return TRUE;
+}
+
+static gboolean
+import_translations (Importer    *imp,
+                     Mapped      *m,
+                     GError     **error)
+{
+  MdJsonScan scan;
+  MdJsonSpan value;
+  gboolean has_next;
+  g_auto(sqlite3_stmt_ptr) find_pair =
+    _md_index_prepare (imp->db, "SELECT rowid, languages, dataset_id FROM pairs "
+                                "WHERE pair_id = ?", error);
+  g_auto(sqlite3_stmt_ptr) set_languages =
+    _md_index_prepare (imp->db, "UPDATE pairs SET languages = ? WHERE rowid = ?", error);
+
+  if (find_pair == NULL || set_languages == NULL)
+    return FALSE;
+  md_json_scan_init (&scan, m->data, m->len);
+  scan.max_string = 16 * 1024 * 1024;
+  if (!md_json_scan_start (&scan, error) ||
+      !md_json_scan_open (&scan, '[', "a JSON array [{\"id\": ..., \"results\": ...}, ...]", error))
+    return FALSE;
+  for (;;)
+    {
+      cJSON *entry;
+      gboolean ok;
+
+      if (!md_json_scan_next (&scan, NULL, &has_next, error))
+        return FALSE;
+      if (!has_next)
+        break;
+      if (!md_json_scan_skip_value (&scan, &value, error))
+        return FALSE;
+      entry = cJSON_ParseWithLength (m->data + value.start, value.end - value.start);
+      if (entry == NULL || !cJSON_IsObject (entry))
+        {
+          g_autofree char *detail =
+            g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT " is %s, expected an object "
+                             "{\"id\": ..., \"results\": ...}", imp->path, value.start,
+                             entry ? json_type_name (entry) : "not valid JSON");
+
+          cJSON_Delete (entry);
+          if (!add_problem (imp, "bad_record", NULL, NULL, detail, error))
+            return FALSE;
+          continue;
+        }
+      ok = import_translation_entry (imp, entry, value.start, find_pair, set_languages, error);
+      cJSON_Delete (entry);
+      if (!ok)
+        return FALSE;
+      if (++imp->records_done % 1024 == 0)
+        {
+          if (!check_cancel (imp, error))
+            return FALSE;
+          mapped_release_before (m, scan.pos);
+          imp->bytes_done = imp->file_base + scan.pos;
+          report_progress (imp, FALSE);
+        }
+    }
+  return md_json_scan_finish (&scan, error);
+}
+
+/* Prompt files ----------------------------------------------------------------------------------- */
+
+static gboolean
+import_prompt (Importer    *imp,
+               Mapped      *m,
+               const char  *name,
+               GError     **error)
+{
+  MdJsonScan scan;
+  MdJsonSpan value;
+  cJSON *root, *system, *examples, *turn;
+  guint n = 0;
+  g_auto(sqlite3_stmt_ptr) insert = NULL;
+
+  /* Check the structure (and UTF-8) with the scanner first, for a precise offset. */
+  md_json_scan_init (&scan, m->data, m->len);
+  if (!md_json_scan_start (&scan, error) ||
+      !md_json_scan_skip_value (&scan, &value, error) ||
+      !md_json_scan_finish (&scan, error))
+    return FALSE;
+  root = cJSON_ParseWithLength (m->data + value.start, value.end - value.start);
+  system = cJSON_GetObjectItemCaseSensitive (root, "system_message");
+  examples = cJSON_GetObjectItemCaseSensitive (root, "in_context");
+  if (!cJSON_IsObject (root) || !cJSON_IsString (system) ||
+      (examples != NULL && !cJSON_IsArray (examples)))
+    {
+      cJSON_Delete (root);
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "expected {\"system_message\": str, \"in_context\": [...]} at byte %"
+                   G_GSIZE_FORMAT, value.start);
+      return FALSE;
+    }
+  cJSON_ArrayForEach (turn, examples)
+    {
+      cJSON *role = cJSON_GetObjectItemCaseSensitive (turn, "role");
+
+      if (!cJSON_IsString (role) || (strcmp (role->valuestring, "user") != 0 &&
+                                     strcmp (role->valuestring, "assistant") != 0))
+        {
+          g_autofree char *detail =
+            g_strdup_printf ("%s: in-context turn %u has no role “user” or “assistant”",
+                             imp->path, n);
+
+          if (!add_problem (imp, "bad_record", NULL, NULL, detail, error))
+            {
+              cJSON_Delete (root);
+              return FALSE;
+            }
+        }
+      n++;
+    }
+  insert = _md_index_prepare (imp->db, "INSERT OR REPLACE INTO prompts (file_id, name, "
+                                       "system_message, n_examples) VALUES (?, ?, ?, ?)", error);
+  if (insert == NULL)
+    {
+      cJSON_Delete (root);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (insert, 1, imp->file_id);
+  sqlite3_bind_text (insert, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, system->valuestring, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (insert, 4, n);
+  cJSON_Delete (root);
+  imp->n_records = 1;
+  return step_done (imp, insert, "adding a prompt", error);
+}
+
+/* One file ----------------------------------------------------------------------------------- */
+
+static gboolean
+prepare_statements (Importer  *imp,
+                    GError   **error)
+{
+  imp->insert_pair = _md_index_prepare (imp->db,
+    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, image_ids, "
+    "rel_ins_ids, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (imp->insert_pair == NULL)
+    return FALSE;
+  imp->insert_text = _md_index_prepare (imp->db,
+    "INSERT OR REPLACE INTO texts (key, instruction, answer, instruction_origin, answer_origin) "
+    "VALUES (?, ?, ?, ?, ?)", error);
+  if (imp->insert_text == NULL)
+    return FALSE;
+  imp->insert_problem = _md_index_prepare (imp->db,
+    "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (imp->insert_problem == NULL)
+    return FALSE;
+  imp->insert_image = _md_index_prepare (imp->db,
+    "INSERT OR REPLACE INTO images (image_id, file_id, offset, length, variant) "
+    "VALUES (?, ?, ?, ?, ?)", error);
+  if (imp->insert_image == NULL)
+    return FALSE;
+  imp->insert_train = _md_index_prepare (imp->db,
+    "INSERT OR REPLACE INTO train_links (pair_id, file_id, context_ids) VALUES (?, ?, ?)", error);
+  return imp->insert_train != NULL;
+}
+
+static void
+finalize_statements (Importer *imp)
+{
+  g_clear_pointer (&imp->insert_pair, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_text, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_problem, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_image, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_train, sqlite3_finalize);
+}
+
+static gboolean
+update_dataset_count (Importer  *imp,
+                      GError   **error)
+{
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (imp->db,
+    "UPDATE datasets SET n_pairs = (SELECT count(*) FROM pairs WHERE dataset_id = ?1) "
+    "WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, imp->dataset_id);
+  return step_done (imp, stmt, "counting pairs", error);
+}
+
+/* Imports one file in one transaction. Returns FALSE with `error` when the file is rejected
+ * (the transaction is rolled back) or the import was cancelled. */
+static gboolean
+import_one (Importer        *imp,
+            Input           *input,
+            MdImportedFile  *out,
+            GPtrArray       *requeue,
+            GError         **error)
+{
+  g_auto(sqlite3_stmt_ptr) find = NULL;
+  g_auto(sqlite3_stmt_ptr) upsert = NULL;
+  g_autofree char *fingerprint = NULL;
+  GStatBuf st;
+  Mapped m = { .fd = -1 };
+  gboolean ok = FALSE;
+  gint64 old_id = 0;
+
+  if (g_stat (input->path, &st) != 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot read the file", input->path);
+      return FALSE;
+    }
+  fingerprint = fingerprint_file (input->path, st.st_size);
+
+  find = _md_index_prepare (imp->db, "SELECT id, size, mtime, fingerprint FROM files "
+                                     "WHERE path = ?", error);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, input->path, -1, SQLITE_STATIC);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    {
+      old_id = sqlite3_column_int64 (find, 0);
+      if (sqlite3_column_int64 (find, 1) == (gint64) st.st_size &&
+          sqlite3_column_int64 (find, 2) == (gint64) st.st_mtime &&
+          g_strcmp0 ((const char *) sqlite3_column_text (find, 3), fingerprint) == 0)
+        {
+          out->outcome = MD_FILE_UNCHANGED;
+          imp->bytes_done += st.st_size;
+          return TRUE;
+        }
+    }
+  sqlite3_reset (find);
+
+  imp->path = input->path;
+  imp->file_base = imp->bytes_done;
+  imp->n_records = 0;
+  imp->n_problems = 0;
+  if (!_md_index_exec (imp->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  imp->dataset_id = 0;
+  if (input->kind != MD_FILE_KIND_TRANSLATION && input->kind != MD_FILE_KIND_PROMPT)
+    {
+      imp->dataset_id = ensure_dataset (imp, input->dataset, error);
+      if (imp->dataset_id < 0)
+        goto out;
+    }
+
+  upsert = _md_index_prepare (imp->db,
+    "INSERT INTO files (path, kind, dataset_id, size, mtime, fingerprint) VALUES (?1, ?2, ?3, ?4, "
+    "?5, NULL) ON CONFLICT (path) DO UPDATE SET kind = ?2, dataset_id = ?3, size = ?4, "
+    "mtime = ?5, fingerprint = NULL RETURNING id", error);
+  if (upsert == NULL)
+    goto out;
+  sqlite3_bind_text (upsert, 1, input->path, -1, SQLITE_STATIC);
+  sqlite3_bind_int (upsert, 2, input->kind);
+  if (imp->dataset_id > 0)
+    sqlite3_bind_int64 (upsert, 3, imp->dataset_id);
+  else
+    sqlite3_bind_null (upsert, 3);
+  sqlite3_bind_int64 (upsert, 4, st.st_size);
+  sqlite3_bind_int64 (upsert, 5, st.st_mtime);
+  if (sqlite3_step (upsert) != SQLITE_ROW)
+    {
+      _md_index_set_error (imp->db, error, "recording a file");
+      goto out;
+    }
+  imp->file_id = sqlite3_column_int64 (upsert, 0);
+  sqlite3_reset (upsert);
+
+  if (old_id != 0 && !forget_file (imp, input->kind, requeue, error))
+    goto out;
+
+  if (!mapped_open (&m, input->path, error))
+    goto out;
+
+  switch (input->kind)
+    {
+    case MD_FILE_KIND_INSTRUCTIONS:
+      ok = import_instructions (imp, &m, error);
+      break;
+    case MD_FILE_KIND_TRAIN:
+      ok = import_train (imp, &m, error);
+      break;
+    case MD_FILE_KIND_IMAGE_STORE:
+      ok = import_image_store (imp, &m, error);
+      break;
+    case MD_FILE_KIND_TRANSLATION:
+      ok = import_translations (imp, &m, error);
+      break;
+    case MD_FILE_KIND_PROMPT:
+      ok = import_prompt (imp, &m, input->dataset, error);
+      break;
+    case MD_FILE_KIND_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+  mapped_close (&m);
+  if (!ok)
+    goto out;
+
+  {
+    g_auto(sqlite3_stmt_ptr) done = _md_index_prepare (imp->db,
+      "UPDATE files SET fingerprint = ?, n_records = ?, n_problems = ? WHERE id = ?", error);
+
+    if (done == NULL)
+      {
+        ok = FALSE;
+        goto out;
+      }
+    sqlite3_bind_text (done, 1, fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (done, 2, imp->n_records);
+    sqlite3_bind_int64 (done, 3, imp->n_problems);
+    sqlite3_bind_int64 (done, 4, imp->file_id);
+    ok = step_done (imp, done, "recording a file", error);
+  }
+  if (ok && input->kind == MD_FILE_KIND_INSTRUCTIONS)
+    ok = update_dataset_count (imp, error);
+  if (ok)
+    ok = _md_index_exec (imp->db, "COMMIT", error);
+
+out:
+  if (!ok)
+    {
+      sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
+      if (error != NULL && *error != NULL && (*error)->domain == MD_ERROR &&
+          (*error)->code == MD_ERROR_PARSE)
+        g_prefix_error (error, "%s: ", input->path);
+      imp->bytes_done = imp->file_base + st.st_size;
+      return FALSE;
+    }
+  imp->changed = TRUE;
+  imp->bytes_done = imp->file_base + st.st_size;
+  out->outcome = MD_FILE_IMPORTED;
+  out->n_records = imp->n_records;
+  out->n_problems = imp->n_problems;
+  report_progress (imp, TRUE);
+  return TRUE;
+}
+
+/* References ------------------------------------------------------------------------------------- */
+
+static gboolean
+doubled_clip_name (const char *image_id)
+{
+  const char *first = strstr (image_id, "_clip_");
+
+  return first != NULL && strstr (first + 1, "_clip_") != NULL;
+}
+
+/* Missing images, dangling in-context links and the pair flags, from all inputs together. */
+static gboolean
+compute_references (Importer  *imp,
+                    GError   **error)
+{
+  g_auto(sqlite3_stmt_ptr) pairs = NULL;
+  g_auto(sqlite3_stmt_ptr) image = NULL;
+  g_auto(sqlite3_stmt_ptr) pair = NULL;
+  g_auto(sqlite3_stmt_ptr) tr = NULL;
+  g_auto(sqlite3_stmt_ptr) flags = NULL;
+  g_auto(sqlite3_stmt_ptr) problem = NULL;
+  g_auto(sqlite3_stmt_ptr) prefixes = NULL;
+  g_autoptr(GHashTable) covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean any_translation_problem = FALSE;
+  guint64 n = 0;
+
+  if (!_md_index_exec (imp->db, "BEGIN IMMEDIATE;"
+                                "DELETE FROM problems WHERE phase = 1;", error))
+    return FALSE;
+
+  prefixes = _md_index_prepare (imp->db, "SELECT DISTINCT prefix FROM image_prefixes", error);
+  tr = _md_index_prepare (imp->db, "SELECT 1 FROM problems WHERE kind IN "
+                                   "('missing_translation', 'unparsable_translation') LIMIT 1",
+                          error);
+  if (prefixes == NULL || tr == NULL)
+    goto fail;
+  while (sqlite3_step (prefixes) == SQLITE_ROW)
+    g_hash_table_add (covered, g_strdup ((const char *) sqlite3_column_text (prefixes, 0)));
+  any_translation_problem = sqlite3_step (tr) == SQLITE_ROW;
+  g_clear_pointer (&tr, sqlite3_finalize);
+
+  pairs = _md_index_prepare (imp->db,
+    "SELECT p.rowid, p.pair_id, p.dataset_id, p.image_ids, p.rel_ins_ids, p.languages, p.flags, "
+    "l.context_ids, f.path FROM pairs p LEFT JOIN train_links l ON l.pair_id = p.pair_id "
+    "LEFT JOIN files f ON f.id = l.file_id ORDER BY p.rowid", error);
+  image = _md_index_prepare (imp->db, "SELECT 1 FROM images WHERE image_id = ?", error);
+  pair = _md_index_prepare (imp->db, "SELECT 1 FROM pairs WHERE pair_id = ?", error);
+  tr = _md_index_prepare (imp->db, "SELECT 1 FROM problems WHERE pair_id = ? AND kind IN "
+                                   "('missing_translation', 'unparsable_translation')", error);
+  flags = _md_index_prepare (imp->db, "UPDATE pairs SET flags = ? WHERE rowid = ?", error);
+  problem = _md_index_prepare (imp->db,
+    "INSERT INTO problems (kind, phase, dataset_id, pair_id, ref, detail) "
+    "VALUES (?, 1, ?, ?, ?, ?)", error);
+  if (pairs == NULL || image == NULL || pair == NULL || tr == NULL || flags == NULL ||
+      problem == NULL)
+    goto fail;
+
+#define ADD_PROBLEM(kind, ref, ...) G_STMT_START {                                   \
+    g_autofree char *detail_ = g_strdup_printf (__VA_ARGS__);                          \
+    sqlite3_reset (problem);                                                           \
+    sqlite3_bind_text (problem, 1, kind, -1, SQLITE_STATIC);                           \
+    sqlite3_bind_int64 (problem, 2, dataset_id);                                       \
+    sqlite3_bind_text (problem, 3, pair_id, -1, SQLITE_STATIC);                        \
+    sqlite3_bind_text (problem, 4, ref, -1, SQLITE_STATIC);                            \
+    sqlite3_bind_text (problem, 5, detail_, -1, SQLITE_STATIC);                        \
+    if (sqlite3_step (problem) != SQLITE_DONE)                                         \
+      {                                                                                \
+        _md_index_set_error (imp->db, error, "recording a problem");                   \
+        goto fail;                                                                     \
+      }                                                                                \
+  } G_STMT_END
+
+  while (sqlite3_step (pairs) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (pairs, 0);
+      const char *pair_id = (const char *) sqlite3_column_text (pairs, 1);
+      gint64 dataset_id = sqlite3_column_int64 (pairs, 2);
+      const char *image_ids = (const char *) sqlite3_column_text (pairs, 3);
+      const char *rel = (const char *) sqlite3_column_text (pairs, 4);
+      guint languages = sqlite3_column_int (pairs, 5);
+      guint old_flags = sqlite3_column_int (pairs, 6);
+      const char *train = (const char *) sqlite3_column_text (pairs, 7);
+      const char *train_path = (const char *) sqlite3_column_text (pairs, 8);
+      guint new_flags = 0;
+      gboolean reported_doubled = FALSE;
+
+      if (image_ids != NULL)
+        {
+          g_auto(GStrv) list = g_strsplit (image_ids, "\n", -1);
+
+          for (guint i = 0; list[i] != NULL; i++)
+            {
+              const char *img = strstr (list[i], "_IMG_");
+              g_autofree char *prefix = img ? g_strndup (list[i], img - list[i] + 4) : NULL;
+              gboolean doubled = doubled_clip_name (list[i]);
+
+              if (doubled && !reported_doubled)
+                {
+                  ADD_PROBLEM ("doubled_clip_name", list[i],
+                               "pair “%s”: frame “%s” names its clip twice", pair_id, list[i]);
+                  reported_doubled = TRUE;
+                }
+              if (prefix == NULL || !g_hash_table_contains (covered, prefix))
+                continue;
+              sqlite3_reset (image);
+              sqlite3_bind_text (image, 1, list[i], -1, SQLITE_STATIC);
+              if (sqlite3_step (image) != SQLITE_ROW)
+                {
+                  ADD_PROBLEM ("missing_image", list[i],
+                               "pair “%s”: image “%s” is in no imported image store%s", pair_id,
+                               list[i], doubled ? " (its clip name is doubled)" : "");
+                  new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
+                }
+            }
+        }
+
+      for (guint source = 0; source < 2; source++)
+        {
+          const char *ids = source == 0 ? rel : train;
+          g_auto(GStrv) list = NULL;
+
+          if (ids == NULL || *ids == '\0')
+            continue;
+          list = g_strsplit (ids, "\n", -1);
+          for (guint i = 0; list[i] != NULL; i++)
+            {
+              sqlite3_reset (pair);
+              sqlite3_bind_text (pair, 1, list[i], -1, SQLITE_STATIC);
+              if (sqlite3_step (pair) == SQLITE_ROW)
+                continue;
+              if (source == 0)
+                ADD_PROBLEM ("dangling_context", list[i],
+                             "pair “%s”: rel_ins_ids names “%s”, which is no pair of the index",
+                             pair_id, list[i]);
+              else
+                ADD_PROBLEM ("dangling_context", list[i],
+                             "pair “%s”: %s names “%s”, which is no pair of the index",
+                             pair_id, train_path, list[i]);
+              /* Only the links shown (train over rel_ins_ids) set the flag. */
+              if (source == 1 || train == NULL)
+                new_flags |= MD_PAIR_FLAG_DANGLING_CONTEXT;
+            }
+        }
+
+      if ((languages & 0xfe) != 0 && (languages & 0xfe) != 0xfe)
+        new_flags |= MD_PAIR_FLAG_MISSING_TRANSLATIONS;
+      else if (any_translation_problem)
+        {
+          sqlite3_reset (tr);
+          sqlite3_bind_text (tr, 1, pair_id, -1, SQLITE_STATIC);
+          if (sqlite3_step (tr) == SQLITE_ROW)
+            new_flags |= MD_PAIR_FLAG_MISSING_TRANSLATIONS;
+        }
+
+      if (new_flags != old_flags)
+        {
+          sqlite3_reset (flags);
+          sqlite3_bind_int (flags, 1, new_flags);
+          sqlite3_bind_int64 (flags, 2, rowid);
+          if (sqlite3_step (flags) != SQLITE_DONE)
+            {
+              _md_index_set_error (imp->db, error, "updating pair flags");
+              goto fail;
+            }
+        }
+      if (++n % CHECK_EVERY == 0 && !check_cancel (imp, error))
+        goto fail;
+    }
+#undef ADD_PROBLEM
+
+  /* Train keys that name no pair of an imported dataset. */
+  {
+    g_auto(sqlite3_stmt_ptr) orphans = _md_index_prepare (imp->db,
+      "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
+      "SELECT 'dangling_context', 1, f.dataset_id, f.id, l.pair_id, l.pair_id, "
+      "f.path || ': key “' || l.pair_id || '” is no pair of the index' "
+      "FROM train_links l JOIN files f ON f.id = l.file_id "
+      "JOIN datasets d ON d.id = f.dataset_id AND d.n_pairs > 0 "
+      "WHERE NOT EXISTS (SELECT 1 FROM pairs p WHERE p.pair_id = l.pair_id)", error);
+
+    if (orphans == NULL || sqlite3_step (orphans) != SQLITE_DONE)
+      {
+        if (orphans != NULL)
+          _md_index_set_error (imp->db, error, "checking in-context keys");
+        goto fail;
+      }
+  }
+
+  return _md_index_exec (imp->db, "COMMIT", error);
+
+fail:
+  sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* Full-text phase -------------------------------------------------------------------------------- */
+
+#define FTS_BATCH 20000
+
+gboolean
+_md_import_build_fts (sqlite3       *db,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_auto(sqlite3_stmt_ptr) upto = _md_index_prepare (db,
+    "SELECT max(key) FROM (SELECT key FROM texts WHERE key > ? ORDER BY key LIMIT ?)", error);
+  g_auto(sqlite3_stmt_ptr) fill = _md_index_prepare (db,
+    "INSERT INTO fts (rowid, instruction, answer) SELECT key, instruction, answer FROM texts "
+    "WHERE key > ? AND key <= ?", error);
+
+  if (upto == NULL || fill == NULL)
+    return FALSE;
+
+  for (;;)
+    {
+      gint64 marker = _md_index_get_meta_int (db, "fts_built_up_to", 0);
+      gint64 next;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      sqlite3_reset (upto);
+      sqlite3_bind_int64 (upto, 1, marker);
+      sqlite3_bind_int (upto, 2, FTS_BATCH);
+      if (sqlite3_step (upto) != SQLITE_ROW || sqlite3_column_type (upto, 0) == SQLITE_NULL)
+        return TRUE;
+      next = sqlite3_column_int64 (upto, 0);
+      sqlite3_reset (upto);
+
+      if (!_md_index_exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      sqlite3_reset (fill);
+      sqlite3_bind_int64 (fill, 1, marker);
+      sqlite3_bind_int64 (fill, 2, next);
+      if (sqlite3_step (fill) != SQLITE_DONE)
+        {
+          _md_index_set_error (db, error, "building the search index");
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      if (!_md_index_set_meta_int (db, "fts_built_up_to", next, error) ||
+          !_md_index_exec (db, "COMMIT", error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+}
+
+/* Entry point ------------------------------------------------------------------------------------ */
+
+static gboolean
+path_is_queued (GPtrArray  *inputs,
+                const char *path,
+                guint       from)
+{
+  for (guint i = from; i < inputs->len; i++)
+    if (strcmp (((Input *) g_ptr_array_index (inputs, i))->path, path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+_md_import_run (const char            *index_path,
+                const char * const    *paths,
+                MdImportProgressFunc   progress,
+                gpointer               progress_data,
+                GCancellable          *cancellable,
+                MdImportReport        *report,
+                GError               **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_free);
+  g_autoptr(GPtrArray) requeue = g_ptr_array_new_with_free_func (g_free);
+  Importer imp = { 0 };
+  guint n_considered = 0;
+  guint n_ok = 0;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *absolute = g_canonicalize_filename (paths[i], NULL);
+
+      if (g_file_test (absolute, G_FILE_TEST_IS_DIR))
+        collect_folder (absolute, files);
+      else if (g_file_test (absolute, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (files, g_steal_pointer (&absolute));
+      else
+        {
+          MdImportedFile *out = _md_import_report_add (report, absolute, MD_FILE_KIND_UNKNOWN);
+
+          out->outcome = MD_FILE_REJECTED;
+          g_set_error (&out->error, MD_ERROR, MD_ERROR_IO,
+                       "%s: no such file or folder, expected a MIMIC-IT file or a folder",
+                       absolute);
+          n_considered++;
+        }
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      Input *input = classify (g_ptr_array_index (files, i));
+      GStatBuf st;
+
+      if (g_stat (input->path, &st) == 0)
+        input->size = st.st_size;
+      g_ptr_array_add (inputs, input);
+    }
+  g_ptr_array_sort (inputs, compare_inputs);
+
+  imp.db = _md_index_open (index_path, TRUE, error);
+  if (imp.db == NULL)
+    return FALSE;
+  imp.report = report;
+  imp.progress = progress;
+  imp.progress_data = progress_data;
+  imp.cancellable = cancellable;
+  imp.fts_marker = _md_index_get_meta_int (imp.db, "fts_built_up_to", 0);
+  for (guint i = 0; i < inputs->len; i++)
+    if (!((Input *) g_ptr_array_index (inputs, i))->skip)
+      imp.bytes_total += ((Input *) g_ptr_array_index (inputs, i))->size;
+  if (!prepare_statements (&imp, error))
+    {
+      finalize_statements (&imp);
+      sqlite3_close (imp.db);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < inputs->len && ok; i++)
+    {
+      Input *input = g_ptr_array_index (inputs, i);
+      MdImportedFile *out = _md_import_report_add (report, input->path, input->kind);
+      g_autoptr(GError) local_error = NULL;
+
+      out->dataset = g_strdup (input->dataset);
+      if (input->skip)
+        {
+          out->outcome = MD_FILE_SKIPPED;
+          continue;
+        }
+      n_considered++;
+      g_ptr_array_set_size (requeue, 0);
+      if (import_one (&imp, input, out, requeue, &local_error))
+        {
+          n_ok++;
+          for (guint r = 0; r < requeue->len; r++)
+            {
+              const char *path = g_ptr_array_index (requeue, r);
+
+              if (!path_is_queued (inputs, path, i + 1) && g_file_test (path, G_FILE_TEST_EXISTS))
+                {
+                  Input *again = classify (path);
+
+                  imp.bytes_total += again->size;
+                  g_ptr_array_add (inputs, again);
+                }
+            }
+          continue;
+        }
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          out->outcome = MD_FILE_REJECTED;
+          ok = FALSE;
+          break;
+        }
+      out->outcome = MD_FILE_REJECTED;
+      g_debug ("%s", local_error->message);
+      out->error = g_steal_pointer (&local_error);
+    }
+  finalize_statements (&imp);
+
+  if (ok && imp.changed)
+    ok = compute_references (&imp, error);
+  if (ok && imp.changed)
+    {
+      imp.path = NULL;
+      report_progress (&imp, TRUE);
+      ok = _md_import_build_fts (imp.db, cancellable, error);
+    }
+  if (ok && n_ok == 0)
+    {
+      if (n_considered == 0)
+        g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
+                     "no MIMIC-IT file found among the %u inputs", g_strv_length ((GStrv) paths));
+      else
+        g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
+                     "none of the %u MIMIC-IT files could be imported", n_considered);
+      ok = FALSE;
+    }
+
+  {
+    g_auto(sqlite3_stmt_ptr) log = _md_index_prepare (imp.db,
+      "INSERT INTO reports (time, n_imported, n_unchanged, n_skipped, n_rejected) "
+      "VALUES (?, ?, ?, ?, ?)", NULL);
+
+    if (log != NULL)
+      {
+        sqlite3_bind_int64 (log, 1, g_get_real_time () / G_USEC_PER_SEC);
+        sqlite3_bind_int (log, 2, md_import_report_count (report, MD_FILE_IMPORTED));
+        sqlite3_bind_int (log, 3, md_import_report_count (report, MD_FILE_UNCHANGED));
+        sqlite3_bind_int (log, 4, md_import_report_count (report, MD_FILE_SKIPPED));
+        sqlite3_bind_int (log, 5, md_import_report_count (report, MD_FILE_REJECTED));
+        sqlite3_step (log);
+      }
+  }
+  sqlite3_close (imp.db);
+  return ok;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The derived index: schema, connections and small SQL helpers. Private to store/.
+ *
+ * Keys that tie the tables together:
+ * - pairs.rowid is the pair's place in the browse order (import order, never reused: the table
+ *   is AUTOINCREMENT so the full-text marker below stays meaningful).
+ * - texts.key = pairs.rowid * 8 + MdLanguage: one row per pair and language with both fields,
+ *   so that the full-text row of a pair's language is found without a join, and all rows of a
+ *   pair are neighbours in rowid order (results come out in pair order for free).
+ * - fts is an external-content FTS5 table over texts (rowid = texts.key), filled in a separate
+ *   phase up to meta 'fts_built_up_to'. */
+
+#include <sqlite3.h>
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define MD_INDEX_SCHEMA_VERSION 1
+#define MD_TEXT_KEY(pair_rowid, language) ((gint64) (pair_rowid) * 8 + (language))
+
+/* Bits of pairs.flags, computed after every import from all inputs. They match MdQueryFlags. */
+#define MD_PAIR_FLAG_MISSING_IMAGES       (1 << 0)
+#define MD_PAIR_FLAG_MISSING_TRANSLATIONS (1 << 1)
+#define MD_PAIR_FLAG_DANGLING_CONTEXT     (1 << 2)
+
+/* problems.phase: rows written while importing a file (deleted with the file) and rows derived
+ * from all inputs together (recomputed after each import). */
+#define MD_PROBLEM_PHASE_FILE       0
+#define MD_PROBLEM_PHASE_REFERENCES 1
+
+sqlite3  *_md_index_open          (const char   *path,
+                                   gboolean      for_import,
+                                   GError      **error);
+gboolean  _md_index_exec          (sqlite3      *db,
+                                   const char   *sql,
+                                   GError      **error);
+sqlite3_stmt *_md_index_prepare   (sqlite3      *db,
+                                   const char   *sql,
+                                   GError      **error);
+gboolean  _md_index_set_error     (sqlite3      *db,
+                                   GError      **error,
+                                   const char   *doing);
+gint64    _md_index_get_meta_int  (sqlite3      *db,
+                                   const char   *key,
+                                   gint64        default_value);
+gboolean  _md_index_set_meta_int  (sqlite3      *db,
+                                   const char   *key,
+                                   gint64        value,
+                                   GError      **error);
+
+typedef sqlite3_stmt *sqlite3_stmt_ptr;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (sqlite3_stmt_ptr, sqlite3_finalize, NULL)
+
+G_END_DECLS

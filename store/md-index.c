@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "md-store"
+
+#include "config.h"
+
+#include "md-error.h"
+#include "md-index-private.h"
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS datasets ("
+  "  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, n_pairs INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS files ("
+  "  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL,"
+  "  dataset_id INTEGER, size INTEGER, mtime INTEGER, fingerprint TEXT,"
+  "  n_records INTEGER NOT NULL DEFAULT 0, n_problems INTEGER NOT NULL DEFAULT 0);"
+  /* image_ids and rel_ins_ids are the file's lists, joined by '\\n': they are read whole, and
+   * millions of rows of a link table would dominate the import time. */
+  "CREATE TABLE IF NOT EXISTS pairs ("
+  "  rowid INTEGER PRIMARY KEY AUTOINCREMENT, pair_id TEXT NOT NULL UNIQUE,"
+  "  dataset_id INTEGER NOT NULL, file_id INTEGER NOT NULL, modality INTEGER NOT NULL,"
+  "  n_images INTEGER NOT NULL, image_ids TEXT, rel_ins_ids TEXT,"
+  "  languages INTEGER NOT NULL DEFAULT 0, flags INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS pairs_by_dataset ON pairs (dataset_id, rowid);"
+  "CREATE INDEX IF NOT EXISTS pairs_by_file ON pairs (file_id);"
+  "CREATE TABLE IF NOT EXISTS texts ("
+  "  key INTEGER PRIMARY KEY, instruction TEXT, answer TEXT,"
+  "  instruction_origin INTEGER, answer_origin INTEGER);"
+  /* English rows have no origin (their pair's file): the index only holds translations. */
+  "CREATE INDEX IF NOT EXISTS texts_by_origin ON texts (instruction_origin)"
+  "  WHERE instruction_origin IS NOT NULL;"
+  /* _train.json links, keyed by id so they survive the order files come in; they override
+   * rel_ins_ids for display. */
+  "CREATE TABLE IF NOT EXISTS train_links ("
+  "  pair_id TEXT PRIMARY KEY, file_id INTEGER NOT NULL, context_ids TEXT NOT NULL)"
+  "  WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS train_links_by_file ON train_links (file_id);"
+  "CREATE TABLE IF NOT EXISTS images ("
+  "  image_id TEXT PRIMARY KEY, file_id INTEGER NOT NULL, offset INTEGER NOT NULL,"
+  "  length INTEGER NOT NULL, variant INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS images_by_file ON images (file_id);"
+  /* Which image id prefixes (\"DC_IMG\") some store covers: a reference is only called missing
+   * when a store for its prefix was imported. */
+  "CREATE TABLE IF NOT EXISTS image_prefixes ("
+  "  prefix TEXT NOT NULL, file_id INTEGER NOT NULL, PRIMARY KEY (prefix, file_id))"
+  "  WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS problems ("
+  "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, phase INTEGER NOT NULL,"
+  "  dataset_id INTEGER, file_id INTEGER, pair_id TEXT, ref TEXT, detail TEXT);"
+  "CREATE INDEX IF NOT EXISTS problems_by_pair ON problems (pair_id, kind);"
+  "CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file_id);"
+  "CREATE INDEX IF NOT EXISTS problems_by_dataset ON problems (dataset_id, kind);"
+  "CREATE TABLE IF NOT EXISTS prompts ("
+  "  file_id INTEGER PRIMARY KEY, name TEXT NOT NULL, system_message TEXT,"
+  "  n_examples INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS reports ("
+  "  id INTEGER PRIMARY KEY, time INTEGER NOT NULL, n_imported INTEGER, n_unchanged INTEGER,"
+  "  n_skipped INTEGER, n_rejected INTEGER, summary TEXT);"
+  "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 ("
+  "  instruction, answer, content='texts', content_rowid='key',"
+  "  tokenize='trigram case_sensitive 0');";
+
+gboolean
+_md_index_set_error (sqlite3     *db,
+                     GError     **error,
+                     const char  *doing)
+{
+  g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "index %s: %s while %s",
+               sqlite3_db_filename (db, "main"), sqlite3_errmsg (db), doing);
+  return FALSE;
+}
+
+gboolean
+_md_index_exec (sqlite3     *db,
+                const char  *sql,
+                GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "index %s: %s",
+                   sqlite3_db_filename (db, "main"), message ? message : "unknown error");
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+_md_index_prepare (sqlite3     *db,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "index %s: %s in “%s”",
+                   sqlite3_db_filename (db, "main"), sqlite3_errmsg (db), sql);
+      return NULL;
+    }
+  return stmt;
+}
+
+gint64
+_md_index_get_meta_int (sqlite3    *db,
+                        const char *key,
+                        gint64      default_value)
+{
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db, "SELECT value FROM meta WHERE key = ?",
+                                                     NULL);
+  gint64 value = default_value;
+
+  if (stmt == NULL)
+    return default_value;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  return value;
+}
+
+gboolean
+_md_index_set_meta_int (sqlite3     *db,
+                        const char  *key,
+                        gint64       value,
+                        GError     **error)
+{
+  g_auto(sqlite3_stmt_ptr) stmt =
+    _md_index_prepare (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, value);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _md_index_set_error (db, error, "writing the index metadata");
+  return TRUE;
+}
+
+sqlite3 *
+_md_index_open (const char  *path,
+                gboolean     for_import,
+                GError     **error)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "cannot create the folder %s of the index", dir);
+      return NULL;
+    }
+  if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "cannot open the index %s: %s", path,
+                   db ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 30000);
+  sqlite3_extended_result_codes (db, 1);
+
+  /* The index is derived and can be rebuilt from the shards: durability is traded for speed
+   * while importing. */
+  if (!_md_index_exec (db, "PRAGMA journal_mode = WAL;"
+                           "PRAGMA foreign_keys = OFF;"
+                           "PRAGMA temp_store = MEMORY;"
+                           "PRAGMA cache_size = -65536;", error) ||
+      !_md_index_exec (db, for_import ? "PRAGMA synchronous = OFF;"
+                                      : "PRAGMA synchronous = NORMAL;", error) ||
+      !_md_index_exec (db, "BEGIN IMMEDIATE;", error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  {
+    g_auto(sqlite3_stmt_ptr) version = _md_index_prepare (db, "PRAGMA user_version", error);
+    int current = 0;
+
+    if (version == NULL)
+      goto fail;
+    if (sqlite3_step (version) == SQLITE_ROW)
+      current = sqlite3_column_int (version, 0);
+    if (current != 0 && current != MD_INDEX_SCHEMA_VERSION)
+      {
+        g_set_error (error, MD_ERROR, MD_ERROR_DATABASE,
+                     "the index %s has schema version %d, expected %d: delete it to rebuild it",
+                     path, current, MD_INDEX_SCHEMA_VERSION);
+        goto fail;
+      }
+  }
+  if (!_md_index_exec (db, schema, error) ||
+      !_md_index_exec (db, "PRAGMA user_version = 1; COMMIT;", error))
+    goto fail;
+
+  return db;
+
+fail:
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return NULL;
+}

@@ -1,0 +1,601 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "md-store"
+
+#include "config.h"
+
+#include "md-pair-list-private.h"
+#include "md-pair-private.h"
+#include "md-query-private.h"
+#include "md-store-private.h"
+
+#define MAX_CACHED_PAGES 64
+#define FIRST_TEXT_CAP 20000
+#define UNKNOWN_ANCHOR G_MININT64
+
+typedef enum
+{
+  MODE_ALL,    /* no search text: walk the pairs table */
+  MODE_FTS,    /* the trigram index, plus LIKE conditions for 1-2 character terms */
+  MODE_SCAN,   /* only short terms: scan the texts with LIKE, always under a LIMIT */
+} Mode;
+
+/* Parameters, bound by number so that user text is never part of the SQL. */
+enum
+{
+  P_AFTER = 1,
+  P_LIMIT = 2,
+  P_OFFSET = 3,
+  P_EXPR = 4,
+  P_LANGUAGE = 5,
+  P_SHOW = 6,
+  P_DATASET = 7,
+  P_MODALITY = 8,
+  P_FLAGS = 9,
+  P_LIKE_FIRST = 20,
+};
+
+typedef struct
+{
+  Mode          mode;
+  MdQuery      *query;
+  MdSearchPlan *plan;
+  char         *page_sql;
+  char         *count_sql;
+} Plan;
+
+struct _MdPairList
+{
+  GObject     parent_instance;
+
+  MdStore    *store;
+  Plan       *plan;
+  guint       n_items;
+  gboolean    exact;
+  guint64     cap;
+  GHashTable *pages;     /* page index -> GPtrArray of MdPair */
+  GQueue      lru;       /* page indexes, most recent first */
+  GArray     *anchors;   /* gint64: the key after which page p starts, or UNKNOWN_ANCHOR */
+  guint       grow_source;
+  GMainContext *context;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MdPairList, md_pair_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static void
+plan_free (Plan *plan)
+{
+  if (plan == NULL)
+    return;
+  md_query_free (plan->query);
+  _md_search_plan_free (plan->plan);
+  g_free (plan->page_sql);
+  g_free (plan->count_sql);
+  g_free (plan);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Plan, plan_free)
+
+static void
+append_like (GString    *sql,
+             const char *like_sql)
+{
+  guint n = P_LIKE_FIRST;
+
+  g_string_append (sql, " AND ");
+  for (const char *c = like_sql; *c != '\0'; c++)
+    {
+      if (*c == '?')
+        g_string_append_printf (sql, "?%u", n++);
+      else
+        g_string_append_c (sql, *c);
+    }
+}
+
+static void
+append_filters (GString       *sql,
+                const MdQuery *query)
+{
+  if (query->dataset != NULL && *query->dataset != '\0')
+    g_string_append (sql, " AND p.dataset_id = (SELECT id FROM datasets WHERE code = ?7)");
+  if (query->modality >= 0)
+    g_string_append (sql, " AND p.modality = ?8");
+  if (query->flags != 0)
+    g_string_append (sql, " AND (p.flags & ?9) = ?9");
+  /* Review-status filters join the review database (ATTACHed as `review`) on the pair id here:
+   * " AND EXISTS (SELECT 1 FROM review.statuses r WHERE r.pair_id = p.pair_id AND ...)". */
+}
+
+static char *
+build_sql (Plan     *plan,
+           gboolean  for_count)
+{
+  GString *sql = g_string_new ("SELECT p.rowid, ");
+  const MdQuery *query = plan->query;
+  gboolean has_language = query->language >= 0;
+
+  switch (plan->mode)
+    {
+    case MODE_ALL:
+      g_string_append (sql, for_count ? "p.rowid FROM pairs p WHERE p.rowid > ?1"
+        : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, p.rowid, "
+          "coalesce(s.instruction, e.instruction) FROM pairs p "
+          "JOIN datasets d ON d.id = p.dataset_id "
+          "LEFT JOIN texts s ON s.key = p.rowid * 8 + ?6 "
+          "LEFT JOIN texts e ON e.key = p.rowid * 8 WHERE p.rowid > ?1");
+      if (has_language)
+        g_string_append (sql, " AND (p.languages >> ?5) & 1");
+      append_filters (sql, query);
+      g_string_append (sql, " ORDER BY p.rowid LIMIT ?2 OFFSET ?3");
+      break;
+
+    case MODE_FTS:
+    case MODE_SCAN:
+      {
+        const char *key = plan->mode == MODE_FTS ? "fts.rowid" : "t.key";
+
+        if (plan->mode == MODE_FTS)
+          g_string_append_printf (sql, "%s FROM fts%s", for_count ? "fts.rowid"
+            : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, fts.rowid, "
+              "m.instruction",
+            plan->plan->like_sql->len > 0 ? " CROSS JOIN texts t ON t.key = fts.rowid" : "");
+        else
+          g_string_append_printf (sql, "%s FROM texts t", for_count ? "t.key"
+            : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, t.key, "
+              "m.instruction");
+        g_string_append_printf (sql, " CROSS JOIN pairs p ON p.rowid = (%s >> 3)", key);
+        if (!for_count)
+          g_string_append_printf (sql, " JOIN datasets d ON d.id = p.dataset_id"
+                                       " LEFT JOIN texts m ON m.key = %s", key);
+        g_string_append_printf (sql, " WHERE %s > ?1", key);
+        if (plan->mode == MODE_FTS)
+          g_string_append (sql, " AND fts MATCH ?4");
+        if (has_language)
+          g_string_append_printf (sql, " AND (%s & 7) = ?5", key);
+        if (plan->plan->like_sql->len > 0)
+          append_like (sql, plan->plan->like_sql->str);
+        append_filters (sql, query);
+        g_string_append_printf (sql, " ORDER BY %s LIMIT ?2", key);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static Plan *
+plan_new (MdQuery  *query,
+          GError  **error)
+{
+  g_autoptr(Plan) plan = g_new0 (Plan, 1);
+
+  plan->query = query != NULL ? md_query_copy (query) : md_query_new ();
+  if (plan->query->text != NULL && *g_strstrip (plan->query->text) != '\0')
+    {
+      plan->plan = _md_search_plan_new (plan->query->text, error);
+      if (plan->plan == NULL)
+        return NULL;
+      plan->mode = plan->plan->fts_expr != NULL ? MODE_FTS : MODE_SCAN;
+    }
+  else
+    plan->mode = MODE_ALL;
+  plan->page_sql = build_sql (plan, FALSE);
+  plan->count_sql = build_sql (plan, TRUE);
+  return g_steal_pointer (&plan);
+}
+
+static void
+bind_plan (Plan         *plan,
+           sqlite3_stmt *stmt,
+           gint64        after,
+           gint64        limit,
+           gint64        offset)
+{
+  const MdQuery *query = plan->query;
+
+  sqlite3_bind_int64 (stmt, P_AFTER, after);
+  sqlite3_bind_int64 (stmt, P_LIMIT, limit);
+  if (plan->mode == MODE_ALL)
+    sqlite3_bind_int64 (stmt, P_OFFSET, offset);
+  if (plan->mode == MODE_FTS)
+    sqlite3_bind_text (stmt, P_EXPR, plan->plan->fts_expr, -1, SQLITE_STATIC);
+  if (query->language >= 0)
+    sqlite3_bind_int (stmt, P_LANGUAGE, query->language);
+  if (plan->mode == MODE_ALL)
+    sqlite3_bind_int (stmt, P_SHOW, query->language >= 0 ? query->language : 0);
+  if (query->dataset != NULL && *query->dataset != '\0')
+    sqlite3_bind_text (stmt, P_DATASET, query->dataset, -1, SQLITE_STATIC);
+  if (query->modality >= 0)
+    sqlite3_bind_int (stmt, P_MODALITY, query->modality);
+  if (query->flags != 0)
+    sqlite3_bind_int (stmt, P_FLAGS, query->flags);
+  if (plan->plan != NULL)
+    for (guint i = 0; i < plan->plan->like_patterns->len; i++)
+      sqlite3_bind_text (stmt, P_LIKE_FIRST + i, g_ptr_array_index (plan->plan->like_patterns, i),
+                         -1, SQLITE_STATIC);
+}
+
+static gboolean
+query_error (sqlite3  *db,
+             GError  **error)
+{
+  /* An FTS5 expression we built should always parse; if SQLite still refuses it, tell the user
+   * about the query, not about SQL. */
+  g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "the search could not be run: %s",
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+/* Counting -------------------------------------------------------------------------------------- */
+
+static guint64
+count_locked (sqlite3  *db,
+              Plan     *plan,
+              guint64   cap,
+              gboolean *out_exact,
+              GError  **error)
+{
+  const MdQuery *query = plan->query;
+  g_auto(sqlite3_stmt_ptr) stmt = NULL;
+  guint64 n = 0;
+  gint64 last_pair = -1;
+  gint64 after = -1;
+  int rc;
+
+  if (out_exact != NULL)
+    *out_exact = TRUE;
+
+  if (plan->mode == MODE_ALL && query->language < 0 && query->modality < 0 && query->flags == 0)
+    {
+      /* Totals kept per dataset: no scan. */
+      stmt = _md_index_prepare (db, "SELECT coalesce(sum(n_pairs), 0) FROM datasets "
+                                    "WHERE ?1 IS NULL OR code = ?1", error);
+      if (stmt == NULL)
+        return 0;
+      sqlite3_bind_text (stmt, 1, query->dataset && *query->dataset ? query->dataset : NULL, -1,
+                         SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        return sqlite3_column_int64 (stmt, 0);
+      return 0;
+    }
+
+  if (plan->mode == MODE_ALL)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s)", plan->count_sql);
+
+      stmt = _md_index_prepare (db, sql, error);
+      if (stmt == NULL)
+        return 0;
+      bind_plan (plan, stmt, -1, cap == G_MAXUINT64 ? -1 : (gint64) cap, 0);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+      if (out_exact != NULL && cap != G_MAXUINT64)
+        *out_exact = n < cap;
+      return n;
+    }
+
+  /* Text search: rows are (pair, language); count distinct pairs as they come in order. */
+  stmt = _md_index_prepare (db, plan->count_sql, error);
+  if (stmt == NULL)
+    return 0;
+  bind_plan (plan, stmt, after, -1, 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pair = sqlite3_column_int64 (stmt, 0);
+
+      if (pair != last_pair)
+        {
+          if (n == cap)
+            {
+              if (out_exact != NULL)
+                *out_exact = FALSE;
+              return n;
+            }
+          n++;
+          last_pair = pair;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      query_error (db, error);
+      return 0;
+    }
+  return n;
+}
+
+guint64
+_md_pair_list_count (MdStore   *store,
+                     MdQuery   *query,
+                     guint64    cap,
+                     gboolean  *out_exact,
+                     GError   **error)
+{
+  g_autoptr(Plan) plan = plan_new (query, error);
+  guint64 n;
+  sqlite3 *db;
+
+  if (plan == NULL)
+    return 0;
+  db = _md_store_lock (store);
+  n = count_locked (db, plan, cap, out_exact, error);
+  _md_store_unlock (store);
+  return n;
+}
+
+/* Pages ----------------------------------------------------------------------------------------- */
+
+static MdPair *
+row_to_pair (sqlite3_stmt *stmt)
+{
+  MdPair *pair = _md_pair_new ();
+
+  pair->order = sqlite3_column_int64 (stmt, 0);
+  pair->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  pair->dataset = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  pair->modality = sqlite3_column_int (stmt, 3);
+  pair->n_images = sqlite3_column_int (stmt, 4);
+  pair->languages = sqlite3_column_int (stmt, 5);
+  pair->flags = sqlite3_column_int (stmt, 6);
+  pair->summary = _md_pair_make_summary ((const char *) sqlite3_column_text (stmt, 8));
+  return pair;
+}
+
+/* Fetches the page that starts after key `after` (skipping `offset` rows first, in MODE_ALL).
+ * Returns the pairs and sets *out_next to the key after which the next page starts. */
+static GPtrArray *
+fetch_page_locked (MdPairList *self,
+                   sqlite3    *db,
+                   gint64      after,
+                   gint64      offset,
+                   gint64     *out_next)
+{
+  Plan *plan = self->plan;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db, plan->page_sql, NULL);
+  gint64 last_pair = -1;
+  int rc;
+
+  *out_next = after;
+  if (stmt == NULL)
+    return g_steal_pointer (&items);
+
+  if (plan->mode == MODE_ALL)
+    {
+      bind_plan (plan, stmt, after, MD_PAIR_LIST_PAGE_SIZE, offset);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_ptr_array_add (items, row_to_pair (stmt));
+          *out_next = sqlite3_column_int64 (stmt, 0);
+        }
+      return g_steal_pointer (&items);
+    }
+
+  /* Several rows (languages) per pair: collapse them, fetching more until the page is full. */
+  for (;;)
+    {
+      guint n_rows = 0;
+      gint64 last_key = after;
+
+      sqlite3_reset (stmt);
+      bind_plan (plan, stmt, after, MD_PAIR_LIST_PAGE_SIZE * 2, 0);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 pair = sqlite3_column_int64 (stmt, 0);
+
+          n_rows++;
+          last_key = sqlite3_column_int64 (stmt, 7);
+          if (pair == last_pair)
+            continue;
+          if (items->len == MD_PAIR_LIST_PAGE_SIZE)
+            return g_steal_pointer (&items);
+          g_ptr_array_add (items, row_to_pair (stmt));
+          last_pair = pair;
+          *out_next = pair * 8 + 7;
+        }
+      if (rc != SQLITE_DONE || n_rows < MD_PAIR_LIST_PAGE_SIZE * 2)
+        return g_steal_pointer (&items);
+      after = last_key;
+    }
+}
+
+static GPtrArray *
+get_page (MdPairList *self,
+          guint       page)
+{
+  GPtrArray *items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  sqlite3 *db;
+  guint q;
+
+  if (items != NULL)
+    {
+      g_queue_remove (&self->lru, GUINT_TO_POINTER (page));
+      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+      return items;
+    }
+
+  if (self->anchors->len <= page + 1)
+    {
+      guint old = self->anchors->len;
+
+      g_array_set_size (self->anchors, page + 2);
+      for (guint i = old; i < self->anchors->len; i++)
+        g_array_index (self->anchors, gint64, i) = UNKNOWN_ANCHOR;
+    }
+  for (q = page; g_array_index (self->anchors, gint64, q) == UNKNOWN_ANCHOR; q--)
+    ;
+
+  db = _md_store_lock (self->store);
+  if (self->plan->mode == MODE_ALL)
+    {
+      gint64 next;
+
+      /* Far jumps (dragging the scroll bar) skip rows from the nearest known page. */
+      items = fetch_page_locked (self, db, g_array_index (self->anchors, gint64, q),
+                                 (gint64) (page - q) * MD_PAIR_LIST_PAGE_SIZE, &next);
+      g_array_index (self->anchors, gint64, page + 1) = next;
+    }
+  else
+    {
+      /* Search results go page by page: the rows of a pair vary in number. */
+      for (guint r = q; r <= page; r++)
+        {
+          gint64 next;
+
+          g_clear_pointer (&items, g_ptr_array_unref);
+          items = fetch_page_locked (self, db, g_array_index (self->anchors, gint64, r), 0, &next);
+          g_array_index (self->anchors, gint64, r + 1) = next;
+        }
+    }
+  _md_store_unlock (self->store);
+
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+  g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+  while (self->lru.length > MAX_CACHED_PAGES)
+    g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
+  return items;
+}
+
+/* Growth of capped counts ------------------------------------------------------------------------ */
+
+static gboolean
+grow (gpointer data)
+{
+  MdPairList *self = data;
+  g_autoptr(GError) error = NULL;
+  guint64 n;
+  guint old = self->n_items;
+  sqlite3 *db;
+
+  self->grow_source = 0;
+  self->cap *= 4;
+  db = _md_store_lock (self->store);
+  n = count_locked (db, self->plan, self->cap, &self->exact, &error);
+  _md_store_unlock (self->store);
+  if (error != NULL)
+    {
+      g_warning ("%s", error->message);
+      self->exact = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->n_items = MIN (n, G_MAXUINT);
+  if (self->n_items > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
+  return G_SOURCE_REMOVE;
+}
+
+/* GListModel ----------------------------------------------------------------------------------- */
+
+static GType
+md_pair_list_get_item_type (GListModel *model)
+{
+  return MD_TYPE_PAIR;
+}
+
+static guint
+md_pair_list_get_n_items (GListModel *model)
+{
+  return MD_PAIR_LIST (model)->n_items;
+}
+
+static gpointer
+md_pair_list_get_item (GListModel *model,
+                       guint       position)
+{
+  MdPairList *self = MD_PAIR_LIST (model);
+  GPtrArray *items;
+  guint index = position % MD_PAIR_LIST_PAGE_SIZE;
+
+  if (position >= self->n_items)
+    return NULL;
+  if (!self->exact && self->grow_source == 0 &&
+      position + MD_PAIR_LIST_PAGE_SIZE >= self->n_items)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_callback (source, grow, g_object_ref (self), g_object_unref);
+      g_source_set_name (source, "[mimicdesk] count more matches");
+      self->grow_source = g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+  items = get_page (self, position / MD_PAIR_LIST_PAGE_SIZE);
+  if (index >= items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (items, index));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = md_pair_list_get_item_type;
+  iface->get_n_items = md_pair_list_get_n_items;
+  iface->get_item = md_pair_list_get_item;
+}
+
+static void
+md_pair_list_finalize (GObject *object)
+{
+  MdPairList *self = MD_PAIR_LIST (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->plan, plan_free);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_queue_clear (&self->lru);
+  g_clear_pointer (&self->anchors, g_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  G_OBJECT_CLASS (md_pair_list_parent_class)->finalize (object);
+}
+
+static void
+md_pair_list_class_init (MdPairListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = md_pair_list_finalize;
+}
+
+static void
+md_pair_list_init (MdPairList *self)
+{
+  gint64 start = -1;
+
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->anchors = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (self->anchors, start);
+  self->context = g_main_context_ref_thread_default ();
+}
+
+gboolean
+md_pair_list_is_count_exact (MdPairList *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_LIST (self), TRUE);
+  return self->exact;
+}
+
+GListModel *
+_md_pair_list_new (MdStore  *store,
+                   MdQuery  *query,
+                   GError  **error)
+{
+  g_autoptr(MdPairList) self = g_object_new (MD_TYPE_PAIR_LIST, NULL);
+  g_autoptr(GError) local_error = NULL;
+  sqlite3 *db;
+  guint64 n;
+
+  self->store = g_object_ref (store);
+  self->plan = plan_new (query, error);
+  if (self->plan == NULL)
+    return NULL;
+  self->cap = self->plan->mode == MODE_ALL ? G_MAXUINT64 : FIRST_TEXT_CAP;
+
+  db = _md_store_lock (store);
+  n = count_locked (db, self->plan, self->cap, &self->exact, &local_error);
+  _md_store_unlock (store);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  self->n_items = MIN (n, G_MAXUINT);
+  return G_LIST_MODEL (g_steal_pointer (&self));
+}
