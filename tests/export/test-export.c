@@ -810,7 +810,7 @@ test_async (Fixture       *f,
   g_clear_object (&res);
 
   /* Cancelled from the worker's progress callback: nothing written. */
-  options->dataset = NULL;
+  g_clear_pointer (&options->dataset, g_free);
   md_export_run_async (f->store, f->review, options, f->out, cancel_progress, &c, cancellable,
                        async_done, &res);
   while (res == NULL)
