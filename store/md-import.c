@@ -24,7 +24,7 @@
  * inputs (missing images, dangling links) are computed afterwards, then the full-text index is
  * brought up to date in a separate, resumable phase. */
 
-#define RELEASE_CHUNK (64 * 1024 * 1024)
+#define RELEASE_CHUNK (32 * 1024 * 1024)
 #define PEEK_SIZE 4096
 #define CHECK_EVERY 4096
 
@@ -1751,7 +1751,7 @@ fail:
 
 /* Full-text phase -------------------------------------------------------------------------------- */
 
-#define FTS_BATCH 20000
+#define FTS_BATCH 100000
 
 gboolean
 _md_import_build_fts (sqlite3       *db,
@@ -1831,6 +1831,7 @@ _md_import_run (const char            *index_path,
   guint n_considered = 0;
   guint n_ok = 0;
   gboolean ok = TRUE;
+  gint64 started = g_get_monotonic_time ();
 
   for (guint i = 0; paths[i] != NULL; i++)
     {
@@ -1923,15 +1924,18 @@ _md_import_run (const char            *index_path,
       out->error = g_steal_pointer (&local_error);
     }
   finalize_statements (&imp);
+  g_debug ("import: files done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
 
   if (ok && imp.changed)
     ok = compute_references (&imp, error);
+  g_debug ("import: references done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
   if (ok && imp.changed)
     {
       imp.path = NULL;
       report_progress (&imp, TRUE);
       ok = _md_import_build_fts (imp.db, cancellable, error);
     }
+  g_debug ("import: search index done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
   if (ok && n_ok == 0)
     {
       if (n_considered == 0)

@@ -10,7 +10,10 @@
  *   so that the full-text row of a pair's language is found without a join, and all rows of a
  *   pair are neighbours in rowid order (results come out in pair order for free).
  * - fts is an external-content FTS5 table over texts (rowid = texts.key), filled in a separate
- *   phase up to meta 'fts_built_up_to'. */
+ *   phase up to meta 'fts_built_up_to'. It uses the trigram tokenizer with detail=none: no
+ *   positions, so it is 2.5 times smaller and about 3 times faster to build; a search term
+ *   becomes an AND of its trigrams in the index, verified with LIKE on the text (see
+ *   md-query-private.h). */
 
 #include <sqlite3.h>
 #include <gio/gio.h>

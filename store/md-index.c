@@ -58,7 +58,7 @@ static const char schema[] =
   "  n_skipped INTEGER, n_rejected INTEGER, summary TEXT);"
   "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 ("
   "  instruction, answer, content='texts', content_rowid='key',"
-  "  tokenize='trigram case_sensitive 0');";
+  "  tokenize='trigram case_sensitive 0', detail='none');";
 
 gboolean
 _md_index_set_error (sqlite3     *db,
@@ -168,7 +168,7 @@ _md_index_open (const char  *path,
                            "PRAGMA foreign_keys = OFF;"
                            "PRAGMA temp_store = MEMORY;"
                            "PRAGMA cache_size = -65536;", error) ||
-      !_md_index_exec (db, for_import ? "PRAGMA synchronous = OFF;"
+      !_md_index_exec (db, for_import ? "PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;"
                                       : "PRAGMA synchronous = NORMAL;", error) ||
       !_md_index_exec (db, "BEGIN IMMEDIATE;", error))
     {

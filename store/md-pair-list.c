@@ -9,7 +9,7 @@
 #include "md-store-private.h"
 
 #define MAX_CACHED_PAGES 64
-#define FIRST_TEXT_CAP 20000
+#define FIRST_TEXT_CAP 5000
 #define UNKNOWN_ANCHOR G_MININT64
 
 typedef enum
@@ -31,6 +31,7 @@ enum
   P_DATASET = 7,
   P_MODALITY = 8,
   P_FLAGS = 9,
+  P_UPTO = 10,
   P_LIKE_FIRST = 20,
 };
 
@@ -52,6 +53,7 @@ struct _MdPairList
   guint       n_items;
   gboolean    exact;
   guint64     cap;
+  gint64      count_after;   /* text searches: key the count goes on from */
   GHashTable *pages;     /* page index -> GPtrArray of MdPair */
   GQueue      lru;       /* page indexes, most recent first */
   GArray     *anchors;   /* gint64: the key after which page p starts, or UNKNOWN_ANCHOR */
@@ -149,6 +151,8 @@ build_sql (Plan     *plan,
           g_string_append_printf (sql, " JOIN datasets d ON d.id = p.dataset_id"
                                        " LEFT JOIN texts m ON m.key = %s", key);
         g_string_append_printf (sql, " WHERE %s > ?1", key);
+        if (for_count)
+          g_string_append_printf (sql, " AND %s <= ?10", key);
         if (plan->mode == MODE_FTS)
           g_string_append (sql, " AND fts MATCH ?4");
         if (has_language)
@@ -231,6 +235,14 @@ query_error (sqlite3  *db,
 
 /* Counting -------------------------------------------------------------------------------------- */
 
+static guint64 count_text_locked (sqlite3  *db,
+                                  Plan     *plan,
+                                  gint64   *inout_after,
+                                  guint64   cap,
+                                  gint64    deadline,
+                                  gboolean *out_exact,
+                                  GError  **error);
+
 static guint64
 count_locked (sqlite3  *db,
               Plan     *plan,
@@ -241,9 +253,6 @@ count_locked (sqlite3  *db,
   const MdQuery *query = plan->query;
   g_auto(sqlite3_stmt_ptr) stmt = NULL;
   guint64 n = 0;
-  gint64 last_pair = -1;
-  gint64 after = -1;
-  int rc;
 
   if (out_exact != NULL)
     *out_exact = TRUE;
@@ -277,32 +286,110 @@ count_locked (sqlite3  *db,
       return n;
     }
 
-  /* Text search: rows are (pair, language); count distinct pairs as they come in order. */
-  stmt = _md_index_prepare (db, plan->count_sql, error);
+  return count_text_locked (db, plan, NULL, cap, -1, out_exact, error);
+}
+
+static int
+past_deadline (void *data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+/* Keys per step of a count: a step finished is never read again, so a count that keeps
+ * running out of time still moves on. The index narrows FTS searches: bigger steps. */
+#define SCAN_CHUNK ((gint64) 8 * 32768)
+#define FTS_CHUNK ((gint64) 8 * 1048576)
+
+/* Counts distinct pairs of a text search, resuming after *inout_after (a text key; NULL: from
+ * the start) until `cap` pairs are counted, the matches end, or `deadline` (monotonic time, -1:
+ * none) passes: a scan for a rare term may read every text. */
+static guint64
+count_text_locked (sqlite3  *db,
+                   Plan     *plan,
+                   gint64   *inout_after,
+                   guint64   cap,
+                   gint64    deadline,
+                   gboolean *out_exact,
+                   GError  **error)
+{
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db, plan->count_sql, error);
+  gint64 after = inout_after != NULL ? *inout_after : -1;
+  gint64 max_key = G_MAXINT64 - 1;
+  guint64 n = 0;
+
+  if (out_exact != NULL)
+    *out_exact = FALSE;
   if (stmt == NULL)
     return 0;
-  bind_plan (plan, stmt, after, -1, 0);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 pair = sqlite3_column_int64 (stmt, 0);
+  {
+    g_auto(sqlite3_stmt_ptr) max = _md_index_prepare (db, "SELECT max(key) FROM texts", error);
 
-      if (pair != last_pair)
-        {
-          if (n == cap)
-            {
-              if (out_exact != NULL)
-                *out_exact = FALSE;
-              return n;
-            }
-          n++;
-          last_pair = pair;
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      query_error (db, error);
+    if (max == NULL)
       return 0;
+    max_key = sqlite3_step (max) == SQLITE_ROW ? sqlite3_column_int64 (max, 0) : 0;
+  }
+
+  if (deadline >= 0)
+    sqlite3_progress_handler (db, 1000, past_deadline, &deadline);
+  while (after < max_key)
+    {
+      gint64 hi = MIN (after + (plan->mode == MODE_SCAN ? SCAN_CHUNK : FTS_CHUNK), max_key);
+      gint64 chunk_after = after;
+      guint64 chunk_n = 0;
+      gint64 last_pair = -1;
+      gboolean full = FALSE;
+      int rc;
+
+      sqlite3_reset (stmt);
+      bind_plan (plan, stmt, after, -1, 0);
+      sqlite3_bind_int64 (stmt, P_UPTO, hi);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 pair = sqlite3_column_int64 (stmt, 0);
+
+          if (pair == last_pair)
+            continue;
+          if (n + chunk_n == cap)
+            {
+              full = TRUE;
+              break;
+            }
+          chunk_n++;
+          last_pair = pair;
+          chunk_after = pair * 8 + 7;
+        }
+      if (full)
+        {
+          n += chunk_n;
+          after = chunk_after;
+          break;
+        }
+      if (rc == SQLITE_INTERRUPT)
+        {
+          /* Go on after the last pair counted next time. */
+          n += chunk_n;
+          after = chunk_after;
+          break;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          if (deadline >= 0)
+            sqlite3_progress_handler (db, 0, NULL, NULL);
+          query_error (db, error);
+          return 0;
+        }
+      n += chunk_n;
+      after = hi;
+      if (deadline >= 0 && g_get_monotonic_time () > deadline)
+        break;
     }
+  if (deadline >= 0)
+    sqlite3_progress_handler (db, 0, NULL, NULL);
+
+  if (after >= max_key && out_exact != NULL)
+    *out_exact = TRUE;
+  if (inout_after != NULL)
+    *inout_after = after;
   return n;
 }
 
@@ -460,30 +547,51 @@ get_page (MdPairList *self,
 
 /* Growth of capped counts ------------------------------------------------------------------------ */
 
+static void schedule_grow (MdPairList *self);
+
+/* Counts further (text searches): four times more matches, or a quarter second more. */
 static gboolean
 grow (gpointer data)
 {
   MdPairList *self = data;
   g_autoptr(GError) error = NULL;
-  guint64 n;
+  guint64 more;
   guint old = self->n_items;
   sqlite3 *db;
 
   self->grow_source = 0;
-  self->cap *= 4;
   db = _md_store_lock (self->store);
-  n = count_locked (db, self->plan, self->cap, &self->exact, &error);
+  more = count_text_locked (db, self->plan, &self->count_after, self->cap * 3,
+                            g_get_monotonic_time () + 250 * 1000, &self->exact, &error);
   _md_store_unlock (self->store);
+  self->cap *= 4;
   if (error != NULL)
     {
       g_warning ("%s", error->message);
       self->exact = TRUE;
       return G_SOURCE_REMOVE;
     }
-  self->n_items = MIN (n, G_MAXUINT);
+  self->n_items = MIN (old + more, G_MAXUINT);
   if (self->n_items > old)
     g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
+  /* Nothing found yet in a long scan: nobody will read near the end of an empty list. */
+  if (!self->exact && self->n_items == 0)
+    schedule_grow (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_grow (MdPairList *self)
+{
+  GSource *source;
+
+  if (self->grow_source != 0)
+    return;
+  source = g_idle_source_new ();
+  g_source_set_callback (source, grow, g_object_ref (self), g_object_unref);
+  g_source_set_name (source, "[mimicdesk] count more matches");
+  self->grow_source = g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* GListModel ----------------------------------------------------------------------------------- */
@@ -510,16 +618,8 @@ md_pair_list_get_item (GListModel *model,
 
   if (position >= self->n_items)
     return NULL;
-  if (!self->exact && self->grow_source == 0 &&
-      position + MD_PAIR_LIST_PAGE_SIZE >= self->n_items)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_callback (source, grow, g_object_ref (self), g_object_unref);
-      g_source_set_name (source, "[mimicdesk] count more matches");
-      self->grow_source = g_source_attach (source, self->context);
-      g_source_unref (source);
-    }
+  if (!self->exact && position + MD_PAIR_LIST_PAGE_SIZE >= self->n_items)
+    schedule_grow (self);
   items = get_page (self, position / MD_PAIR_LIST_PAGE_SIZE);
   if (index >= items->len)
     return NULL;
@@ -587,9 +687,14 @@ _md_pair_list_new (MdStore  *store,
   if (self->plan == NULL)
     return NULL;
   self->cap = self->plan->mode == MODE_ALL ? G_MAXUINT64 : FIRST_TEXT_CAP;
+  self->count_after = -1;
 
   db = _md_store_lock (store);
-  n = count_locked (db, self->plan, self->cap, &self->exact, &local_error);
+  if (self->plan->mode == MODE_ALL)
+    n = count_locked (db, self->plan, self->cap, &self->exact, &local_error);
+  else
+    n = count_text_locked (db, self->plan, &self->count_after, self->cap,
+                           g_get_monotonic_time () + 40 * 1000, &self->exact, &local_error);
   _md_store_unlock (store);
   if (local_error != NULL)
     {
@@ -597,5 +702,7 @@ _md_pair_list_new (MdStore  *store,
       return NULL;
     }
   self->n_items = MIN (n, G_MAXUINT);
+  if (!self->exact && self->n_items == 0)
+    schedule_grow (self);
   return G_LIST_MODEL (g_steal_pointer (&self));
 }

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
  * result of millions of pairs never materialises.
  *
  * Counting: without search text the count is exact (dataset totals, or a count over the pairs
- * table). With search text, matches are counted up to a cap (20 000 pairs at first); when the cap
+ * table). With search text, matches are counted up to a cap (5 000 pairs at first); when the cap
  * is reached n_items is the cap and md_pair_list_is_count_exact() is FALSE. As the caller reads
  * items near the end, the list counts further (four times the cap each step) from an idle
  * callback and grows with items-changed, so scrolling reaches every match. */

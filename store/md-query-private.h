@@ -6,10 +6,13 @@
 G_BEGIN_DECLS
 
 /* The user's search text turned into SQL pieces, never into SQL text made from user data:
- * - fts_expr: an FTS5 expression where every term is a quoted string (bound as a parameter);
- *   NULL when no term can go through the trigram index (all terms shorter than 3 characters).
- * - like_sql: extra conditions on the texts row `t` (terms of 1-2 characters, which the trigram
- *   tokenizer cannot match), with '?' placeholders for the patterns in like_patterns.
+ * - fts_expr: an FTS5 expression (bound as a parameter) that narrows the rows through the
+ *   trigram index: each term of 3 or more characters becomes an AND of its quoted trigrams (the
+ *   index has no positions, so it cannot match the term itself). NULL when no positive term is
+ *   long enough.
+ * - like_sql: conditions on the texts row `t` that decide: every term as a substring (LIKE,
+ *   case-insensitive for ASCII), exclusions as NOT LIKE, with '?' placeholders for the patterns
+ *   in like_patterns.
  * Syntax: words, "phrases", -exclusion, OR between words; juxtaposition means AND. */
 typedef struct
 {

@@ -114,18 +114,41 @@ tokenize (const char  *text,
   return TRUE;
 }
 
+/* At most this many trigrams of a term go to the index; LIKE checks the whole term. */
+#define MAX_TRIGRAMS 8
+
 static void
 append_fts_term (GString    *expr,
                  const char *term)
 {
-  g_string_append_c (expr, '"');
-  for (const char *c = term; *c != '\0'; c++)
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  glong n_chars = g_utf8_strlen (term, -1);
+  const char *p = term;
+
+  g_string_append_c (expr, '(');
+  for (glong i = 0; i + 3 <= n_chars && seen->len < MAX_TRIGRAMS; i++, p = g_utf8_next_char (p))
     {
-      if (*c == '"')
-        g_string_append_c (expr, '"');
-      g_string_append_c (expr, *c);
+      const char *end = g_utf8_offset_to_pointer (p, 3);
+      g_autofree char *trigram = g_strndup (p, end - p);
+      gboolean dup = FALSE;
+
+      for (guint j = 0; j < seen->len && !dup; j++)
+        dup = strcmp (g_ptr_array_index (seen, j), trigram) == 0;
+      if (dup)
+        continue;
+      if (seen->len > 0)
+        g_string_append (expr, " AND ");
+      g_string_append_c (expr, '"');
+      for (const char *c = trigram; *c != '\0'; c++)
+        {
+          if (*c == '"')
+            g_string_append_c (expr, '"');
+          g_string_append_c (expr, *c);
+        }
+      g_string_append_c (expr, '"');
+      g_ptr_array_add (seen, g_steal_pointer (&trigram));
     }
-  g_string_append_c (expr, '"');
+  g_string_append_c (expr, ')');
 }
 
 static char *
@@ -173,7 +196,6 @@ _md_search_plan_new (const char  *text,
   g_autoptr(GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
   g_autoptr(GPtrArray) clauses = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GString) positive = g_string_new (NULL);
-  g_autoptr(GString) negative = g_string_new (NULL);
   gboolean any_fts_positive = FALSE;
   gboolean any_positive = FALSE;
   GArray *clause = NULL;
@@ -263,29 +285,12 @@ _md_search_plan_new (const char  *text,
           g_string_append_c (positive, ')');
           any_fts_positive = TRUE;
         }
-      else if (all_long)
-        {
-          g_string_append (negative, " NOT ");
-          append_fts_term (negative, terms[0].text);
-        }
-      else
-        append_like_clause (plan, terms, c->len);
+      /* The text decides, for every clause. */
+      append_like_clause (plan, terms, c->len);
     }
 
   if (any_fts_positive)
-    plan->fts_expr = g_strdup_printf ("(%s)%s", positive->str, negative->str);
-  else if (negative->len > 0)
-    {
-      /* Only exclusions can go through the index: check them on the text instead. */
-      for (guint i = 0; i < clauses->len; i++)
-        {
-          GArray *c = g_ptr_array_index (clauses, i);
-          Token *terms = (Token *) c->data;
-
-          if (terms[0].negative && g_utf8_strlen (terms[0].text, -1) >= 3)
-            append_like_clause (plan, terms, 1);
-        }
-    }
+    plan->fts_expr = g_string_free (g_steal_pointer (&positive), FALSE);
 
   return g_steal_pointer (&plan);
 }

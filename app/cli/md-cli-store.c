@@ -222,6 +222,15 @@ md_cli_search (int    argc,
       return MD_CLI_EXIT_FAILED;
     }
 
+  /* Capped or time-limited counts grow as the list is read: let them, up to the limit. */
+  while (!md_pair_list_is_count_exact (MD_PAIR_LIST (model)) &&
+         (limit <= 0 || g_list_model_get_n_items (model) < (guint) limit))
+    {
+      guint so_far = g_list_model_get_n_items (model);
+      g_autoptr(GObject) last = so_far > 0 ? g_list_model_get_item (model, so_far - 1) : NULL;
+
+      g_main_context_iteration (NULL, TRUE);
+    }
   n = g_list_model_get_n_items (model);
   if (limit > 0)
     n = MIN (n, (guint) limit);

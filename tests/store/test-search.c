@@ -366,7 +366,7 @@ test_lazy_model (void)
     g_assert_null (g_list_model_get_item (all, N_PAGED));
   }
 
-  /* A term in half of the rows: the count is capped, the first page is quick, and the list grows
+  /* A term in half of the rows: the count is capped at 5000, the first page is quick, and the list grows
    * as it is read near its end. */
   query->text = g_strdup ("even");
   start = g_get_monotonic_time ();
@@ -379,18 +379,23 @@ test_lazy_model (void)
                     (g_get_monotonic_time () - start) / 1000.0);
     g_assert_cmpstr (md_pair_get_id (first), ==, "PG_INS_000000");
   }
-  g_assert_cmpuint (g_list_model_get_n_items (found), ==, 20000);
+  g_assert_cmpuint (g_list_model_get_n_items (found), ==, 5000);
   g_assert_false (md_pair_list_is_count_exact (MD_PAIR_LIST (found)));
   g_signal_connect (found, "items-changed", G_CALLBACK (items_changed_cb), &added);
-  {
-    g_autoptr(MdPair) late = g_list_model_get_item (found, 19999);
+  /* Reading near the end counts further: 5000, 20000, then all 35000. */
+  for (guint round = 0; !md_pair_list_is_count_exact (MD_PAIR_LIST (found)); round++)
+    {
+      guint n = g_list_model_get_n_items (found);
+      g_autoptr(MdPair) late = g_list_model_get_item (found, n - 1);
+      g_autofree char *id = g_strdup_printf ("PG_INS_%06u", 2 * (n - 1));
 
-    g_assert_cmpstr (md_pair_get_id (late), ==, "PG_INS_039998");
-  }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+      g_assert_cmpuint (round, <, 3);
+      g_assert_cmpstr (md_pair_get_id (late), ==, id);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
   g_assert_cmpuint (g_list_model_get_n_items (found), ==, N_PAGED / 2);
-  g_assert_cmpuint (added, ==, N_PAGED / 2 - 20000);
+  g_assert_cmpuint (added, ==, N_PAGED / 2 - 5000);
   g_assert_true (md_pair_list_is_count_exact (MD_PAIR_LIST (found)));
   {
     g_autoptr(MdPair) last = g_list_model_get_item (found, N_PAGED / 2 - 1);
