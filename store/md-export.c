@@ -705,22 +705,27 @@ select_from_query (MdExportJob   *job,
 
       if (i >= g_list_model_get_n_items (list))
         {
-          guint before = g_list_model_get_n_items (list);
+          gboolean dispatched = FALSE;
 
           if (md_pair_list_is_count_exact (MD_PAIR_LIST (list)))
             break;
-          /* Reading near the end schedules the growth; then run it. */
-          if (before > 0)
-            row = g_list_model_get_item (list, before - 1);
-          while (g_main_context_iteration (context, FALSE))
-            ;
+          /* Reading near the end schedules the next counting step (each step is bounded in
+           * time, so it may find nothing new yet); run steps until the list grows or knows its
+           * end. */
+          if (g_list_model_get_n_items (list) > 0)
+            row = g_list_model_get_item (list, g_list_model_get_n_items (list) - 1);
           g_clear_object (&row);
-          if (g_list_model_get_n_items (list) <= before &&
-              !md_pair_list_is_count_exact (MD_PAIR_LIST (list)))
+          while (g_main_context_iteration (context, FALSE))
+            dispatched = TRUE;
+          if (!dispatched)
             {
               g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
-                           "the matches of “%s” could not be counted past %u", query->text,
-                           before);
+                           "the matches of “%s” could not be counted past %u", query->text, i);
+              ok = FALSE;
+              break;
+            }
+          if (_md_export_cancelled (job, error))
+            {
               ok = FALSE;
               break;
             }

@@ -951,6 +951,43 @@ test_sanitise (void)
   rm_rf (dir);
 }
 
+/* A search export holds every match, not just the first counted page of the lazy list (which
+ * counts further only when its thread-default main context runs). */
+static void
+test_query_all_matches (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mdexport-XXXXXX", &error);
+  g_autofree char *src = g_build_filename (dir, "src", NULL);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *ins = g_build_filename (src, "QQ_instructions.json", NULL);
+  g_autoptr(GString) text = g_string_new ("{\"meta\": {}, \"data\": {");
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdExportOptions) options = md_export_options_new ();
+  g_autoptr(MdExportResult) result = NULL;
+  const guint n = 30000;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s\"QQ_INS_%06u\": {\"instruction\": \"%s %u\", "
+                            "\"answer\": \"A\", \"rel_ins_ids\": []}", i ? ", " : "", i,
+                            i % 3 == 0 ? "count the zebras" : "name the color", i);
+  g_string_append (text, "}}");
+  g_mkdir_with_parents (src, 0755);
+  g_file_set_contents (ins, text->str, text->len, &error);
+  g_assert_no_error (error);
+  store = import_into (db, src);
+
+  options->format = MD_EXPORT_FORMAT_JSONL;
+  options->text = g_strdup ("zebras");
+  result = md_export_run (store, NULL, options, out, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_pairs, ==, n / 3);
+  g_clear_object (&store);
+  rm_rf (dir);
+}
+
 static void
 test_cli (Fixture       *f,
           gconstpointer  data)
@@ -1013,5 +1050,6 @@ main (int   argc,
   ADD ("/export/cli", test_cli);
 #undef ADD
   g_test_add_func ("/export/sanitise", test_sanitise);
+  g_test_add_func ("/export/query/all-matches", test_query_all_matches);
   return g_test_run ();
 }
