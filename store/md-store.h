@@ -83,6 +83,23 @@ GBytes        *md_store_load_image    (MdStore               *self,
                                        char                 **out_mime_type,
                                        GError               **error);
 
+/* Where an image's value lies in its store: the file, and the byte range of the base64 text
+ * between its quotes (for a ["..."] value, of the one string inside). FALSE with
+ * MD_ERROR_NOT_FOUND for an id no store holds. Any out argument may be NULL. */
+gboolean       md_store_locate_image  (MdStore               *self,
+                                       const char            *image_id,
+                                       char                 **out_path,
+                                       gint64                *out_offset,
+                                       gint64                *out_length,
+                                       GError               **error);
+
+/* The stored value of an image exactly as its store holds it, not decoded: the base64 text between
+ * the quotes, JSON escapes ("\/") included, so it can be copied byte for byte into another JSON
+ * string. Errors as md_store_load_image(), plus MD_ERROR_IO when the store changed on disk. */
+GBytes        *md_store_read_image_raw (MdStore              *self,
+                                        const char           *image_id,
+                                        GError              **error);
+
 /* A lazy GListModel of MdPair rows (id, dataset, modality, image count, languages present, one
  * line of the instruction) that pages through the result; it never materialises the result. */
 GListModel    *md_store_query         (MdStore               *self,
