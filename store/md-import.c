@@ -987,6 +987,7 @@ import_train (Importer    *imp,
 /* Variant bits of images.variant. */
 #define MD_IMAGE_ESCAPED 1   /* the string holds JSON escapes ("\/") */
 #define MD_IMAGE_LISTED  2   /* the value was ["..."] */
+#define MD_IMAGE_BAD     4   /* not base64 or not an image: reported for each pair using it */
 
 static gboolean
 import_image_store (Importer    *imp,
@@ -1068,15 +1069,25 @@ import_image_store (Importer    *imp,
       len -= 2;
       if (memchr (m->data + start, '\\', MIN (len, 64)) != NULL || scan.last_string_escaped)
         variant |= MD_IMAGE_ESCAPED;
-      if (!md_base64_looks_like_image (m->data + start, len))
-        {
-          g_autofree char *detail =
-            g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT
-                             " does not start like a base64 PNG or JPEG", imp->path, id, start);
+      {
+        gsize bad = 0;
+        g_autofree char *detail = NULL;
 
-          if (!add_problem (imp, "undecodable_image", NULL, id, detail, error))
-            return FALSE;
-        }
+        if (!md_base64_is_valid (m->data + start, len, &bad))
+          detail = g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT ": byte %"
+                                    G_GSIZE_FORMAT " is outside both base64 alphabets",
+                                    imp->path, id, start, start + bad);
+        else if (!md_base64_looks_like_image (m->data + start, len))
+          detail = g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT
+                                    " does not start like a base64 PNG or JPEG", imp->path, id,
+                                    start);
+        if (detail != NULL)
+          {
+            variant |= MD_IMAGE_BAD;
+            if (!add_problem (imp, "undecodable_image", NULL, id, detail, error))
+              return FALSE;
+          }
+      }
 
       sqlite3_reset (imp->insert_image);
       sqlite3_bind_text (imp->insert_image, 1, id, -1, SQLITE_STATIC);
@@ -1132,8 +1143,12 @@ import_translation_entry (Importer     *imp,
   g_autoptr(MdTranslationReply) reply = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *english_ins = NULL;
+  g_autofree char *english_ans = NULL;
+  char *english[MD_N_FIELDS] = { NULL, NULL };
   gint64 rowid;
   guint languages;
+  gboolean ok = TRUE;
 
   imp->dataset_id = 0;
   if (!cJSON_IsString (id) || !cJSON_IsString (results))
@@ -1162,6 +1177,22 @@ import_translation_entry (Importer     *imp,
   /* Problems of this entry belong to the pair's dataset. */
   imp->dataset_id = sqlite3_column_int64 (find_pair, 2);
   sqlite3_reset (find_pair);
+
+  {
+    g_auto(sqlite3_stmt_ptr) en = _md_index_prepare (imp->db, "SELECT instruction, answer FROM "
+                                                              "texts WHERE key = ?", error);
+
+    if (en == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (en, 1, MD_TEXT_KEY (rowid, MD_LANGUAGE_EN));
+    if (sqlite3_step (en) == SQLITE_ROW)
+      {
+        english[MD_FIELD_INSTRUCTION] = english_ins =
+          g_strdup ((const char *) sqlite3_column_text (en, 0));
+        english[MD_FIELD_ANSWER] = english_ans =
+          g_strdup ((const char *) sqlite3_column_text (en, 1));
+      }
+  }
 
   reply = _md_translation_reply_parse (results->valuestring, &local_error);
   if (reply == NULL)
@@ -1219,6 +1250,37 @@ import_translation_entry (Importer     *imp,
         }
       if ((ins != NULL && *ins != '\0') || (ans != NULL && *ans != '\0'))
         languages |= 1u << l;
+
+      for (guint f = 0; f < MD_N_FIELDS && ok; f++)
+        {
+          const char *text = reply->texts[f][l];
+          g_autofree char *numbers = _md_translation_check_numbers (english[f], text);
+
+          if (numbers != NULL)
+            {
+              g_autofree char *detail =
+                g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                                 ": the %s in “%s” has the numbers %s", imp->path,
+                                 id->valuestring, offset, md_field_name (f),
+                                 md_language_code (l), numbers);
+
+              ok = add_problem (imp, "number_mismatch", id->valuestring, md_language_code (l),
+                                detail, error);
+            }
+          if (ok && _md_translation_looks_truncated (english[f], text))
+            {
+              g_autofree char *detail =
+                g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                                 ": the %s in “%s” stops before the end of a sentence",
+                                 imp->path, id->valuestring, offset, md_field_name (f),
+                                 md_language_code (l));
+
+              ok = add_problem (imp, "truncated_translation", id->valuestring,
+                                md_language_code (l), detail, error);
+            }
+        }
+      if (!ok)
+        return FALSE;
     }
   if (reply->bad_values != NULL)
     {
@@ -1625,7 +1687,7 @@ compute_references (Importer  *imp,
     "l.context_ids, f.path FROM pairs p LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
     "LEFT JOIN train_links l ON l.pair_id = p.pair_id "
     "LEFT JOIN files f ON f.id = l.file_id ORDER BY p.rowid", error);
-  image = _md_index_prepare (imp->db, "SELECT 1 FROM images WHERE image_id = ?", error);
+  image = _md_index_prepare (imp->db, "SELECT variant FROM images WHERE image_id = ?", error);
   pair = _md_index_prepare (imp->db, "SELECT 1 FROM pairs WHERE pair_id = ?", error);
   tr = _md_index_prepare (imp->db, "SELECT 1 FROM problems WHERE pair_id = ? AND kind IN "
                                    "('missing_translation', 'unparsable_translation')", error);
@@ -1678,7 +1740,9 @@ compute_references (Importer  *imp,
 
               if (doubled && !reported_doubled)
                 {
-                  ADD_PROBLEM ("doubled_clip_name", list[i],
+                  g_autofree char *clip = _md_image_clip_of (list[i]);
+
+                  ADD_PROBLEM ("doubled_clip_name", clip ? clip : list[i],
                                "pair “%s”: frame “%s” names its clip twice", pair_id, list[i]);
                   reported_doubled = TRUE;
                 }
@@ -1691,6 +1755,14 @@ compute_references (Importer  *imp,
                   ADD_PROBLEM ("missing_image", list[i],
                                "pair “%s”: image “%s” is in no imported image store%s", pair_id,
                                list[i], doubled ? " (its clip name is doubled)" : "");
+                  new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
+                }
+              else if (sqlite3_column_int (image, 0) & MD_IMAGE_BAD)
+                {
+                  /* Cannot be shown: as good as missing for whoever filters on it. */
+                  ADD_PROBLEM ("undecodable_image", list[i],
+                               "pair “%s”: image “%s” does not decode to a PNG or JPEG", pair_id,
+                               list[i]);
                   new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
                 }
             }
