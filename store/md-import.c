@@ -574,7 +574,9 @@ forget_pairs_of_file (Importer    *imp,
   g_autoptr(GHashTable) origin_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  pairs = _md_index_prepare (imp->db, "SELECT rowid FROM pairs WHERE file_id = ?", error);
+  /* Through the dataset's index: one index less to fill for every pair imported. */
+  pairs = _md_index_prepare (imp->db, "SELECT rowid FROM pairs WHERE dataset_id = ? AND "
+                                      "file_id = ?", error);
   refs = _md_index_prepare (imp->db, "DELETE FROM pair_refs WHERE pair_rowid = ?", error);
   origins = _md_index_prepare (imp->db,
                                "SELECT DISTINCT instruction_origin FROM texts "
@@ -582,7 +584,8 @@ forget_pairs_of_file (Importer    *imp,
                                "AND instruction_origin IS NOT NULL", error);
   if (pairs == NULL || origins == NULL || refs == NULL)
     return FALSE;
-  sqlite3_bind_int64 (pairs, 1, imp->file_id);
+  sqlite3_bind_int64 (pairs, 1, imp->dataset_id);
+  sqlite3_bind_int64 (pairs, 2, imp->file_id);
   while (sqlite3_step (pairs) == SQLITE_ROW)
     {
       gint64 rowid = sqlite3_column_int64 (pairs, 0);
@@ -632,10 +635,12 @@ forget_pairs_of_file (Importer    *imp,
       g_hash_table_steal_all (origin_ids);
     }
 
-  del = _md_index_prepare (imp->db, "DELETE FROM pairs WHERE file_id = ?", error);
+  del = _md_index_prepare (imp->db, "DELETE FROM pairs WHERE dataset_id = ? AND file_id = ?",
+                           error);
   if (del == NULL)
     return FALSE;
-  sqlite3_bind_int64 (del, 1, imp->file_id);
+  sqlite3_bind_int64 (del, 1, imp->dataset_id);
+  sqlite3_bind_int64 (del, 2, imp->file_id);
   return step_done (imp, del, "removing the pairs of a file", error);
 }
 

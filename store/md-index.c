@@ -26,7 +26,6 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS pair_refs ("
   "  pair_rowid INTEGER PRIMARY KEY, image_ids TEXT, rel_ins_ids TEXT);"
   "CREATE INDEX IF NOT EXISTS pairs_by_dataset ON pairs (dataset_id, rowid);"
-  "CREATE INDEX IF NOT EXISTS pairs_by_file ON pairs (file_id);"
   "CREATE TABLE IF NOT EXISTS texts ("
   "  key INTEGER PRIMARY KEY, instruction TEXT, answer TEXT,"
   "  instruction_origin INTEGER, answer_origin INTEGER);"

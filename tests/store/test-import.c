@@ -616,12 +616,17 @@ test_prompt_detection (void)
     "{\"in_context\": [{\"role\": \"user\", \"content\": \"captions\"}, {\"role\": \"assistant\", "
     "\"content\": [{\"Question\": \"q\", \"Answer\": \"a\"}]}], \"system_message\": \"You are\"}", -1);
   b = md_test_write (&t, "other.json", "{\"name\": \"not MIMIC-IT\"}", -1);
+  /* Named like an image store, but a prompt by its content. */
+  g_free (md_test_write (&t, "prompts/TVC.json",
+                         "{\"system_message\": \"You are\", \"in_context\": []}", -1));
   c = md_test_write (&t, "list.json", "[1, 2, 3]", -1);
   report = md_test_import (&t, NULL, &error, t.dir, NULL);
   g_assert_no_error (error);
   g_assert_cmpint (md_test_report_file (report, "tvc_prompt.json")->kind, ==, MD_FILE_KIND_PROMPT);
   g_assert_cmpint (md_test_report_file (report, "tvc_prompt.json")->outcome, ==, MD_FILE_IMPORTED);
   g_assert_cmpint (md_test_report_file (report, "other.json")->outcome, ==, MD_FILE_SKIPPED);
+  g_assert_cmpint (md_test_report_file (report, "TVC.json")->kind, ==, MD_FILE_KIND_PROMPT);
+  g_assert_cmpint (md_test_report_file (report, "TVC.json")->outcome, ==, MD_FILE_IMPORTED);
   g_assert_cmpint (md_test_report_file (report, "list.json")->outcome, ==, MD_FILE_SKIPPED);
   md_test_dir_clear (&t);
 }
