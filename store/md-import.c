@@ -2029,10 +2029,17 @@ _md_import_run (const char            *index_path,
   finalize_statements (&imp);
   g_debug ("import: files done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
 
-  if (ok && imp.changed)
-    ok = compute_references (&imp, error);
+  /* A phase cut short (cancelled, crashed) is finished by the next import, changes or not. */
+  if (imp.changed)
+    _md_index_set_meta_int (imp.db, "references_dirty", 1, NULL);
+  if (ok && _md_index_get_meta_int (imp.db, "references_dirty", 0) != 0)
+    {
+      ok = compute_references (&imp, error);
+      if (ok)
+        _md_index_set_meta_int (imp.db, "references_dirty", 0, NULL);
+    }
   g_debug ("import: references done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
-  if (ok && imp.changed)
+  if (ok)
     {
       imp.path = NULL;
       report_progress (&imp, TRUE);
