@@ -5,6 +5,7 @@
 #include <utime.h>
 
 #include <cJSON.h>
+#include <sqlite3.h>
 
 #include "md-test-store.h"
 
@@ -832,6 +833,67 @@ test_browse_during_import (void)
   md_test_dir_clear (&t);
 }
 
+static void
+set_user_version (const char *path,
+                  int         version)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", version);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_schema_versions (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(MdStore) reopened = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *contents = NULL;
+  sqlite3 *db = NULL;
+
+  md_test_dir_init (&t);
+  path = write_many (&t, "VER", 3);
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  g_clear_object (&t.store);
+
+  /* An index of an older schema is derived data: it is dropped and rebuilt. */
+  set_user_version (t.db_path, 1);
+  g_test_expect_message ("md-store", G_LOG_LEVEL_MESSAGE, "*schema version 1, expected*");
+  reopened = md_store_open (t.db_path, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_null (md_store_get_pair (reopened, "VER_INS_00001", NULL));
+  {
+    const char *paths[] = { path, NULL };
+    g_autoptr(MdPair) pair = NULL;
+
+    g_assert_true (md_store_import (reopened, paths, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    pair = md_store_get_pair (reopened, "VER_INS_00001", &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&reopened);
+
+  /* Some other database is never touched. */
+  other = g_build_filename (t.dir, "review.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE statuses (pair_id TEXT);"
+                                     "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_null (md_store_open (other, &error));
+  g_assert_error (error, MD_ERROR, MD_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "not a MIMIC Desk index"));
+  g_assert_true (g_file_get_contents (other, &contents, NULL, NULL));
+  md_test_dir_clear (&t);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -855,6 +917,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/cancel", test_cancel);
   g_test_add_func ("/store/import/async-progress", test_async_progress);
   g_test_add_func ("/store/import/browse-during-import", test_browse_during_import);
+  g_test_add_func ("/store/import/schema-versions", test_schema_versions);
 
   return g_test_run ();
 }
