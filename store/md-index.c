@@ -28,7 +28,6 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS pair_refs ("
   "  pair_rowid INTEGER PRIMARY KEY, image_ids TEXT, rel_ins_ids TEXT);"
   "CREATE INDEX IF NOT EXISTS pairs_by_dataset ON pairs (dataset_id, rowid);"
-  "CREATE INDEX IF NOT EXISTS pairs_by_file ON pairs (file_id);"
   "CREATE TABLE IF NOT EXISTS texts ("
   "  key INTEGER PRIMARY KEY, instruction TEXT, answer TEXT,"
   "  instruction_origin INTEGER, answer_origin INTEGER);"
@@ -193,6 +192,28 @@ _md_index_open (const char  *path,
 
   /* The index is derived and can be rebuilt from the shards: durability is traded for speed
    * while importing. */
+  /* An index in use by an import holds the write lock for minutes: a current schema must not
+   * need it, so readers open at once. */
+  {
+    g_auto(sqlite3_stmt_ptr) version = _md_index_prepare (db, "PRAGMA user_version", NULL);
+
+    if (version != NULL && sqlite3_step (version) == SQLITE_ROW &&
+        sqlite3_column_int (version, 0) == MD_INDEX_SCHEMA_VERSION)
+      {
+        g_clear_pointer (&version, sqlite3_finalize);
+        if (!_md_index_exec (db, "PRAGMA temp_store = MEMORY;"
+                                 "PRAGMA cache_size = -65536;", error) ||
+            !_md_index_exec (db, for_import ? "PRAGMA synchronous = OFF;"
+                                              "PRAGMA cache_size = -131072;"
+                                            : "PRAGMA synchronous = NORMAL;", error))
+          {
+            sqlite3_close (db);
+            return NULL;
+          }
+        return db;
+      }
+  }
+
   if (!_md_index_exec (db, "PRAGMA journal_mode = WAL;"
                            "PRAGMA foreign_keys = OFF;"
                            "PRAGMA temp_store = MEMORY;"

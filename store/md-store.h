@@ -7,7 +7,18 @@
  * only through this header and the headers it includes; nothing outside store/ runs SQL.
  *
  * Threading: an MdStore may be used from any thread; imports write through their own connection
- * (WAL), so browsing and searching go on while an import runs. */
+ * (WAL), so browsing and searching go on while an import runs.
+ *
+ * Where things live: md-import.c (classification, one transaction per file, references, the
+ * full-text phase), md-json-scan.c (the structural scanner over mapped files), md-base64.c
+ * (lenient decoding and sniffing), md-translation.c (Syphus replies and their checks),
+ * md-index.c (schema; the layout is described in md-index-private.h), md-query.c (search text to
+ * FTS5 and LIKE), md-pair-list.c (the lazy list model), md-store.c (reading pairs and images).
+ *
+ * Problem kinds recorded: bad_record, duplicate_pair, undecodable_image, missing_image,
+ * doubled_clip_name, dangling_context, missing_translation, unparsable_translation,
+ * unknown_translated_pair, number_mismatch, truncated_translation. An image reference is only
+ * called missing when a store with its prefix ("DC_IMG") was imported. */
 
 #include <gio/gio.h>
 

@@ -616,12 +616,17 @@ test_prompt_detection (void)
     "{\"in_context\": [{\"role\": \"user\", \"content\": \"captions\"}, {\"role\": \"assistant\", "
     "\"content\": [{\"Question\": \"q\", \"Answer\": \"a\"}]}], \"system_message\": \"You are\"}", -1);
   b = md_test_write (&t, "other.json", "{\"name\": \"not MIMIC-IT\"}", -1);
+  /* Named like an image store, but a prompt by its content. */
+  g_free (md_test_write (&t, "prompts/TVC.json",
+                         "{\"system_message\": \"You are\", \"in_context\": []}", -1));
   c = md_test_write (&t, "list.json", "[1, 2, 3]", -1);
   report = md_test_import (&t, NULL, &error, t.dir, NULL);
   g_assert_no_error (error);
   g_assert_cmpint (md_test_report_file (report, "tvc_prompt.json")->kind, ==, MD_FILE_KIND_PROMPT);
   g_assert_cmpint (md_test_report_file (report, "tvc_prompt.json")->outcome, ==, MD_FILE_IMPORTED);
   g_assert_cmpint (md_test_report_file (report, "other.json")->outcome, ==, MD_FILE_SKIPPED);
+  g_assert_cmpint (md_test_report_file (report, "TVC.json")->kind, ==, MD_FILE_KIND_PROMPT);
+  g_assert_cmpint (md_test_report_file (report, "TVC.json")->outcome, ==, MD_FILE_IMPORTED);
   g_assert_cmpint (md_test_report_file (report, "list.json")->outcome, ==, MD_FILE_SKIPPED);
   md_test_dir_clear (&t);
 }
@@ -773,6 +778,60 @@ test_async_progress (void)
   md_test_dir_clear (&t);
 }
 
+static void
+note_records (guint64     bytes_done,
+              guint64     bytes_total,
+              guint64     records_done,
+              const char *current_file,
+              gpointer    user_data)
+{
+  if (records_done > 0)
+    g_atomic_int_set ((int *) user_data, 1);
+}
+
+static void
+test_browse_during_import (void)
+{
+  MdTestDir t;
+  AsyncState state = { 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *big = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+  int started = 0;
+
+  md_test_dir_init (&t);
+  first = write_many (&t, "FIRST", 10);
+  report = md_test_import (&t, NULL, &error, first, NULL);
+  g_assert_no_error (error);
+  big = write_many (&t, "BIG", 60000);
+  paths[0] = big;
+  state.main_thread = g_thread_self ();
+  md_store_import_async (t.store, paths, note_records, &started, NULL, import_done, &state);
+  while (!g_atomic_int_get (&started) && !state.done)
+    g_usleep (1000);
+
+  /* The import holds the write lock; opening and reading the index must not wait for it. */
+  if (!state.done)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(MdStore) reader = md_store_open (t.db_path, &error);
+      g_autoptr(MdPair) pair = NULL;
+
+      g_assert_no_error (error);
+      pair = md_store_get_pair (reader, "FIRST_INS_00003", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (pair);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+    }
+  while (!state.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (state.error);
+  g_object_unref (state.report);
+  md_test_dir_clear (&t);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -795,6 +854,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/prompt-detection", test_prompt_detection);
   g_test_add_func ("/store/import/cancel", test_cancel);
   g_test_add_func ("/store/import/async-progress", test_async_progress);
+  g_test_add_func ("/store/import/browse-during-import", test_browse_during_import);
 
   return g_test_run ();
 }
