@@ -72,13 +72,15 @@ field_label (const char *field)
   return field;
 }
 
-/* Fills @buffer with the diff of @old_text and @new_text, tagged by kind. */
-static void
+/* Fills @buffer with the diff of @old_text and @new_text, tagged by kind, and returns the same
+ * as Pango markup: a wrapping label sizes itself well in a list, a text view does not. */
+static char *
 fill_diff (GtkTextBuffer *buffer,
            const char    *old_text,
            const char    *new_text)
 {
   g_autoptr(GPtrArray) segments = md_diff_texts (old_text, new_text);
+  GString *markup = g_string_new (NULL);
   GtkTextIter end;
 
   gtk_text_buffer_create_tag (buffer, "insert", "underline", PANGO_UNDERLINE_SINGLE,
@@ -91,6 +93,16 @@ fill_diff (GtkTextBuffer *buffer,
     {
       const MdDiffSegment *segment = segments->pdata[i];
 
+      g_autofree char *escaped = g_markup_escape_text (segment->text, -1);
+
+      if (segment->op == MD_DIFF_EQUAL)
+        g_string_append (markup, escaped);
+      else if (segment->op == MD_DIFF_INSERT)
+        g_string_append_printf (markup, "<span underline=\"single\" foreground=\"#26a269\" "
+                                "background=\"#26a2691f\">%s</span>", escaped);
+      else
+        g_string_append_printf (markup, "<span strikethrough=\"true\" foreground=\"#c01c28\" "
+                                "background=\"#c01c281a\">%s</span>", escaped);
       gtk_text_buffer_get_end_iter (buffer, &end);
       if (segment->op == MD_DIFF_EQUAL)
         gtk_text_buffer_insert (buffer, &end, segment->text, -1);
@@ -100,6 +112,7 @@ fill_diff (GtkTextBuffer *buffer,
                                                                                 : "delete",
                                                   NULL);
     }
+  return g_string_free (markup, FALSE);
 }
 
 typedef struct
@@ -185,8 +198,9 @@ build_row (MdHistoryView       *self,
 
   if (is_text)
     {
-      GtkWidget *view = gtk_text_view_new ();
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+      GtkWidget *view = gtk_label_new (NULL);
+      g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+      g_autofree char *markup = NULL;
       MdLanguage lang = MD_LANGUAGE_EN;
       const char *original = NULL;
       GtkWidget *revert = gtk_button_new_with_label (_("Revert"));
@@ -194,11 +208,13 @@ build_row (MdHistoryView       *self,
 
       if (md_language_from_code (entry->lang, &lang))
         original = self->originals[lang][field];
-      fill_diff (buffer, entry->old_value != NULL ? entry->old_value : original,
-                 entry->new_value != NULL ? entry->new_value : original);
-      gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-      gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+      markup = fill_diff (buffer, entry->old_value != NULL ? entry->old_value : original,
+                          entry->new_value != NULL ? entry->new_value : original);
+      gtk_label_set_markup (GTK_LABEL (view), markup);
+      gtk_label_set_wrap (GTK_LABEL (view), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (view), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (view), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (view), md_language_is_rtl (lang) ? 1 : 0);
       gtk_widget_set_direction (view, md_language_is_rtl (lang) ? GTK_TEXT_DIR_RTL
                                                                 : GTK_TEXT_DIR_LTR);
       gtk_widget_add_css_class (view, "md-diff");

@@ -810,7 +810,7 @@ build_pair_page_pieces (MdReviewDesk *self)
   gtk_widget_add_css_class (self->pill, "md-status-pill");
   gtk_widget_set_valign (self->pill, GTK_ALIGN_CENTER);
   gtk_label_set_ellipsize (GTK_LABEL (self->pill), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->pill), 40);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->pill), 22);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->pill), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Review status"), -1);
   gtk_widget_set_visible (self->pill, FALSE);
@@ -929,6 +929,8 @@ build_sidebar (MdReviewDesk *self)
                              _("Rejected"), _("Fixed"), NULL };
 
   gtk_box_set_spacing (section, 4);
+  gtk_widget_set_margin_start (GTK_WIDGET (section), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (section), 12);
   self->status_filter = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (statuses));
   labelled (section, _("Status"), GTK_WIDGET (self->status_filter), _("Review status filter"));
   g_signal_connect_swapped (self->status_filter, "notify::selected",
