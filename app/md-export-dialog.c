@@ -337,6 +337,7 @@ show_preview (MdExportDialog *self,
   g_autofree char *checks = NULL;
   g_autofree char *blocking_text = NULL;
   g_autofree char *notes_text = NULL;
+  g_autofree char *count = NULL;
   guint64 blocking = 0;
   guint64 notes = 0;
 
@@ -404,14 +405,20 @@ show_preview (MdExportDialog *self,
       else
         notes += md_export_report_count (report, k);
     }
-  blocking_text = count_text (blocking);
-  notes_text = count_text (notes);
-  if (blocking > 0)
-    checks = g_strdup_printf (_("%s blocking issues and %s notes, listed before writing"),
-                              blocking_text, notes_text);
+  count = count_text (blocking);
+  blocking_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s blocking issue",
+                                                "%s blocking issues", (gulong) blocking), count);
+  g_free (count);
+  count = count_text (notes);
+  notes_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s note", "%s notes",
+                                             (gulong) notes), count);
+  if (blocking > 0 && notes > 0)
+    /* Translators: "3 blocking issues and 12 notes, listed before writing" */
+    checks = g_strdup_printf (_("%s and %s, listed before writing"), blocking_text, notes_text);
+  else if (blocking > 0)
+    checks = g_strdup_printf (_("%s, listed before writing"), blocking_text);
   else if (notes > 0)
-    checks = g_strdup_printf (_("Nothing blocking; %s notes, listed before writing"),
-                              notes_text);
+    checks = g_strdup_printf (_("Nothing blocking; %s, listed before writing"), notes_text);
   else
     checks = g_strdup (_("No issues"));
   adw_action_row_set_subtitle (self->checks_row, checks);
@@ -1130,7 +1137,6 @@ md_export_dialog_new (GtkWindow     *parent,
 
   filter = describe_query (self->query);
   adw_action_row_set_subtitle (self->filter_row, filter);
-  adw_window_title_set_subtitle (self->window_title, md_store_get_path (store));
 
   show_page (self, "options");
   show_folder_state (self);
