@@ -208,6 +208,26 @@ describe_query (const MdQuery *query)
     g_ptr_array_add (parts, g_strdup (_("Missing translations")));
   if (query->flags & MD_QUERY_DANGLING_CONTEXT)
     g_ptr_array_add (parts, g_strdup (_("Dangling in-context links")));
+  if (query->review_status >= 0 && query->review_status < MD_REVIEW_N_STATUSES)
+    g_ptr_array_add (parts, g_strdup_printf (_("Status %s"),
+                                             md_review_status_name (query->review_status)));
+  if (query->review_unreviewed)
+    g_ptr_array_add (parts, g_strdup (_("Unreviewed")));
+  if (query->review_reason != NULL && *query->review_reason != '\0')
+    g_ptr_array_add (parts, g_strdup_printf (_("Reason “%s”"), query->review_reason));
+  if (query->review_sample != NULL && *query->review_sample != '\0')
+    g_ptr_array_add (parts, g_strdup_printf (_("Sample “%s”"), query->review_sample));
+  /* The export filters on the pair's own review only; say what it leaves out rather than
+   * export something else than the list shows without a word. */
+  if (query->review_language >= 0 && query->review_language < MD_N_LANGUAGES &&
+      md_query_has_review_filters (query))
+    g_ptr_array_add (parts, g_strdup_printf (_("(review of %s not applied: the pair’s own is)"),
+                                             md_language_native_name (query->review_language)));
+  if (query->review_reviewer != NULL && *query->review_reviewer != '\0')
+    g_ptr_array_add (parts, g_strdup_printf (_("(reviewer “%s” not applied)"),
+                                             query->review_reviewer));
+  if (query->review_edited)
+    g_ptr_array_add (parts, g_strdup (_("(edited only: not applied)")));
 
   if (parts->len == 0)
     return g_strdup (_("All pairs"));
@@ -223,6 +243,14 @@ selected_format (MdExportDialog *self)
   guint selected = adw_combo_row_get_selected (self->format_row);
 
   return selected <= MD_EXPORT_FORMAT_LLAVA ? (MdExportFormat) selected : MD_EXPORT_FORMAT_MIMICIT;
+}
+
+static gboolean
+window_sets_status (MdExportDialog *self)
+{
+  return adw_combo_row_get_selected (self->source_row) == 0 &&
+         ((self->query->review_status >= 0 && self->query->review_status < MD_REVIEW_N_STATUSES) ||
+          self->query->review_unreviewed);
 }
 
 static MdExportOptions *
@@ -243,9 +271,20 @@ build_options (MdExportDialog *self)
       options->search_language = self->query->language;
       options->modality = self->query->modality;
       options->query_flags = self->query->flags;
+      options->reason = g_strdup (self->query->review_reason);
+      if (self->query->review_sample != NULL && *self->query->review_sample != '\0')
+        options->sample = g_strdup (self->query->review_sample);
     }
 
-  if (status == 1)
+  if (window_sets_status (self))
+    {
+      /* The window's status filter wins; the status row is insensitive then. */
+      if (self->query->review_status >= 0 && self->query->review_status < MD_REVIEW_N_STATUSES)
+        options->statuses |= 1u << self->query->review_status;
+      if (self->query->review_unreviewed)
+        options->statuses |= 1u << MD_REVIEW_STATUS_UNREVIEWED;
+    }
+  else if (status == 1)
     options->statuses = 1u << MD_REVIEW_STATUS_APPROVED;
   else if (status == 2)
     options->statuses = ((1u << MD_REVIEW_N_STATUSES) - 1) & ~(1u << MD_REVIEW_STATUS_REJECTED);
@@ -312,6 +351,7 @@ on_option_changed (MdExportDialog *self)
   gtk_widget_set_sensitive (self->turns_row, format == MD_EXPORT_FORMAT_LLAVA);
   gtk_widget_set_visible (GTK_WIDGET (self->filter_row),
                           adw_combo_row_get_selected (self->source_row) == 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->status_row), !window_sets_status (self));
   schedule_preview (self);
 }
 

@@ -21,6 +21,7 @@ current_query (MdWindow *self)
   query->language = md_filter_bar_get_language (self->filter_bar);
   query->modality = md_filter_bar_get_modality (self->filter_bar);
   query->flags = md_sidebar_get_flags (self->sidebar);
+  md_review_desk_apply_query (self->review, query);
   return query;
 }
 
@@ -29,6 +30,7 @@ _md_window_show_export (MdWindow *self)
 {
   g_autoptr(MdQuery) query = NULL;
   g_autofree char *review_path = NULL;
+  MdReviewStore *review;
   MdExportDialog *dialog;
 
   g_assert (MD_IS_WINDOW (self));
@@ -37,7 +39,9 @@ _md_window_show_export (MdWindow *self)
     return;
 
   query = current_query (self);
-  review_path = md_review_store_default_path (md_store_get_path (self->store));
+  review = md_review_desk_get_review (self->review);
+  review_path = review != NULL ? g_strdup (md_review_store_get_path (review))
+                               : md_review_store_default_path (md_store_get_path (self->store));
   dialog = md_export_dialog_new (GTK_WINDOW (self), self->store, review_path, query);
   gtk_window_present (GTK_WINDOW (dialog));
 }

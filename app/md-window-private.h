@@ -12,6 +12,7 @@
 #include "md-image-loader.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
+#include "md-review-desk.h"
 #include "md-sidebar.h"
 #include "md-store.h"
 #include "md-window.h"
@@ -64,6 +65,9 @@ struct _MdWindow
   MdPairTable           *pair_table;
   MdPairPage           *pair_page;
   GMenu                *recent_menu;
+
+  /* Review actions, filters and views (md-review-desk.c) */
+  MdReviewDesk         *review;
 };
 
 /* md-window.c */
