@@ -85,6 +85,9 @@ void      _md_window_class_init_actions (GtkWidgetClass *widget_class);
 void      _md_window_init_actions       (MdWindow   *self);
 void      _md_window_update_actions     (MdWindow   *self);
 
+/* md-window-export.c */
+void      _md_window_show_export        (MdWindow   *self);
+
 /* md-window-open.c */
 void      _md_window_init_open          (MdWindow   *self);
 void      _md_window_dispose_open       (MdWindow   *self);
