@@ -72,6 +72,7 @@ struct _MdWindow
 
 /* md-window.c */
 void      _md_window_requery            (MdWindow   *self);
+MdQuery  *_md_window_build_query        (MdWindow   *self);
 void      _md_window_show_pair          (MdWindow   *self,
                                          const char *pair_id);
 void      _md_window_go_back            (MdWindow   *self);
