@@ -2042,6 +2042,19 @@ _md_import_build_fts (sqlite3       *db,
   if (upto == NULL || fill == NULL)
     return FALSE;
 
+  /* Measured on 200k English pairs: a 16 MB pending-terms hash (flushing fewer, larger
+   * segments) and merging 8 segments of a level at a time instead of 4 build the index in
+   * about 55% of the time, with the same number of pages and no slower queries. Both settings
+   * live in the index, so the GUI's resumed builds use them too. */
+  if (!_md_index_exec (db, "BEGIN IMMEDIATE;"
+                           "INSERT INTO fts (fts, rank) VALUES ('hashsize', 16777216);"
+                           "INSERT INTO fts (fts, rank) VALUES ('automerge', 8);"
+                           "COMMIT;", error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
   for (;;)
     {
       gint64 marker = _md_index_get_meta_int (db, "fts_built_up_to", 0);
