@@ -35,6 +35,7 @@ struct _MdWindow
   MdImportProgress     *import_progress;
   guint                 import_poll_source;
   guint                 import_files_seen;
+  gboolean              import_browsable_seen;
   gint64                import_started;
 
   /* What is shown */
