@@ -187,6 +187,21 @@ md_pair_page_set_pair (MdPairPage *self,
   gtk_stack_set_visible_child_name (self->state_stack, "pair");
 }
 
+void
+md_pair_page_update_texts (MdPairPage *self,
+                           MdPair     *pair)
+{
+  g_return_if_fail (MD_IS_PAIR_PAGE (self));
+  g_return_if_fail (MD_IS_PAIR (pair));
+
+  /* Only the texts changed: the media and the examples stay as they are. */
+  if (self->pair == NULL || g_strcmp0 (md_pair_get_id (self->pair), md_pair_get_id (pair)) != 0)
+    return;
+  g_set_object (&self->pair, pair);
+  update_text (self);
+  update_languages (self);
+}
+
 MdPair *
 md_pair_page_get_pair (MdPairPage *self)
 {

@@ -23,6 +23,9 @@ void       md_pair_page_set_pair     (MdPairPage *self,
                                       MdPair     *pair,
                                       GPtrArray  *examples);
 MdPair    *md_pair_page_get_pair     (MdPairPage *self);
+/* Shows new texts of the shown pair (same id), e.g. after a revision was written. */
+void       md_pair_page_update_texts (MdPairPage *self,
+                                      MdPair     *pair);
 void       md_pair_page_set_language (MdPairPage *self,
                                       MdLanguage  language);
 void       md_pair_page_set_error    (MdPairPage *self,

@@ -641,6 +641,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_example_activated);
 
   _md_window_class_init_actions (widget_class);
+  _md_window_class_init_syphus (widget_class);
 }
 
 static void
@@ -670,6 +671,7 @@ md_window_init (MdWindow *self)
   g_settings_bind (self->settings, "language", self, "language", G_SETTINGS_BIND_DEFAULT);
 
   _md_window_init_actions (self);
+  _md_window_init_syphus (self);
   _md_window_init_open (self);
   _md_window_update_actions (self);
 }
