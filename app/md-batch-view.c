@@ -89,6 +89,17 @@ label_widget (gpointer    widget,
                                   -1);
 }
 
+/* Labels whose text changes keep their name: the text is what they say, the name what they are. */
+static void
+set_info (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  g_object_get_data (G_OBJECT (label), "md-name"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
 /* Preview, in a worker thread with its own store handles ---------------------------------- */
 
 typedef struct
@@ -257,7 +268,7 @@ on_preview_done (GObject      *object,
   if (preview == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_text (self->preview_label, error->message);
+        set_info (self->preview_label, error->message);
       return;
     }
   self->preview = preview;
@@ -290,7 +301,7 @@ on_preview_done (GObject      *object,
       g_string_append (text, "\n");
       g_string_append (text, _("No backend yet: add one in Preferences, Language Models."));
     }
-  gtk_label_set_text (self->preview_label, text->str);
+  set_info (self->preview_label, text->str);
   gtk_widget_set_sensitive (self->start_button,
                             self->backend != NULL && (preview->items->len > 0 || n_waiting > 0));
 }
@@ -307,7 +318,7 @@ update_progress (MdBatchView *self)
   text = g_strdup_printf (_("Done %u · Failed %u · Retrying %u · Waiting %u"), self->n_done,
                           self->n_failed, g_hash_table_size (self->retrying),
                           md_syphus_queue_get_n_pending (self->queue));
-  gtk_label_set_text (self->progress_label, text);
+  set_info (self->progress_label, text);
 }
 
 static void
@@ -423,7 +434,7 @@ on_finished (MdSyphusQueue *queue,
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), FALSE);
   gtk_widget_set_sensitive (self->cancel_button, FALSE);
   if (md_syphus_queue_get_limit_reached (queue))
-    gtk_label_set_text (self->progress_label, _("Budget reached; the rest stays queued"));
+    set_info (self->progress_label, _("Budget reached; the rest stays queued"));
 }
 
 void
@@ -449,7 +460,7 @@ md_batch_view_start (MdBatchView *self)
                                      item->prompt, md_syphus_backend_get_name (self->backend),
                                      model, body, NULL, &error) == 0)
         {
-          gtk_label_set_text (self->progress_label, error->message);
+          set_info (self->progress_label, error->message);
           g_clear_error (&error);
         }
     }
@@ -463,7 +474,7 @@ md_batch_view_start (MdBatchView *self)
   g_signal_connect (self->queue, "finished", G_CALLBACK (on_finished), self);
   gtk_stack_set_visible_child_name (self->stack, "progress");
   if (!md_syphus_queue_start (self->queue, &error))
-    gtk_label_set_text (self->progress_label, error->message);
+    set_info (self->progress_label, error->message);
   update_progress (self);
 }
 
@@ -684,6 +695,7 @@ build_ui (MdBatchView *self)
   self->preview_label = GTK_LABEL (gtk_label_new (_("Counting pairs and building requests…")));
   gtk_label_set_wrap (self->preview_label, TRUE);
   gtk_label_set_xalign (self->preview_label, 0);
+  g_object_set_data (G_OBJECT (self->preview_label), "md-name", _("Batch preview"));
   label_widget (self->preview_label, _("Batch preview"));
   gtk_box_append (GTK_BOX (preview), GTK_WIDGET (self->preview_label));
   self->start_button = button (_("_Start"), _("Start batch"), NULL);
@@ -702,6 +714,7 @@ build_ui (MdBatchView *self)
   self->progress_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->progress_label, 0);
   gtk_label_set_wrap (self->progress_label, TRUE);
+  g_object_set_data (G_OBJECT (self->progress_label), "md-name", _("Batch progress"));
   label_widget (self->progress_label, _("Batch progress"));
   gtk_box_append (GTK_BOX (jobs), GTK_WIDGET (self->progress_label));
   self->pause_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Pause")));
@@ -840,7 +853,7 @@ md_batch_view_new (GtkWindow       *parent,
     self->journal = md_syphus_journal_open (journal_path, &error);
   if (self->journal == NULL)
     {
-      gtk_label_set_text (self->preview_label, error->message);
+      set_info (self->preview_label, error->message);
       return self;
     }
   self->writer = md_syphus_review_writer_new (self->review, store);

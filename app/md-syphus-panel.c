@@ -136,11 +136,14 @@ load_prompt (MdSyphusPanel *self,
       set_status (self, error != NULL ? error->message
                                       : _("No prompt file for this dataset: choose one"));
       gtk_button_set_label (self->prompt_button, _("Choose Prompt…"));
+      label_widget (self->prompt_button, _("Prompt file"));
       return FALSE;
     }
   g_set_object (&self->prompt, prompt);
   base = path != NULL ? g_path_get_basename (path) : g_strdup (_("Built-in"));
   gtk_button_set_label (self->prompt_button, base);
+  /* Setting the label renames the button for assistive technologies; name it again. */
+  label_widget (self->prompt_button, _("Prompt file"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->prompt_button), path);
   return TRUE;
 }
@@ -772,7 +775,7 @@ build_ui (MdSyphusPanel *self)
                                                  200));
   gtk_widget_set_vexpand (gtk_widget_get_last_child (left), TRUE);
   gtk_box_append (GTK_BOX (left), heading (_("Reply")));
-  gtk_box_append (GTK_BOX (left), scrolled_text (&self->reply_view, _("Reply"), FALSE, 140));
+  gtk_box_append (GTK_BOX (left), scrolled_text (&self->reply_view, _("Streamed reply"), FALSE, 140));
   gtk_widget_set_margin_end (left, 6);
 
   gtk_box_append (GTK_BOX (right), heading (_("Changes against the current text")));
