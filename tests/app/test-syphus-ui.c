@@ -514,6 +514,45 @@ test_batch (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+lists_models (gpointer data)
+{
+  GtkDropDown *dropdown = data;
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)) == 2;
+}
+
+static void
+test_preferences (void)
+{
+  MdPreferencesWindow *prefs = md_preferences_window_new ();
+  GtkWidget *models;
+  GListModel *list;
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "mimicdesk", "backends.ini",
+                                            NULL);
+  g_autofree char *saved = NULL;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  md_test_spin (100);
+  models = find (prefs, "Models of local");
+  list = gtk_drop_down_get_model (GTK_DROP_DOWN (models));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);   /* the configured one */
+
+  click (find (prefs, "Test connection of local"));
+  g_assert_true (md_test_wait_until (lists_models, models, 10000));
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (list), 1), ==, "qwen-test-7b");
+
+  /* Edits go to the backends.ini the CLI reads; keys never do. */
+  gtk_editable_set_text (GTK_EDITABLE (find (prefs, "Model (local)")), "qwen-test-7b");
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "model=qwen-test-7b"));
+  g_assert_nonnull (strstr (saved, "default-backend=local"));
+  g_assert_null (strstr (saved, "key"));
+  gtk_editable_set_text (GTK_EDITABLE (find (prefs, "Model (local)")), "m");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -542,6 +581,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/app/syphus/panel", test_panel);
   g_test_add_func ("/app/syphus/batch", test_batch);
+  g_test_add_func ("/app/syphus/preferences", test_preferences);
 
   status = g_test_run ();
 
