@@ -552,17 +552,20 @@ show_result (MdBatchView    *self,
                                                 md_field_name (proposal->field));
       GtkWidget *heading = gtk_label_new (title);
       GtkWidget *view = gtk_text_view_new ();
+      GtkWidget *frame;
 
       gtk_label_set_xalign (GTK_LABEL (heading), 0);
       gtk_widget_add_css_class (heading, "heading");
       gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
       gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-      gtk_widget_add_css_class (view, "card");
       label_widget (view, title);
       md_diff_buffer_fill (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), current,
                            proposal->text);
       gtk_box_append (self->result_box, heading);
-      gtk_box_append (self->result_box, view);
+      /* A frame rather than a "card" class: a card clipped the wrapped view to one line. */
+      frame = gtk_frame_new (NULL);
+      gtk_frame_set_child (GTK_FRAME (frame), view);
+      gtk_box_append (self->result_box, frame);
     }
 }
 

@@ -405,6 +405,7 @@ show_proposals (MdSyphusPanel *self)
       GtkWidget *title = gtk_label_new (heading);
       GtkWidget *state = gtk_label_new (NULL);
       GtkWidget *view = gtk_text_view_new ();
+      GtkWidget *frame;
 
       self->proposal_mask |= bit;
       gtk_widget_add_css_class (title, "heading");
@@ -426,13 +427,14 @@ show_proposals (MdSyphusPanel *self)
       gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 4);
       if (md_language_is_rtl (proposal->lang))
         gtk_widget_set_direction (view, GTK_TEXT_DIR_RTL);
-      gtk_widget_add_css_class (view, "card");
       label_widget (view, view_name);
       md_diff_buffer_fill (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), current,
                            proposal->text);
 
       gtk_box_append (self->changes_box, header);
-      gtk_box_append (self->changes_box, view);
+      frame = gtk_frame_new (NULL);
+      gtk_frame_set_child (GTK_FRAME (frame), view);
+      gtk_box_append (self->changes_box, frame);
     }
 }
 

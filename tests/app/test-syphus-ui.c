@@ -402,6 +402,18 @@ test_panel (void)
   g_assert_true (has_tag (answer_diff, "md-diff-insert"));
   g_assert_true (has_tag (answer_diff, "md-diff-delete"));
 
+  /* MD_TEST_SCREENSHOT=FILE: capture the panel with its streamed reply and diff (Xvfb only). */
+  if (g_getenv ("MD_TEST_SCREENSHOT") != NULL)
+    {
+      const char *argv[] = { "import", "-window", "root", g_getenv ("MD_TEST_SCREENSHOT"), NULL };
+
+      /* Xvfb has no window manager to maximize: size the panel to the screen. */
+      gtk_window_set_default_size (GTK_WINDOW (panel), 1280, 800);
+      md_test_spin (1500);
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                    NULL, NULL);
+    }
+
   click (find (panel, "Accept English, answer"));
   answer = md_review_store_get_text (review, "TXT", "TXT_INS_00001", MD_LANGUAGE_EN,
                                      MD_FIELD_ANSWER, "shard");
