@@ -55,7 +55,7 @@ build-asan: deps $(BUILD_ASAN)/build.ninja
 run: build
 	GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(BUILD)/app/mimicdesk data/sample
 
-test: test-plain test-asan
+test: test-plain test-asan test-valgrind
 
 test-plain: build
 	xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
@@ -78,6 +78,21 @@ fuzz: build-fuzz
 
 fuzz-ci: build-fuzz
 	tests/fuzz/run-fuzzers.sh 20 $(BUILD_FUZZ)
+
+# Benchmarks (not part of `make test`): each prints its figures and a ratio against a baseline run
+# side by side. BENCH_PAIRS / BENCH_STORE_GB size the store benchmark (defaults: full MIMIC-IT scale).
+BENCH_PAIRS ?= 2800000
+BENCH_STORE_GB ?= 2
+BENCH_TARGETS := tests/bench/bench-store-search tests/bench/bench-syphus tests/bench/bench-parquet \
+	tests/bench/bench-export tests/bench/bench-browser
+
+bench: build
+	ninja -C $(BUILD) $(BENCH_TARGETS)
+	tests/bench/run-store-bench.sh $(BENCH_PAIRS) $(BENCH_STORE_GB)
+	$(BUILD)/tests/bench/bench-syphus 2000
+	$(BUILD)/tests/bench/bench-parquet --gb 3 --fetch 1000
+	$(BUILD)/tests/bench/bench-export 5000
+	xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- $(BUILD)/tests/bench/bench-browser
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -81,6 +81,13 @@ struct _MdBatchView
 
 G_DEFINE_FINAL_TYPE (MdBatchView, md_batch_view, ADW_TYPE_WINDOW)
 
+enum {
+  REVISED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 label_widget (gpointer    widget,
               const char *label)
@@ -620,6 +627,8 @@ decide_result (MdBatchView *self,
     gtk_label_set_text (GTK_LABEL (gtk_list_box_row_get_child (row)), text);
   }
   g_object_set_data (G_OBJECT (row), "md-decided", GINT_TO_POINTER (1));
+  if (accept)
+    g_signal_emit (self, signals[REVISED], 0, generation->pair_id);
   move_result (self, 1);
 }
 
@@ -798,6 +807,10 @@ md_batch_view_class_init (MdBatchViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = md_batch_view_dispose;
+
+  /* "revised" (const char *pair_id): an accepted result was written to the review file. */
+  signals[REVISED] = g_signal_new ("revised", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_install_action (widget_class, "batch.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "batch.reject", NULL, reject_action);

@@ -16,7 +16,8 @@ G_DECLARE_FINAL_TYPE (MdBatchView, md_batch_view, MD, BATCH_VIEW, AdwWindow)
  * estimated tokens, computed in a worker thread), then the progress of the queue (done, failed,
  * retrying, each job's state; pause, resume, cancel), and a review queue of the results to accept
  * (a) or reject (x) one by one, moving with j / k. Jobs live in the journal beside the index, so
- * a batch interrupted by closing the app is resumed by the next one. */
+ * a batch interrupted by closing the app is resumed by the next one. Accepting emits "revised"
+ * (const char *pair_id). */
 MdBatchView *md_batch_view_new     (GtkWindow       *parent,
                                     MdStore         *store,
                                     MdSyphusJobKind  kind,

@@ -49,6 +49,13 @@ struct _MdSyphusPanel
 
 G_DEFINE_FINAL_TYPE (MdSyphusPanel, md_syphus_panel, ADW_TYPE_WINDOW)
 
+enum {
+  REVISED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 set_status (MdSyphusPanel *self,
             const char    *text)
@@ -273,12 +280,9 @@ on_model_selected (GtkDropDown   *dropdown,
 static void
 show_current_texts (MdSyphusPanel *self)
 {
-  g_autoptr(MdPair) pair = NULL;
-
-  if (self->page == NULL || self->input == NULL)
-    return;
-  pair = md_syphus_pair_with_revisions (md_syphus_input_get_pair (self->input), self->review);
-  md_pair_page_update_texts (self->page, pair);
+  if (self->page != NULL)
+    md_pair_page_reload_text (self->page);
+  g_signal_emit (self, signals[REVISED], 0, md_syphus_input_get (self->input)->id);
 }
 
 static void
@@ -837,6 +841,10 @@ md_syphus_panel_class_init (MdSyphusPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = md_syphus_panel_dispose;
+
+  /* "revised" (const char *pair_id): accepted texts were written to the review file. */
+  signals[REVISED] = g_signal_new ("revised", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_install_action (widget_class, "panel.send", NULL, send_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,

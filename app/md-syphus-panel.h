@@ -16,7 +16,8 @@ G_DECLARE_FINAL_TYPE (MdSyphusPanel, md_syphus_panel, MD, SYPHUS_PANEL, AdwWindo
  * prompt file, backend and model, the reply as it streams in, then a word diff against the
  * current text per field and language with Accept / Reject for each. Accepted texts become
  * revisions authored by the model in the review file beside @store's index; @page (may be NULL)
- * shows them at once. Keys: Ctrl+Enter sends, Escape closes. */
+ * shows them at once and "revised" (const char *pair_id) is emitted. Keys: Ctrl+Enter sends,
+ * Escape closes. */
 MdSyphusPanel *md_syphus_panel_new          (GtkWindow       *parent,
                                              MdStore         *store,
                                              MdPairPage      *page,

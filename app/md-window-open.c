@@ -285,6 +285,7 @@ open_paths (MdWindow            *self,
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->dataset, g_free);
   g_set_object (&self->store, store);
+  md_review_desk_set_store (self->review, store);
   g_strfreev (self->paths);
   self->paths = g_strdupv ((char **) paths);
 

@@ -13,6 +13,7 @@
 #include "md-image-loader.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
+#include "md-review-desk.h"
 #include "md-sidebar.h"
 #include "md-store.h"
 #include "md-window.h"
@@ -65,6 +66,9 @@ struct _MdWindow
   MdPairTable           *pair_table;
   MdPairPage           *pair_page;
   GMenu                *recent_menu;
+
+  /* Review actions, filters and views (md-review-desk.c) */
+  MdReviewDesk         *review;
 };
 
 /* md-window.c */
@@ -81,6 +85,9 @@ void      _md_window_focus_list         (MdWindow   *self);
 void      _md_window_class_init_actions (GtkWidgetClass *widget_class);
 void      _md_window_init_actions       (MdWindow   *self);
 void      _md_window_update_actions     (MdWindow   *self);
+
+/* md-window-export.c */
+void      _md_window_show_export        (MdWindow   *self);
 
 /* md-window-open.c */
 void      _md_window_init_open          (MdWindow   *self);

@@ -6,11 +6,21 @@
 #include <glib/gi18n.h>
 
 #include "md-batch-view.h"
+#include "md-review-desk.h"
 #include "md-syphus-panel.h"
 #include "md-window-private.h"
 
 /* The window's Syphus actions: r and t open the panel on the shown pair; the primary menu starts
  * batches. Like j and k, the letters are capture-phase shortcuts that give way to text entry. */
+
+/* Texts accepted from a model are in the review file: show them, and their history. */
+static void
+on_revised (MdWindow   *self,
+            const char *pair_id)
+{
+  if (self->review != NULL)
+    md_review_desk_refresh (self->review);
+}
 
 static void
 open_panel (MdWindow        *self,
@@ -27,6 +37,7 @@ open_panel (MdWindow        *self,
     }
   panel = md_syphus_panel_new (GTK_WINDOW (self), self->store, self->pair_page, kind,
                                md_pair_get_id (pair));
+  g_signal_connect_object (panel, "revised", G_CALLBACK (on_revised), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (panel));
 }
 
@@ -58,6 +69,7 @@ open_batch (MdWindow        *self,
       return;
     }
   view = md_batch_view_new (GTK_WINDOW (self), self->store, kind, self->dataset);
+  g_signal_connect_object (view, "revised", G_CALLBACK (on_revised), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (view));
 }
 

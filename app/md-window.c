@@ -71,6 +71,7 @@ _md_window_requery (MdWindow *self)
    * must still list the pairs that lack Arabic. Rows carry their instruction in the query's
    * language, English otherwise. */
   query->language = search_language;
+  md_review_desk_apply_query (self->review, query);
 
   /* Models are lazy: building one is cheap, and a newer query simply replaces an older one. */
   pairs = md_store_query (self->store, query, &error);
@@ -410,6 +411,7 @@ get_pair_done (GObject      *object,
   else
     md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
   g_clear_pointer (&bundle, pair_bundle_free);
+  md_review_desk_pair_shown (self->review);
   ensure_focus (self);
 
   schedule_prefetch (self);
@@ -537,6 +539,7 @@ md_window_dispose (GObject *object)
   g_cancellable_cancel (self->prefetch_cancellable);
   g_clear_object (&self->prefetch_cancellable);
   g_queue_clear_full (&self->history, g_free);
+  g_clear_object (&self->review);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
@@ -672,6 +675,7 @@ md_window_init (MdWindow *self)
 
   _md_window_init_actions (self);
   _md_window_init_syphus (self);
+  self->review = md_review_desk_new (self);
   _md_window_init_open (self);
   _md_window_update_actions (self);
 }

@@ -32,4 +32,11 @@ gboolean    md_image_get_size       (const guint8 *data,
 gboolean    md_base64_looks_like_image (const char *text,
                                         gsize       len);
 
+/* Whether every byte is of the standard or URL-safe alphabet, '=' padding, or a JSON "\/"
+ * escape; *out_bad_offset gets the first other byte. Runs at import over every image value, so
+ * it is a table walk and nothing more. */
+gboolean    md_base64_is_valid      (const char *text,
+                                     gsize       len,
+                                     gsize      *out_bad_offset);
+
 G_END_DECLS

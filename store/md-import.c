@@ -586,7 +586,9 @@ forget_pairs_of_file (Importer    *imp,
   g_autoptr(GHashTable) origin_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  pairs = _md_index_prepare (imp->db, "SELECT rowid FROM pairs WHERE file_id = ?", error);
+  /* Through the dataset's index: one index less to fill for every pair imported. */
+  pairs = _md_index_prepare (imp->db, "SELECT rowid FROM pairs WHERE dataset_id = ? AND "
+                                      "file_id = ?", error);
   refs = _md_index_prepare (imp->db, "DELETE FROM pair_refs WHERE pair_rowid = ?", error);
   origins = _md_index_prepare (imp->db,
                                "SELECT DISTINCT instruction_origin FROM texts "
@@ -594,7 +596,8 @@ forget_pairs_of_file (Importer    *imp,
                                "AND instruction_origin IS NOT NULL", error);
   if (pairs == NULL || origins == NULL || refs == NULL)
     return FALSE;
-  sqlite3_bind_int64 (pairs, 1, imp->file_id);
+  sqlite3_bind_int64 (pairs, 1, imp->dataset_id);
+  sqlite3_bind_int64 (pairs, 2, imp->file_id);
   while (sqlite3_step (pairs) == SQLITE_ROW)
     {
       gint64 rowid = sqlite3_column_int64 (pairs, 0);
@@ -645,10 +648,12 @@ forget_pairs_of_file (Importer    *imp,
       g_hash_table_steal_all (origin_ids);
     }
 
-  del = _md_index_prepare (imp->db, "DELETE FROM pairs WHERE file_id = ?", error);
+  del = _md_index_prepare (imp->db, "DELETE FROM pairs WHERE dataset_id = ? AND file_id = ?",
+                           error);
   if (del == NULL)
     return FALSE;
-  sqlite3_bind_int64 (del, 1, imp->file_id);
+  sqlite3_bind_int64 (del, 1, imp->dataset_id);
+  sqlite3_bind_int64 (del, 2, imp->file_id);
   return step_done (imp, del, "removing the pairs of a file", error);
 }
 
@@ -1018,6 +1023,7 @@ import_train (Importer    *imp,
 /* Variant bits of images.variant. */
 #define MD_IMAGE_ESCAPED 1   /* the string holds JSON escapes ("\/") */
 #define MD_IMAGE_LISTED  2   /* the value was ["..."] */
+#define MD_IMAGE_BAD     4   /* not base64 or not an image: reported for each pair using it */
 
 static gboolean
 import_image_store (Importer    *imp,
@@ -1099,15 +1105,25 @@ import_image_store (Importer    *imp,
       len -= 2;
       if (memchr (m->data + start, '\\', MIN (len, 64)) != NULL || scan.last_string_escaped)
         variant |= MD_IMAGE_ESCAPED;
-      if (!md_base64_looks_like_image (m->data + start, len))
-        {
-          g_autofree char *detail =
-            g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT
-                             " does not start like a base64 PNG or JPEG", imp->path, id, start);
+      {
+        gsize bad = 0;
+        g_autofree char *detail = NULL;
 
-          if (!add_problem (imp, "undecodable_image", NULL, id, detail, error))
-            return FALSE;
-        }
+        if (!md_base64_is_valid (m->data + start, len, &bad))
+          detail = g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT ": byte %"
+                                    G_GSIZE_FORMAT " is outside both base64 alphabets",
+                                    imp->path, id, start, start + bad);
+        else if (!md_base64_looks_like_image (m->data + start, len))
+          detail = g_strdup_printf ("%s: image “%s” at byte %" G_GSIZE_FORMAT
+                                    " does not start like a base64 PNG or JPEG", imp->path, id,
+                                    start);
+        if (detail != NULL)
+          {
+            variant |= MD_IMAGE_BAD;
+            if (!add_problem (imp, "undecodable_image", NULL, id, detail, error))
+              return FALSE;
+          }
+      }
 
       sqlite3_reset (imp->insert_image);
       sqlite3_bind_text (imp->insert_image, 1, id, -1, SQLITE_STATIC);
@@ -1162,8 +1178,12 @@ import_translation_entry (Importer     *imp,
   cJSON *results = cJSON_GetObjectItemCaseSensitive (entry, "results");
   g_autoptr(MdTranslationReply) reply = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *english_ins = NULL;
+  g_autofree char *english_ans = NULL;
+  char *english[MD_N_FIELDS] = { NULL, NULL };
   gint64 rowid;
   guint languages;
+  gboolean ok = TRUE;
 
   imp->dataset_id = 0;
   if (!cJSON_IsString (id) || !cJSON_IsString (results))
@@ -1192,6 +1212,22 @@ import_translation_entry (Importer     *imp,
   /* Problems of this entry belong to the pair's dataset. */
   imp->dataset_id = sqlite3_column_int64 (find_pair, 2);
   sqlite3_reset (find_pair);
+
+  {
+    g_auto(sqlite3_stmt_ptr) en = _md_index_prepare (imp->db, "SELECT instruction, answer FROM "
+                                                              "texts WHERE key = ?", error);
+
+    if (en == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (en, 1, MD_TEXT_KEY (rowid, MD_LANGUAGE_EN));
+    if (sqlite3_step (en) == SQLITE_ROW)
+      {
+        english[MD_FIELD_INSTRUCTION] = english_ins =
+          g_strdup ((const char *) sqlite3_column_text (en, 0));
+        english[MD_FIELD_ANSWER] = english_ans =
+          g_strdup ((const char *) sqlite3_column_text (en, 1));
+      }
+  }
 
   reply = _md_translation_reply_parse (results->valuestring, &local_error);
   if (reply == NULL)
@@ -1249,6 +1285,37 @@ import_translation_entry (Importer     *imp,
         }
       if ((ins != NULL && *ins != '\0') || (ans != NULL && *ans != '\0'))
         languages |= 1u << l;
+
+      for (guint f = 0; f < MD_N_FIELDS && ok; f++)
+        {
+          const char *text = reply->texts[f][l];
+          g_autofree char *numbers = _md_translation_check_numbers (english[f], text);
+
+          if (numbers != NULL)
+            {
+              g_autofree char *detail =
+                g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                                 ": the %s in “%s” has the numbers %s", imp->path,
+                                 id->valuestring, offset, md_field_name (f),
+                                 md_language_code (l), numbers);
+
+              ok = add_problem (imp, "number_mismatch", id->valuestring, md_language_code (l),
+                                detail, error);
+            }
+          if (ok && _md_translation_looks_truncated (english[f], text))
+            {
+              g_autofree char *detail =
+                g_strdup_printf ("%s: translation of “%s” at byte %" G_GSIZE_FORMAT
+                                 ": the %s in “%s” stops before the end of a sentence",
+                                 imp->path, id->valuestring, offset, md_field_name (f),
+                                 md_language_code (l));
+
+              ok = add_problem (imp, "truncated_translation", id->valuestring,
+                                md_language_code (l), detail, error);
+            }
+        }
+      if (!ok)
+        return FALSE;
     }
   if (reply->bad_values != NULL)
     {
@@ -1676,7 +1743,7 @@ compute_references (Importer  *imp,
     "l.context_ids, f.path FROM pairs p LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
     "LEFT JOIN train_links l ON l.pair_id = p.pair_id "
     "LEFT JOIN files f ON f.id = l.file_id ORDER BY p.rowid", error);
-  image = _md_index_prepare (imp->db, "SELECT 1 FROM images WHERE image_id = ?", error);
+  image = _md_index_prepare (imp->db, "SELECT variant FROM images WHERE image_id = ?", error);
   pair = _md_index_prepare (imp->db, "SELECT 1 FROM pairs WHERE pair_id = ?", error);
   tr = _md_index_prepare (imp->db, "SELECT 1 FROM problems WHERE pair_id = ? AND kind IN "
                                    "('missing_translation', 'unparsable_translation')", error);
@@ -1729,7 +1796,9 @@ compute_references (Importer  *imp,
 
               if (doubled && !reported_doubled)
                 {
-                  ADD_PROBLEM ("doubled_clip_name", list[i],
+                  g_autofree char *clip = _md_image_clip_of (list[i]);
+
+                  ADD_PROBLEM ("doubled_clip_name", clip ? clip : list[i],
                                "pair “%s”: frame “%s” names its clip twice", pair_id, list[i]);
                   reported_doubled = TRUE;
                 }
@@ -1742,6 +1811,14 @@ compute_references (Importer  *imp,
                   ADD_PROBLEM ("missing_image", list[i],
                                "pair “%s”: image “%s” is in no imported image store%s", pair_id,
                                list[i], doubled ? " (its clip name is doubled)" : "");
+                  new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
+                }
+              else if (sqlite3_column_int (image, 0) & MD_IMAGE_BAD)
+                {
+                  /* Cannot be shown: as good as missing for whoever filters on it. */
+                  ADD_PROBLEM ("undecodable_image", list[i],
+                               "pair “%s”: image “%s” does not decode to a PNG or JPEG", pair_id,
+                               list[i]);
                   new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
                 }
             }
@@ -2004,10 +2081,17 @@ _md_import_run (const char            *index_path,
   finalize_statements (&imp);
   g_debug ("import: files done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
 
-  if (ok && imp.changed)
-    ok = compute_references (&imp, error);
+  /* A phase cut short (cancelled, crashed) is finished by the next import, changes or not. */
+  if (imp.changed)
+    _md_index_set_meta_int (imp.db, "references_dirty", 1, NULL);
+  if (ok && _md_index_get_meta_int (imp.db, "references_dirty", 0) != 0)
+    {
+      ok = compute_references (&imp, error);
+      if (ok)
+        _md_index_set_meta_int (imp.db, "references_dirty", 0, NULL);
+    }
   g_debug ("import: references done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
-  if (ok && imp.changed)
+  if (ok)
     {
       imp.path = NULL;
       report_progress (&imp, TRUE);

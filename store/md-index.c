@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 
 #include "md-error.h"
 #include "md-index-private.h"
@@ -28,7 +29,6 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS pair_refs ("
   "  pair_rowid INTEGER PRIMARY KEY, image_ids TEXT, rel_ins_ids TEXT);"
   "CREATE INDEX IF NOT EXISTS pairs_by_dataset ON pairs (dataset_id, rowid);"
-  "CREATE INDEX IF NOT EXISTS pairs_by_file ON pairs (file_id);"
   "CREATE TABLE IF NOT EXISTS texts ("
   "  key INTEGER PRIMARY KEY, instruction TEXT, answer TEXT,"
   "  instruction_origin INTEGER, answer_origin INTEGER);"
@@ -193,6 +193,28 @@ _md_index_open (const char  *path,
 
   /* The index is derived and can be rebuilt from the shards: durability is traded for speed
    * while importing. */
+  /* An index in use by an import holds the write lock for minutes: a current schema must not
+   * need it, so readers open at once. */
+  {
+    g_auto(sqlite3_stmt_ptr) version = _md_index_prepare (db, "PRAGMA user_version", NULL);
+
+    if (version != NULL && sqlite3_step (version) == SQLITE_ROW &&
+        sqlite3_column_int (version, 0) == MD_INDEX_SCHEMA_VERSION)
+      {
+        g_clear_pointer (&version, sqlite3_finalize);
+        if (!_md_index_exec (db, "PRAGMA temp_store = MEMORY;"
+                                 "PRAGMA cache_size = -65536;", error) ||
+            !_md_index_exec (db, for_import ? "PRAGMA synchronous = OFF;"
+                                              "PRAGMA cache_size = -131072;"
+                                            : "PRAGMA synchronous = NORMAL;", error))
+          {
+            sqlite3_close (db);
+            return NULL;
+          }
+        return db;
+      }
+  }
+
   if (!_md_index_exec (db, "PRAGMA journal_mode = WAL;"
                            "PRAGMA foreign_keys = OFF;"
                            "PRAGMA temp_store = MEMORY;"
@@ -215,14 +237,38 @@ _md_index_open (const char  *path,
       current = sqlite3_column_int (version, 0);
     if (current != 0 && current != MD_INDEX_SCHEMA_VERSION)
       {
-        g_set_error (error, MD_ERROR, MD_ERROR_DATABASE,
-                     "the index %s has schema version %d, expected %d: delete it to rebuild it",
-                     path, current, MD_INDEX_SCHEMA_VERSION);
-        goto fail;
+        g_auto(sqlite3_stmt_ptr) ours = _md_index_prepare (db,
+          "SELECT count(*) FROM sqlite_schema WHERE name IN ('pairs', 'texts', 'fts', 'files')",
+          NULL);
+
+        /* An older index is rebuilt from the shards (it is derived data); anything else, say a
+         * review file passed by mistake, is left alone. */
+        if (ours == NULL || sqlite3_step (ours) != SQLITE_ROW || sqlite3_column_int (ours, 0) != 4)
+          {
+            g_set_error (error, MD_ERROR, MD_ERROR_DATABASE,
+                         "%s is not a MIMIC Desk index (schema version %d, expected %d)",
+                         path, current, MD_INDEX_SCHEMA_VERSION);
+            goto fail;
+          }
+        g_clear_pointer (&ours, sqlite3_finalize);
+        g_clear_pointer (&version, sqlite3_finalize);
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close (db);
+        g_message ("index %s has schema version %d, expected %d: it will be rebuilt by the next "
+                   "import", path, current, MD_INDEX_SCHEMA_VERSION);
+        for (guint i = 0; i < 3; i++)
+          {
+            static const char * const suffixes[] = { "", "-wal", "-shm" };
+            g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+            g_unlink (file);
+          }
+        return _md_index_open (path, for_import, error);
       }
   }
   if (!_md_index_exec (db, schema, error) ||
-      !_md_index_exec (db, "PRAGMA user_version = 1; COMMIT;", error))
+      !_md_index_exec (db, "PRAGMA user_version = " G_STRINGIFY (MD_INDEX_SCHEMA_VERSION) ";"
+                           "COMMIT;", error))
     goto fail;
 
   return db;

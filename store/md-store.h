@@ -7,7 +7,18 @@
  * only through this header and the headers it includes; nothing outside store/ runs SQL.
  *
  * Threading: an MdStore may be used from any thread; imports write through their own connection
- * (WAL), so browsing and searching go on while an import runs. */
+ * (WAL), so browsing and searching go on while an import runs.
+ *
+ * Where things live: md-import.c (classification, one transaction per file, references, the
+ * full-text phase), md-json-scan.c (the structural scanner over mapped files), md-base64.c
+ * (lenient decoding and sniffing), md-translation.c (Syphus replies and their checks),
+ * md-index.c (schema; the layout is described in md-index-private.h), md-query.c (search text to
+ * FTS5 and LIKE), md-pair-list.c (the lazy list model), md-store.c (reading pairs and images).
+ *
+ * Problem kinds recorded: bad_record, duplicate_pair, undecodable_image, missing_image,
+ * doubled_clip_name, dangling_context, missing_translation, unparsable_translation,
+ * unknown_translated_pair, number_mismatch, truncated_translation. An image reference is only
+ * called missing when a store with its prefix ("DC_IMG") was imported. */
 
 #include <gio/gio.h>
 
@@ -139,5 +150,30 @@ gboolean       md_store_build_search_index (MdStore          *self,
                                             GError          **error);
 /* Whether every text is in the full-text index. */
 gboolean       md_store_is_search_index_complete (MdStore    *self);
+
+/* Review state in queries (md-store-review.c). Attaches the review file (made by
+ * md_review_store_open()) to the store's connection, replacing one attached before, so that
+ * MdQuery's review filters can be answered. */
+gboolean       md_store_attach_review (MdStore               *self,
+                                       const char            *review_path,
+                                       GError               **error);
+void           md_store_detach_review (MdStore               *self);
+
+/* Whether the index holds the pair (@dataset NULL: in any dataset). */
+gboolean       md_store_has_pair      (MdStore               *self,
+                                       const char            *dataset,
+                                       const char            *pair_id);
+
+/* Calls @func for every pair (of @dataset, NULL for all) in index order, with the store locked:
+ * @func must not call back into the store. It returns FALSE to stop. */
+typedef gboolean (*MdStorePairFunc) (const char *dataset,
+                                     const char *pair_id,
+                                     guint       languages,
+                                     gpointer    user_data);
+gboolean       md_store_foreach_pair  (MdStore               *self,
+                                       const char            *dataset,
+                                       MdStorePairFunc        func,
+                                       gpointer               user_data,
+                                       GError               **error);
 
 G_END_DECLS

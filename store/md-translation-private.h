@@ -23,4 +23,14 @@ MdTranslationReply *_md_translation_reply_parse (const char          *text,
 void                _md_translation_reply_free  (MdTranslationReply  *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdTranslationReply, _md_translation_reply_free)
 
+/* Cheap checks of a translated text against its English source, for the problem list. */
+/* Numbers written with digits (any script's) differ from the English ones; NULL when they agree
+ * or the translation writes none (numbers spelled out in words are not compared). Otherwise a
+ * newly allocated description such as "12, 5 instead of 12, 4". */
+char     *_md_translation_check_numbers   (const char *english,
+                                           const char *translation);
+/* The English ends a sentence and the translation stops short of one. */
+gboolean  _md_translation_looks_truncated (const char *english,
+                                           const char *translation);
+
 G_END_DECLS

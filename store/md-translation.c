@@ -147,3 +147,108 @@ _md_translation_reply_free (MdTranslationReply *reply)
   g_free (reply->bad_values);
   g_free (reply);
 }
+
+static GPtrArray *
+numbers_of (const char *text)
+{
+  GPtrArray *numbers = g_ptr_array_new_with_free_func (g_free);
+  GString *current = g_string_new (NULL);
+
+  for (const char *p = text; ; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      int digit = c != 0 ? g_unichar_digit_value (c) : -1;
+
+      if (digit >= 0)
+        g_string_append_c (current, '0' + digit);
+      else if (current->len > 0)
+        {
+          g_ptr_array_add (numbers, g_strdup (current->str));
+          g_string_truncate (current, 0);
+        }
+      if (c == 0)
+        break;
+    }
+  g_string_free (current, TRUE);
+  g_ptr_array_sort (numbers, (GCompareFunc) g_ascii_strcasecmp);
+  return numbers;
+}
+
+static char *
+join_numbers (GPtrArray *numbers)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < numbers->len; i++)
+    g_string_append_printf (out, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (numbers, i));
+  return g_string_free (out, FALSE);
+}
+
+static int
+compare_number_strings (gconstpointer a,
+                        gconstpointer b)
+{
+  return strcmp (*(char **) a, *(char **) b);
+}
+
+char *
+_md_translation_check_numbers (const char *english,
+                               const char *translation)
+{
+  g_autoptr(GPtrArray) en = NULL;
+  g_autoptr(GPtrArray) tr = NULL;
+  gboolean same;
+
+  if (english == NULL || translation == NULL)
+    return NULL;
+  en = numbers_of (english);
+  tr = numbers_of (translation);
+  if (tr->len == 0)
+    return NULL;
+  g_ptr_array_sort (en, compare_number_strings);
+  g_ptr_array_sort (tr, compare_number_strings);
+  same = en->len == tr->len;
+  for (guint i = 0; same && i < en->len; i++)
+    same = strcmp (g_ptr_array_index (en, i), g_ptr_array_index (tr, i)) == 0;
+  if (same)
+    return NULL;
+  {
+    g_autofree char *a = join_numbers (tr);
+    g_autofree char *b = join_numbers (en);
+
+    return g_strdup_printf ("%s instead of %s", a, b[0] ? b : "none");
+  }
+}
+
+static gunichar
+last_char (const char *text)
+{
+  const char *end = text + strlen (text);
+
+  while (end > text)
+    {
+      const char *prev = g_utf8_find_prev_char (text, end);
+      gunichar c = g_utf8_get_char (prev);
+
+      if (!g_unichar_isspace (c))
+        return c;
+      end = prev;
+    }
+  return 0;
+}
+
+gboolean
+_md_translation_looks_truncated (const char *english,
+                                 const char *translation)
+{
+  gunichar e, t;
+
+  if (english == NULL || translation == NULL || *translation == '\0')
+    return FALSE;
+  e = last_char (english);
+  t = last_char (translation);
+  if (e != '.' && e != '!' && e != '?')
+    return FALSE;
+  /* Sentence ends of the eight languages, and closing quotes or brackets after one. */
+  return g_utf8_strchr (".!?。！？؟۔…\"”’)）」』»", -1, t) == NULL;
+}

@@ -6,7 +6,6 @@
 #include <cJSON.h>
 
 #include "md-error.h"
-#include "md-pair-private.h"
 #include "md-syphus-review.h"
 
 #define MAX_CONTEXT_EXAMPLES 8
@@ -179,42 +178,6 @@ md_syphus_input_get_pair (MdSyphusInput *input)
 {
   g_return_val_if_fail (input != NULL, NULL);
   return input->pair;
-}
-
-MdPair *
-md_syphus_pair_with_revisions (MdPair        *pair,
-                               MdReviewStore *review)
-{
-  MdPair *copy;
-
-  g_return_val_if_fail (MD_IS_PAIR (pair), NULL);
-  g_return_val_if_fail (MD_IS_REVIEW_STORE (review), NULL);
-
-  /* MdPair is immutable for its users; the copy is made from the store's own fields. */
-  copy = _md_pair_new ();
-  copy->id = g_strdup (pair->id);
-  copy->dataset = g_strdup (pair->dataset);
-  copy->order = pair->order;
-  copy->modality = pair->modality;
-  copy->n_images = pair->n_images;
-  copy->languages = pair->languages;
-  copy->flags = pair->flags;
-  copy->full = pair->full;
-  copy->image_ids = g_strdupv (pair->image_ids);
-  copy->missing_image_ids = g_strdupv (pair->missing_image_ids);
-  copy->context_ids = g_strdupv (pair->context_ids);
-  copy->dangling_context_ids = g_strdupv (pair->dangling_context_ids);
-  for (guint lang = 0; lang < MD_N_LANGUAGES; lang++)
-    for (guint field = 0; field < MD_N_FIELDS; field++)
-      {
-        copy->texts[lang][field] = md_review_store_get_text (review, pair->dataset, pair->id,
-                                                             lang, field,
-                                                             pair->texts[lang][field]);
-        if (copy->texts[lang][field] != NULL)
-          copy->languages |= 1u << lang;
-      }
-  copy->summary = _md_pair_make_summary (copy->texts[MD_LANGUAGE_EN][MD_FIELD_INSTRUCTION]);
-  return copy;
 }
 
 /* Proposals ------------------------------------------------------------------------------- */

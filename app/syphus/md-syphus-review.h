@@ -38,11 +38,6 @@ MdPair                  *md_syphus_input_get_pair (MdSyphusInput *input);
 void                     md_syphus_input_free (MdSyphusInput    *input);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSyphusInput, md_syphus_input_free)
 
-/* A copy of the full @pair whose texts are the current ones of @review (latest revisions), to
- * show after a revision was written. */
-MdPair                  *md_syphus_pair_with_revisions (MdPair        *pair,
-                                                        MdReviewStore *review);
-
 /* One text a generation proposes. */
 typedef struct
 {

@@ -79,7 +79,8 @@ def split_args(text, start):
         i += 1
     return args, i
 
-LITERAL = r'(?:\s*"(?:[^"\\]|\\.)*"\s*)+'
+# String literals, concatenated, and G_STRINGIFY of a constant macro (a compile-time literal).
+LITERAL = r'(?:\s*(?:"(?:[^"\\]|\\.)*"|G_STRINGIFY\s*\(\s*[A-Z_][A-Z0-9_]*\s*\))\s*)+'
 def is_literal(arg):
     arg = arg.strip()
     if re.fullmatch(LITERAL, arg):

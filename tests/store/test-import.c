@@ -5,6 +5,7 @@
 #include <utime.h>
 
 #include <cJSON.h>
+#include <sqlite3.h>
 
 #include "md-test-store.h"
 
@@ -616,12 +617,17 @@ test_prompt_detection (void)
     "{\"in_context\": [{\"role\": \"user\", \"content\": \"captions\"}, {\"role\": \"assistant\", "
     "\"content\": [{\"Question\": \"q\", \"Answer\": \"a\"}]}], \"system_message\": \"You are\"}", -1);
   b = md_test_write (&t, "other.json", "{\"name\": \"not MIMIC-IT\"}", -1);
+  /* Named like an image store, but a prompt by its content. */
+  g_free (md_test_write (&t, "prompts/TVC.json",
+                         "{\"system_message\": \"You are\", \"in_context\": []}", -1));
   c = md_test_write (&t, "list.json", "[1, 2, 3]", -1);
   report = md_test_import (&t, NULL, &error, t.dir, NULL);
   g_assert_no_error (error);
   g_assert_cmpint (md_test_report_file (report, "tvc_prompt.json")->kind, ==, MD_FILE_KIND_PROMPT);
   g_assert_cmpint (md_test_report_file (report, "tvc_prompt.json")->outcome, ==, MD_FILE_IMPORTED);
   g_assert_cmpint (md_test_report_file (report, "other.json")->outcome, ==, MD_FILE_SKIPPED);
+  g_assert_cmpint (md_test_report_file (report, "TVC.json")->kind, ==, MD_FILE_KIND_PROMPT);
+  g_assert_cmpint (md_test_report_file (report, "TVC.json")->outcome, ==, MD_FILE_IMPORTED);
   g_assert_cmpint (md_test_report_file (report, "list.json")->outcome, ==, MD_FILE_SKIPPED);
   md_test_dir_clear (&t);
 }
@@ -773,6 +779,121 @@ test_async_progress (void)
   md_test_dir_clear (&t);
 }
 
+static void
+note_records (guint64     bytes_done,
+              guint64     bytes_total,
+              guint64     records_done,
+              const char *current_file,
+              gpointer    user_data)
+{
+  if (records_done > 0)
+    g_atomic_int_set ((int *) user_data, 1);
+}
+
+static void
+test_browse_during_import (void)
+{
+  MdTestDir t;
+  AsyncState state = { 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *big = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+  int started = 0;
+
+  md_test_dir_init (&t);
+  first = write_many (&t, "FIRST", 10);
+  report = md_test_import (&t, NULL, &error, first, NULL);
+  g_assert_no_error (error);
+  big = write_many (&t, "BIG", 60000);
+  paths[0] = big;
+  state.main_thread = g_thread_self ();
+  md_store_import_async (t.store, paths, note_records, &started, NULL, import_done, &state);
+  while (!g_atomic_int_get (&started) && !state.done)
+    g_usleep (1000);
+
+  /* The import holds the write lock; opening and reading the index must not wait for it. */
+  if (!state.done)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(MdStore) reader = md_store_open (t.db_path, &error);
+      g_autoptr(MdPair) pair = NULL;
+
+      g_assert_no_error (error);
+      pair = md_store_get_pair (reader, "FIRST_INS_00003", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (pair);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+    }
+  while (!state.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (state.error);
+  g_object_unref (state.report);
+  md_test_dir_clear (&t);
+}
+
+static void
+set_user_version (const char *path,
+                  int         version)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", version);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_schema_versions (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(MdStore) reopened = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *contents = NULL;
+  sqlite3 *db = NULL;
+
+  md_test_dir_init (&t);
+  path = write_many (&t, "VER", 3);
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  g_clear_object (&t.store);
+
+  /* An index of an older schema is derived data: it is dropped and rebuilt. */
+  set_user_version (t.db_path, 1);
+  g_test_expect_message ("md-store", G_LOG_LEVEL_MESSAGE, "*schema version 1, expected*");
+  reopened = md_store_open (t.db_path, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_null (md_store_get_pair (reopened, "VER_INS_00001", NULL));
+  {
+    const char *paths[] = { path, NULL };
+    g_autoptr(MdPair) pair = NULL;
+
+    g_assert_true (md_store_import (reopened, paths, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    pair = md_store_get_pair (reopened, "VER_INS_00001", &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&reopened);
+
+  /* Some other database is never touched. */
+  other = g_build_filename (t.dir, "review.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE statuses (pair_id TEXT);"
+                                     "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_null (md_store_open (other, &error));
+  g_assert_error (error, MD_ERROR, MD_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "not a MIMIC Desk index"));
+  g_assert_true (g_file_get_contents (other, &contents, NULL, NULL));
+  md_test_dir_clear (&t);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -795,6 +916,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/prompt-detection", test_prompt_detection);
   g_test_add_func ("/store/import/cancel", test_cancel);
   g_test_add_func ("/store/import/async-progress", test_async_progress);
+  g_test_add_func ("/store/import/browse-during-import", test_browse_during_import);
+  g_test_add_func ("/store/import/schema-versions", test_schema_versions);
 
   return g_test_run ();
 }

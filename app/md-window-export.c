@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mimicdesk"
+
+#include "config.h"
+
+#include "md-export-dialog.h"
+#include "md-review-store.h"
+#include "md-window-private.h"
+
+/* "Export…": the export dialog over the window, for what the window lists right now. */
+
+/* The window's current filter, as _md_window_requery() builds it: the dialog exports exactly the
+ * pairs the list shows. */
+static MdQuery *
+current_query (MdWindow *self)
+{
+  MdQuery *query = md_query_new ();
+
+  query->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  query->dataset = g_strdup (self->dataset);
+  query->language = md_filter_bar_get_language (self->filter_bar);
+  query->modality = md_filter_bar_get_modality (self->filter_bar);
+  query->flags = md_sidebar_get_flags (self->sidebar);
+  md_review_desk_apply_query (self->review, query);
+  return query;
+}
+
+void
+_md_window_show_export (MdWindow *self)
+{
+  g_autoptr(MdQuery) query = NULL;
+  g_autofree char *review_path = NULL;
+  MdReviewStore *review;
+  MdExportDialog *dialog;
+
+  g_assert (MD_IS_WINDOW (self));
+
+  if (self->store == NULL)
+    return;
+
+  query = current_query (self);
+  review = md_review_desk_get_review (self->review);
+  review_path = review != NULL ? g_strdup (md_review_store_get_path (review))
+                               : md_review_store_default_path (md_store_get_path (self->store));
+  dialog = md_export_dialog_new (GTK_WINDOW (self), self->store, review_path, query);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
