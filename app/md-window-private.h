@@ -4,7 +4,8 @@
 /* The window's state, shared by the files that implement it by concern:
  *   md-window.c          template, settings, queries, showing pairs, history
  *   md-window-actions.c  actions, key bindings and the capture-phase shortcuts
- *   md-window-open.c     opening datasets, background import and its progress bar, recents */
+ *   md-window-open.c     opening datasets, background import and its progress bar, recents
+ *   md-window-syphus.c   regenerate / translate the shown pair, Syphus batches */
 
 #include <adwaita.h>
 
@@ -98,5 +99,9 @@ void      _md_window_open_path          (MdWindow   *self,
 void      _md_window_cancel_import      (MdWindow   *self);
 void      _md_window_choose_dataset     (MdWindow   *self,
                                          gboolean    files);
+
+/* md-window-syphus.c */
+void      _md_window_class_init_syphus  (GtkWidgetClass *widget_class);
+void      _md_window_init_syphus        (MdWindow   *self);
 
 G_END_DECLS

@@ -652,6 +652,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_example_activated);
 
   _md_window_class_init_actions (widget_class);
+  _md_window_class_init_syphus (widget_class);
 }
 
 static void
@@ -681,6 +682,7 @@ md_window_init (MdWindow *self)
   g_settings_bind (self->settings, "language", self, "language", G_SETTINGS_BIND_DEFAULT);
 
   _md_window_init_actions (self);
+  _md_window_init_syphus (self);
   self->review = md_review_desk_new (self);
   _md_window_init_open (self);
   _md_window_update_actions (self);
