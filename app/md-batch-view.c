@@ -53,7 +53,6 @@ struct _MdBatchView
 
   MdStore               *store;
   MdSyphusJobKind        kind;
-  char                  *dataset;
   MdReviewStore         *review;
   MdSyphusJournal       *journal;
   MdSyphusReviewWriter  *writer;
@@ -112,7 +111,8 @@ set_info (GtkLabel   *label,
 typedef struct
 {
   char            *index_path;
-  char            *dataset;
+  char            *review_path;
+  MdQuery         *query;       /* the window's filter */
   MdSyphusJobKind  kind;
   char            *model;
   double           temperature;
@@ -125,50 +125,41 @@ static void
 preview_job_free (PreviewJob *job)
 {
   g_free (job->index_path);
-  g_free (job->dataset);
+  g_free (job->review_path);
+  g_clear_pointer (&job->query, md_query_free);
   g_free (job->model);
   g_free (job);
 }
 
+/* The pairs of the window's filter that the batch is for: the flagged ones to regenerate, or
+ * those missing translations. */
 static GPtrArray *
 list_pair_ids (PreviewJob     *job,
                MdStore        *store,
-               MdReviewStore  *review,
                GError        **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(MdQuery) query = md_query_copy (job->query);
+  g_autoptr(GListModel) model = NULL;
+  guint n;
 
   if (job->kind == MD_SYPHUS_JOB_REGENERATE)
-    {
-      MdReviewFilter filter = MD_REVIEW_FILTER_INIT;
-      g_autoptr(GPtrArray) refs = NULL;
-
-      filter.dataset = job->dataset;
-      filter.status = MD_REVIEW_STATUS_FLAGGED;
-      refs = md_review_store_find (review, &filter, error);
-      if (refs == NULL)
-        return NULL;
-      for (guint i = 0; i < refs->len && ids->len < MAX_BATCH; i++)
-        g_ptr_array_add (ids, g_strdup (((MdReviewRef *) refs->pdata[i])->pair_id));
-    }
+    query->review_status = MD_REVIEW_STATUS_FLAGGED;
   else
+    query->flags |= MD_QUERY_MISSING_TRANSLATIONS;
+  if (md_query_has_review_filters (query) &&
+      !md_store_attach_review (store, job->review_path, error))
+    return NULL;
+
+  model = md_store_query (store, query, error);
+  if (model == NULL)
+    return NULL;
+  n = MIN (g_list_model_get_n_items (model), MAX_BATCH);
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(MdQuery) query = md_query_new ();
-      g_autoptr(GListModel) model = NULL;
-      guint n;
+      g_autoptr(MdPair) pair = g_list_model_get_item (model, i);
 
-      query->dataset = g_strdup (job->dataset);
-      query->flags = MD_QUERY_MISSING_TRANSLATIONS;
-      model = md_store_query (store, query, error);
-      if (model == NULL)
-        return NULL;
-      n = MIN (g_list_model_get_n_items (model), MAX_BATCH);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(MdPair) pair = g_list_model_get_item (model, i);
-
-          g_ptr_array_add (ids, g_strdup (md_pair_get_id (pair)));
-        }
+      g_ptr_array_add (ids, g_strdup (md_pair_get_id (pair)));
     }
   return g_steal_pointer (&ids);
 }
@@ -180,7 +171,6 @@ preview_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   PreviewJob *job = task_data;
-  g_autofree char *review_path = md_review_store_default_path (job->index_path);
   g_autoptr(GHashTable) prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          g_object_unref);
   g_autoptr(MdStore) store = NULL;
@@ -192,9 +182,9 @@ preview_thread (GTask        *task,
 
   store = md_store_open (job->index_path, &error);
   if (store != NULL)
-    review = md_review_store_open (review_path, &error);
+    review = md_review_store_open (job->review_path, &error);
   if (review != NULL)
-    ids = list_pair_ids (job, store, review, &error);
+    ids = list_pair_ids (job, store, &error);
   if (ids == NULL)
     {
       g_task_return_error (task, error);
@@ -796,7 +786,6 @@ md_batch_view_dispose (GObject *object)
   g_clear_pointer (&self->config, md_syphus_config_free);
   g_clear_pointer (&self->job_rows, g_hash_table_unref);
   g_clear_pointer (&self->retrying, g_hash_table_unref);
-  g_clear_pointer (&self->dataset, g_free);
   G_OBJECT_CLASS (md_batch_view_parent_class)->dispose (object);
 }
 
@@ -837,7 +826,7 @@ MdBatchView *
 md_batch_view_new (GtkWindow       *parent,
                    MdStore         *store,
                    MdSyphusJobKind  kind,
-                   const char      *dataset)
+                   const MdQuery   *query)
 {
   MdBatchView *self;
   const char *index_path;
@@ -857,7 +846,6 @@ md_batch_view_new (GtkWindow       *parent,
                                            : _("Regenerate Flagged Pairs"));
   self->store = g_object_ref (store);
   self->kind = kind;
-  self->dataset = g_strdup (dataset);
   index_path = md_store_get_path (store);
   review_path = md_review_store_default_path (index_path);
   journal_path = md_syphus_journal_default_path (index_path);
@@ -895,7 +883,8 @@ md_batch_view_new (GtkWindow       *parent,
 
   job = g_new0 (PreviewJob, 1);
   job->index_path = g_strdup (index_path);
-  job->dataset = g_strdup (dataset);
+  job->review_path = g_strdup (review_path);
+  job->query = md_query_copy (query);
   job->kind = kind;
   job->model = g_strdup (backend != NULL ? backend->model : "");
   job->temperature = self->config->temperature;

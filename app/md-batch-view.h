@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MdBatchView, md_batch_view, MD, BATCH_VIEW, AdwWindow)
 
 /* A Syphus batch over @store's index: regenerate the pairs flagged in the review file, or
- * translate the pairs missing a language, within @dataset (NULL: all). First a preview (count and
+ * translate the pairs missing a language, among the pairs of @query (the window's filter). First a preview (count and
  * estimated tokens, computed in a worker thread), then the progress of the queue (done, failed,
  * retrying, each job's state; pause, resume, cancel), and a review queue of the results to accept
  * (a) or reject (x) one by one, moving with j / k. Jobs live in the journal beside the index, so
@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (MdBatchView, md_batch_view, MD, BATCH_VIEW, AdwWindow)
 MdBatchView *md_batch_view_new     (GtkWindow       *parent,
                                     MdStore         *store,
                                     MdSyphusJobKind  kind,
-                                    const char      *dataset);
+                                    const MdQuery   *query);
 /* What the Start button does. */
 void         md_batch_view_start   (MdBatchView     *self);
 MdSyphusQueue *md_batch_view_get_queue (MdBatchView *self);

@@ -61,6 +61,7 @@ static void
 open_batch (MdWindow        *self,
             MdSyphusJobKind  kind)
 {
+  g_autoptr(MdQuery) query = NULL;
   MdBatchView *view;
 
   if (self->store == NULL)
@@ -68,7 +69,8 @@ open_batch (MdWindow        *self,
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Open a dataset first")));
       return;
     }
-  view = md_batch_view_new (GTK_WINDOW (self), self->store, kind, self->dataset);
+  query = _md_window_build_query (self);
+  view = md_batch_view_new (GTK_WINDOW (self), self->store, kind, query);
   g_signal_connect_object (view, "revised", G_CALLBACK (on_revised), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (view));
 }
