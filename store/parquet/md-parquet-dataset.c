@@ -503,6 +503,15 @@ md_parquet_read_image (MdParquetDataset             *self,
   if (value == NULL || !(loc->flags & MD_PARQUET_VALUE_BASE64))
     return g_steal_pointer (&value);
 
+  /* An empty string decodes to nothing: no image, not an empty one. */
+  if (g_bytes_get_size (value) == 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "part %u, row group %u, page at byte %" G_GUINT64_FORMAT ", value %u: the "
+                   "base64 text of the image is empty", loc->part, loc->row_group,
+                   loc->page_offset, loc->value_index);
+      return NULL;
+    }
   text = g_strndup (g_bytes_get_data (value, NULL), g_bytes_get_size (value));
   decoded = g_base64_decode (text, &len);
   return g_bytes_new_take (decoded, len);
