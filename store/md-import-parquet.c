@@ -302,6 +302,7 @@ typedef struct
   sqlite3_stmt *insert_problem;
   GError *error;                /* set by a callback that stopped the scan */
   guint64 records_done;
+  guint64 bytes_done;           /* of the whole store, never going back */
 } Run;
 
 static void
@@ -405,14 +406,14 @@ static void
 tick (Run                          *run,
       const MdParquetValueLocation *loc)
 {
-  guint64 done;
-
   run->records_done++;
+  /* Text-only rows carry no location: the last known position stands. */
+  if (loc != NULL && loc->part < run->part_base->len)
+    run->bytes_done = MAX (run->bytes_done,
+                           g_array_index (run->part_base, guint64, loc->part) + loc->page_offset);
   if (run->job->progress == NULL || run->records_done % 256 != 0)
     return;
-  done = loc != NULL && loc->part < run->part_base->len
-         ? g_array_index (run->part_base, guint64, loc->part) + loc->page_offset : 0;
-  run->job->progress (done, run->records_done, run->job->progress_data);
+  run->job->progress (run->bytes_done, run->records_done, run->job->progress_data);
 }
 
 /* One image: its `images` row, its location and its id prefix. */
