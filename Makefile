@@ -55,7 +55,7 @@ build-asan: deps $(BUILD_ASAN)/build.ninja
 run: build
 	GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(BUILD)/app/mimicdesk data/sample
 
-test: test-plain test-asan
+test: test-plain test-asan test-valgrind
 
 test-plain: build
 	xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \

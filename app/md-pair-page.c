@@ -36,6 +36,8 @@ struct _MdPairPage
   MdLanguageGrid *language_grid;
   MdContextStrip *context_strip;
   GtkWidget      *context_heading;
+  GtkWidget      *header_box;
+  MdReviewStore  *review;
 };
 
 G_DEFINE_FINAL_TYPE (MdPairPage, md_pair_page, GTK_TYPE_WIDGET)
@@ -47,16 +49,33 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The text the user reviews: the latest revision when there is one, else the shard's. */
+static char *
+current_text (MdPairPage *self,
+              MdLanguage  language,
+              MdField     field)
+{
+  const char *original = md_pair_get_text (self->pair, language, field);
+
+  if (self->review == NULL)
+    return g_strdup (original);
+  return md_review_store_get_text (self->review, md_pair_get_dataset (self->pair),
+                                   md_pair_get_id (self->pair), language, field, original);
+}
+
 static void
 update_text (MdPairPage *self)
 {
+  g_autofree char *instruction = NULL;
+  g_autofree char *answer = NULL;
+
   if (self->pair == NULL)
     return;
 
+  instruction = current_text (self, self->language, MD_FIELD_INSTRUCTION);
+  answer = current_text (self, self->language, MD_FIELD_ANSWER);
   md_pair_text_set (self->pair_text, md_pair_get_id (self->pair),
-                    md_pair_get_dataset (self->pair), self->language,
-                    md_pair_get_text (self->pair, self->language, MD_FIELD_INSTRUCTION),
-                    md_pair_get_text (self->pair, self->language, MD_FIELD_ANSWER));
+                    md_pair_get_dataset (self->pair), self->language, instruction, answer);
 }
 
 /* Frames per second at which MIMIC-IT sampled the clips of a dataset (FORMATS.md): TV clips at
@@ -84,13 +103,18 @@ static void
 update_languages (MdPairPage *self)
 {
   MdTranslationTexts texts[MD_N_LANGUAGES];
+  char *owned[MD_N_LANGUAGES][MD_N_FIELDS];
 
   for (guint i = 0; i < MD_N_LANGUAGES; i++)
     {
-      texts[i].instruction = md_pair_get_text (self->pair, i, MD_FIELD_INSTRUCTION);
-      texts[i].answer = md_pair_get_text (self->pair, i, MD_FIELD_ANSWER);
+      texts[i].instruction = owned[i][MD_FIELD_INSTRUCTION] =
+        current_text (self, i, MD_FIELD_INSTRUCTION);
+      texts[i].answer = owned[i][MD_FIELD_ANSWER] = current_text (self, i, MD_FIELD_ANSWER);
     }
   md_language_grid_set_texts (self->language_grid, texts);
+  for (guint i = 0; i < MD_N_LANGUAGES; i++)
+    for (guint f = 0; f < MD_N_FIELDS; f++)
+      g_free (owned[i][f]);
 }
 
 static void
@@ -277,6 +301,71 @@ md_pair_page_focus (MdPairPage *self)
   gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }
 
+void
+md_pair_page_set_review_store (MdPairPage    *self,
+                               MdReviewStore *store)
+{
+  g_return_if_fail (MD_IS_PAIR_PAGE (self));
+
+  if (g_set_object (&self->review, store))
+    md_pair_page_reload_text (self);
+}
+
+void
+md_pair_page_reload_text (MdPairPage *self)
+{
+  g_return_if_fail (MD_IS_PAIR_PAGE (self));
+
+  if (self->pair == NULL)
+    return;
+  update_text (self);
+  update_languages (self);
+}
+
+MdLanguage
+md_pair_page_get_language (MdPairPage *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_PAGE (self), MD_LANGUAGE_EN);
+  return self->language;
+}
+
+GtkWidget *
+md_pair_page_get_pair_text (MdPairPage *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_PAGE (self), NULL);
+  return GTK_WIDGET (self->pair_text);
+}
+
+GtkWidget *
+md_pair_page_get_language_grid (MdPairPage *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_PAGE (self), NULL);
+  return GTK_WIDGET (self->language_grid);
+}
+
+void
+md_pair_page_add_header_widget (MdPairPage *self,
+                                GtkWidget  *widget)
+{
+  g_return_if_fail (MD_IS_PAIR_PAGE (self));
+  /* Before the view switcher, the header's last child. */
+  gtk_box_insert_child_after (GTK_BOX (self->header_box), widget,
+                              gtk_widget_get_prev_sibling (gtk_widget_get_last_child (
+                                self->header_box)));
+}
+
+void
+md_pair_page_add_view (MdPairPage *self,
+                       GtkWidget  *child,
+                       const char *name,
+                       const char *title,
+                       const char *icon_name)
+{
+  g_return_if_fail (MD_IS_PAIR_PAGE (self));
+  adw_view_stack_add_titled (self->view_stack, child, name, title);
+  adw_view_stack_page_set_icon_name (adw_view_stack_get_page (self->view_stack, child), icon_name);
+}
+
 static void
 build_language_switcher (MdPairPage *self)
 {
@@ -308,6 +397,7 @@ md_pair_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->pair);
   g_clear_object (&self->loader);
+  g_clear_object (&self->review);
   g_clear_pointer (&self->examples, g_ptr_array_unref);
 
   G_OBJECT_CLASS (md_pair_page_parent_class)->dispose (object);
@@ -344,6 +434,7 @@ md_pair_page_class_init (MdPairPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, language_grid);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_strip);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_heading);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, header_box);
   gtk_widget_class_bind_template_callback (widget_class, on_example_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "md-image-loader.h"
+#include "md-review-store.h"
 #include "md-store.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,22 @@ gboolean   md_pair_page_step         (MdPairPage *self,
                                       int         frames);
 /* Puts the keyboard focus somewhere sensible inside the page. */
 void       md_pair_page_focus        (MdPairPage *self);
+
+/* Review: with a review store the texts shown are the current ones (latest revision over the
+ * shard's text); md_pair_page_reload_text() shows them again after a change. The other calls
+ * let the review desk put its pieces into the page. */
+void       md_pair_page_set_review_store (MdPairPage    *self,
+                                          MdReviewStore *store);
+void       md_pair_page_reload_text      (MdPairPage    *self);
+MdLanguage md_pair_page_get_language     (MdPairPage    *self);
+GtkWidget *md_pair_page_get_pair_text    (MdPairPage    *self);
+GtkWidget *md_pair_page_get_language_grid (MdPairPage   *self);
+void       md_pair_page_add_header_widget (MdPairPage   *self,
+                                           GtkWidget    *widget);
+void       md_pair_page_add_view         (MdPairPage    *self,
+                                          GtkWidget     *child,
+                                          const char    *name,
+                                          const char    *title,
+                                          const char    *icon_name);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-backend-rows.h"
 #include "md-preferences-window.h"
 
 struct _MdPreferencesWindow
@@ -46,6 +47,7 @@ on_videos_folder_changed (GSettings           *settings,
                           MdPreferencesWindow *self)
 {
   update_videos_row (self);
+  md_backend_rows_add_page (ADW_PREFERENCES_WINDOW (self));
 }
 
 static void
@@ -133,6 +135,7 @@ md_preferences_window_init (MdPreferencesWindow *self)
   g_signal_connect_object (self->settings, "changed::source-videos-folder",
                            G_CALLBACK (on_videos_folder_changed), self, 0);
   update_videos_row (self);
+  md_backend_rows_add_page (ADW_PREFERENCES_WINDOW (self));
 }
 
 MdPreferencesWindow *

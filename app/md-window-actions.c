@@ -173,6 +173,7 @@ _md_window_update_actions (MdWindow *self)
   gtk_widget_action_set_enabled (widget, "win.next-pair", open);
   gtk_widget_action_set_enabled (widget, "win.previous-pair", open);
   gtk_widget_action_set_enabled (widget, "win.search", open);
+  gtk_widget_action_set_enabled (widget, "win.export", open);
   gtk_widget_action_set_enabled (widget, "win.cancel-import", self->import_cancellable != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), open);
 }
@@ -271,6 +272,14 @@ previous_frame_action (GtkWidget  *widget,
 }
 
 static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  _md_window_show_export (MD_WINDOW (widget));
+}
+
+static void
 toggle_sidebar_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -299,6 +308,9 @@ _md_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
                                    toggle_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.language", "language");
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
+                                       NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -25,6 +25,7 @@ struct _MdImportProgress
   guint64  records_done;
   char    *current_file;
   guint    files_started;
+  gboolean browsable;    /* files and references done; the search index is being built */
 };
 
 static void
@@ -62,6 +63,8 @@ on_import_progress (guint64     bytes_done,
   progress->bytes_done = bytes_done;
   progress->bytes_total = bytes_total;
   progress->records_done = records_done;
+  if (current_file == NULL && progress->files_started > 0)
+    progress->browsable = TRUE;
   if (current_file != NULL && g_strcmp0 (current_file, progress->current_file) != 0)
     {
       g_free (progress->current_file);
@@ -80,13 +83,15 @@ poll_import (gpointer user_data)
   g_autofree char *text = NULL;
   guint64 done, total, records;
   guint files_started;
+  gboolean browsable;
 
   g_mutex_lock (&progress->mutex);
   done = progress->bytes_done;
   total = progress->bytes_total;
   records = progress->records_done;
   files_started = progress->files_started;
-  file = progress->current_file != NULL ? g_path_get_basename (progress->current_file) : NULL;
+  browsable = progress->browsable;
+  file = browsable ? NULL : progress->current_file != NULL ? g_path_get_basename (progress->current_file) : NULL;
   g_mutex_unlock (&progress->mutex);
 
   /* A new file started, so the previous one is done: its pairs are browsable now. */
@@ -99,6 +104,13 @@ poll_import (gpointer user_data)
         }
       self->import_files_seen = files_started;
     }
+  /* The last file is in and checked: show its pairs while the search index is built. */
+  if (browsable && !self->import_browsable_seen)
+    {
+      _md_window_requery (self);
+      _md_window_refresh_datasets (self);
+      self->import_browsable_seen = TRUE;
+    }
 
   if (g_get_monotonic_time () - self->import_started > REVEAL_AFTER_US)
     gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
@@ -110,6 +122,8 @@ poll_import (gpointer user_data)
 
   if (file != NULL)
     text = g_strdup_printf (_("Indexing %s · %'" G_GUINT64_FORMAT " records"), file, records);
+  else if (browsable)
+    text = g_strdup (_("Building the search index…"));
   else
     text = g_strdup (_("Indexing…"));
   gtk_label_set_text (self->import_label, text);
@@ -221,6 +235,7 @@ start_import (MdWindow *self)
   self->import_cancellable = g_cancellable_new ();
   self->import_progress = g_rc_box_acquire (progress);
   self->import_files_seen = 0;
+  self->import_browsable_seen = FALSE;
   self->import_started = g_get_monotonic_time ();
   gtk_progress_bar_set_fraction (self->import_bar, 0);
   self->import_poll_source = g_timeout_add (POLL_INTERVAL_MS, poll_import, self);
@@ -285,6 +300,7 @@ open_paths (MdWindow            *self,
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->dataset, g_free);
   g_set_object (&self->store, store);
+  md_review_desk_set_store (self->review, store);
   g_strfreev (self->paths);
   self->paths = g_strdupv ((char **) paths);
 

@@ -4,7 +4,8 @@
 /* The window's state, shared by the files that implement it by concern:
  *   md-window.c          template, settings, queries, showing pairs, history
  *   md-window-actions.c  actions, key bindings and the capture-phase shortcuts
- *   md-window-open.c     opening datasets, background import and its progress bar, recents */
+ *   md-window-open.c     opening datasets, background import and its progress bar, recents
+ *   md-window-syphus.c   regenerate / translate the shown pair, Syphus batches */
 
 #include <adwaita.h>
 
@@ -12,6 +13,7 @@
 #include "md-image-loader.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
+#include "md-review-desk.h"
 #include "md-sidebar.h"
 #include "md-store.h"
 #include "md-window.h"
@@ -34,6 +36,7 @@ struct _MdWindow
   MdImportProgress     *import_progress;
   guint                 import_poll_source;
   guint                 import_files_seen;
+  gboolean              import_browsable_seen;
   gint64                import_started;
 
   /* What is shown */
@@ -64,10 +67,14 @@ struct _MdWindow
   MdPairTable           *pair_table;
   MdPairPage           *pair_page;
   GMenu                *recent_menu;
+
+  /* Review actions, filters and views (md-review-desk.c) */
+  MdReviewDesk         *review;
 };
 
 /* md-window.c */
 void      _md_window_requery            (MdWindow   *self);
+MdQuery  *_md_window_build_query        (MdWindow   *self);
 void      _md_window_show_pair          (MdWindow   *self,
                                          const char *pair_id);
 void      _md_window_go_back            (MdWindow   *self);
@@ -81,6 +88,9 @@ void      _md_window_class_init_actions (GtkWidgetClass *widget_class);
 void      _md_window_init_actions       (MdWindow   *self);
 void      _md_window_update_actions     (MdWindow   *self);
 
+/* md-window-export.c */
+void      _md_window_show_export        (MdWindow   *self);
+
 /* md-window-open.c */
 void      _md_window_init_open          (MdWindow   *self);
 void      _md_window_dispose_open       (MdWindow   *self);
@@ -89,5 +99,9 @@ void      _md_window_open_path          (MdWindow   *self,
 void      _md_window_cancel_import      (MdWindow   *self);
 void      _md_window_choose_dataset     (MdWindow   *self,
                                          gboolean    files);
+
+/* md-window-syphus.c */
+void      _md_window_class_init_syphus  (GtkWidgetClass *widget_class);
+void      _md_window_init_syphus        (MdWindow   *self);
 
 G_END_DECLS

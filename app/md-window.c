@@ -44,33 +44,40 @@ set_query_error (MdWindow     *self,
     }
 }
 
+/* What the window lists: the search text and every filter of the filter bar, the sidebar and
+ * the review desk. The export dialog starts from the same query. */
+MdQuery *
+_md_window_build_query (MdWindow *self)
+{
+  MdQuery *query = md_query_new ();
+
+  query->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  query->dataset = g_strdup (self->dataset);
+  query->modality = md_filter_bar_get_modality (self->filter_bar);
+  query->flags = md_sidebar_get_flags (self->sidebar);
+  /* The query's language restricts the result to pairs that have text in it (and is where the
+   * text is searched), so the reading language (keys 1-8) cannot go there: browsing in Arabic
+   * must still list the pairs that lack Arabic. The rows show the reading language instead,
+   * English where a pair lacks it. */
+  query->language = md_filter_bar_get_language (self->filter_bar);
+  query->display_language = self->language;
+  md_review_desk_apply_query (self->review, query);
+  return query;
+}
+
 void
 _md_window_requery (MdWindow *self)
 {
   g_autoptr(MdQuery) query = NULL;
   g_autoptr(GListModel) pairs = NULL;
   g_autoptr(GError) error = NULL;
-  const char *text;
-  int search_language;
 
   g_assert (MD_IS_WINDOW (self));
 
   if (self->store == NULL)
     return;
 
-  text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  search_language = md_filter_bar_get_language (self->filter_bar);
-
-  query = md_query_new ();
-  query->text = g_strdup (text);
-  query->dataset = g_strdup (self->dataset);
-  query->modality = md_filter_bar_get_modality (self->filter_bar);
-  query->flags = md_sidebar_get_flags (self->sidebar);
-  /* The query's language restricts the result to pairs that have text in it (and is where the
-   * text is searched), so the reading language (keys 1-8) cannot go there: browsing in Arabic
-   * must still list the pairs that lack Arabic. Rows carry their instruction in the query's
-   * language, English otherwise. */
-  query->language = search_language;
+  query = _md_window_build_query (self);
 
   /* Models are lazy: building one is cheap, and a newer query simply replaces an older one. */
   pairs = md_store_query (self->store, query, &error);
@@ -87,8 +94,7 @@ _md_window_requery (MdWindow *self)
     }
 
   set_query_error (self, NULL);
-  md_pair_table_set_language (self->pair_table, query->language >= 0 ? query->language
-                                                                     : MD_LANGUAGE_EN);
+  md_pair_table_set_language (self->pair_table, self->language);
   md_pair_table_set_model (self->pair_table, pairs);
   md_filter_bar_set_count (self->filter_bar, g_list_model_get_n_items (pairs));
 }
@@ -410,6 +416,7 @@ get_pair_done (GObject      *object,
   else
     md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
   g_clear_pointer (&bundle, pair_bundle_free);
+  md_review_desk_pair_shown (self->review);
   ensure_focus (self);
 
   schedule_prefetch (self);
@@ -501,6 +508,9 @@ _md_window_set_language (MdWindow   *self,
 
   self->language = language;
   md_pair_page_set_language (self->pair_page, language);
+  /* The list's instruction column follows the reading language; its model is lazy, so asking
+   * again is cheap, and the selected pair stays selected. */
+  _md_window_requery (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
@@ -537,6 +547,7 @@ md_window_dispose (GObject *object)
   g_cancellable_cancel (self->prefetch_cancellable);
   g_clear_object (&self->prefetch_cancellable);
   g_queue_clear_full (&self->history, g_free);
+  g_clear_object (&self->review);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
@@ -641,6 +652,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_example_activated);
 
   _md_window_class_init_actions (widget_class);
+  _md_window_class_init_syphus (widget_class);
 }
 
 static void
@@ -670,6 +682,8 @@ md_window_init (MdWindow *self)
   g_settings_bind (self->settings, "language", self, "language", G_SETTINGS_BIND_DEFAULT);
 
   _md_window_init_actions (self);
+  _md_window_init_syphus (self);
+  self->review = md_review_desk_new (self);
   _md_window_init_open (self);
   _md_window_update_actions (self);
 }

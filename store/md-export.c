@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -88,6 +89,8 @@ md_export_options_new (void)
   MdExportOptions *options = g_new0 (MdExportOptions, 1);
 
   options->language = -1;
+  options->search_language = -1;
+  options->modality = -1;
   return options;
 }
 
@@ -135,6 +138,8 @@ struct _MdExportReport
   guint64    n_context_pairs;
   guint64    counts[MD_EXPORT_N_ISSUES];
   GPtrArray *issues;
+  guint64    n_images;
+  GHashTable *datasets;   /* code -> MdExportCounts */
 };
 
 G_DEFINE_FINAL_TYPE (MdExportReport, md_export_report, G_TYPE_OBJECT)
@@ -151,6 +156,7 @@ static void
 md_export_report_finalize (GObject *object)
 {
   g_clear_pointer (&MD_EXPORT_REPORT (object)->issues, g_ptr_array_unref);
+  g_clear_pointer (&MD_EXPORT_REPORT (object)->datasets, g_hash_table_unref);
   G_OBJECT_CLASS (md_export_report_parent_class)->finalize (object);
 }
 
@@ -164,6 +170,7 @@ static void
 md_export_report_init (MdExportReport *self)
 {
   self->issues = g_ptr_array_new_with_free_func ((GDestroyNotify) issue_free);
+  self->datasets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static void
@@ -182,6 +189,53 @@ report_add (MdExportReport    *self,
   issue->pair_id = g_strdup (pair_id);
   issue->ref = g_strdup (ref);
   g_ptr_array_add (self->issues, issue);
+}
+
+guint64
+md_export_report_get_n_images (MdExportReport *self)
+{
+  g_return_val_if_fail (MD_IS_EXPORT_REPORT (self), 0);
+  return self->n_images;
+}
+
+static int
+compare_codes (const void *a,
+               const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+GStrv
+md_export_report_get_datasets (MdExportReport *self)
+{
+  g_autofree const char **codes = NULL;
+  guint n = 0;
+  GStrv copy;
+
+  g_return_val_if_fail (MD_IS_EXPORT_REPORT (self), NULL);
+
+  codes = (const char **) g_hash_table_get_keys_as_array (self->datasets, &n);
+  qsort (codes, n, sizeof *codes, compare_codes);
+  copy = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    copy[i] = g_strdup (codes[i]);
+  return copy;
+}
+
+guint64
+md_export_report_get_dataset_pairs (MdExportReport *self,
+                                    const char     *dataset,
+                                    guint64        *out_context_pairs)
+{
+  MdExportCounts *counts;
+
+  g_return_val_if_fail (MD_IS_EXPORT_REPORT (self), 0);
+  g_return_val_if_fail (dataset != NULL, 0);
+
+  counts = g_hash_table_lookup (self->datasets, dataset);
+  if (out_context_pairs != NULL)
+    *out_context_pairs = counts != NULL ? counts->n_context_pairs : 0;
+  return counts != NULL ? counts->n_pairs : 0;
 }
 
 guint64
@@ -686,6 +740,9 @@ select_from_query (MdExportJob   *job,
 
   query->text = g_strdup (job->options->text);
   query->dataset = g_strdup (job->options->dataset);
+  query->language = job->options->search_language;
+  query->modality = job->options->modality;
+  query->flags = job->options->query_flags;
 
   /* A search's list counts its matches up to a cap and counts further from an idle source of
    * the thread-default context when read near its end; the export runs that context itself so
@@ -982,6 +1039,8 @@ check_image (MdExportJob  *job,
       if (decoded == NULL ||
           md_image_sniff (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded)) == NULL)
         result = IMAGE_UNDECODABLE;
+      /* Held by a store, so written (MIMIC-IT copies even an undecodable value as it is). */
+      job->report->n_images++;
     }
 
   add = _md_export_sel_cached (job, "INSERT INTO checked (image_id, result) VALUES (?, ?)", error);
@@ -1024,6 +1083,17 @@ check_pair (MdExportJob   *job,
   const char * const *dangling = md_pair_get_dangling_context_ids (pair->pair);
   MdLanguage main = main_language (job->options);
   g_auto(GStrv) flags = NULL;
+  MdExportCounts *counts = g_hash_table_lookup (report->datasets, dataset);
+
+  if (counts == NULL)
+    {
+      counts = g_new0 (MdExportCounts, 1);
+      g_hash_table_insert (report->datasets, g_strdup (dataset), counts);
+    }
+  if (pair->context_only)
+    counts->n_context_pairs++;
+  else
+    counts->n_pairs++;
 
   for (guint i = 0; images[i] != NULL; i++)
     {
@@ -1211,6 +1281,22 @@ write_manifest (MdExportJob  *job,
         first = FALSE;
       }
   _md_json_writer_puts (w, "], ");
+  manifest_key (w, "search_language");
+  _md_json_writer_string (w, o->search_language >= 0 && o->search_language < MD_N_LANGUAGES
+                               ? md_language_code (o->search_language) : NULL);
+  _md_json_writer_puts (w, ", ");
+  manifest_key (w, "modality");
+  _md_json_writer_string (w, o->modality >= 0 ? md_modality_name (o->modality) : NULL);
+  _md_json_writer_puts (w, ", ");
+  manifest_key (w, "missing_images");
+  _md_json_writer_puts (w, o->query_flags & MD_QUERY_MISSING_IMAGES ? "true" : "false");
+  _md_json_writer_puts (w, ", ");
+  manifest_key (w, "missing_translations");
+  _md_json_writer_puts (w, o->query_flags & MD_QUERY_MISSING_TRANSLATIONS ? "true" : "false");
+  _md_json_writer_puts (w, ", ");
+  manifest_key (w, "dangling_context");
+  _md_json_writer_puts (w, o->query_flags & MD_QUERY_DANGLING_CONTEXT ? "true" : "false");
+  _md_json_writer_puts (w, ", ");
   manifest_key (w, "reason");
   _md_json_writer_string (w, o->reason != NULL && *o->reason ? o->reason : NULL);
   _md_json_writer_puts (w, ", ");

@@ -59,6 +59,7 @@
 
 #include <gio/gio.h>
 
+#include "md-query.h"
 #include "md-review-store.h"
 #include "md-store.h"
 
@@ -99,6 +100,10 @@ typedef struct
   int              language;           /* MdLanguage of the main texts; -1 or EN: English */
   gboolean         extract_images;     /* JSONL / LLaVA: write decoded image files */
   gboolean         llava_context;      /* LLaVA: in-context examples as earlier turns */
+  /* The rest of a window's MdQuery, so that an export from the window holds what it lists. */
+  int              search_language;    /* MdLanguage the text is searched in; -1: all */
+  int              modality;           /* MdModality; -1: any */
+  MdQueryFlags     query_flags;        /* quick filters (missing images, ...); 0: none */
 } MdExportOptions;
 
 #define MD_TYPE_EXPORT_OPTIONS (md_export_options_get_type ())
@@ -140,6 +145,15 @@ G_DECLARE_FINAL_TYPE (MdExportReport, md_export_report, MD, EXPORT_REPORT, GObje
 /* Pairs selected by the filter, and pairs added as in-context examples (include mode). */
 guint64     md_export_report_get_n_pairs         (MdExportReport    *self);
 guint64     md_export_report_get_n_context_pairs (MdExportReport    *self);
+/* Distinct images the pairs reference that a store holds (missing ones are issues). */
+guint64     md_export_report_get_n_images        (MdExportReport    *self);
+/* The datasets of the export, sorted bytewise; free with g_strfreev(). */
+GStrv       md_export_report_get_datasets        (MdExportReport    *self);
+/* Pairs of @dataset selected by the filter; @out_context_pairs (may be NULL) gets those added
+ * as in-context examples. */
+guint64     md_export_report_get_dataset_pairs   (MdExportReport    *self,
+                                                  const char        *dataset,
+                                                  guint64           *out_context_pairs);
 guint64     md_export_report_count               (MdExportReport    *self,
                                                   MdExportIssueKind  kind);
 gboolean    md_export_report_has_blocking        (MdExportReport    *self);

@@ -6,6 +6,7 @@
 #include "md-pair-list-private.h"
 #include "md-pair-private.h"
 #include "md-query-private.h"
+#include "md-review-store.h"
 #include "md-store-private.h"
 
 #define MAX_CACHED_PAGES 64
@@ -32,6 +33,12 @@ enum
   P_MODALITY = 8,
   P_FLAGS = 9,
   P_UPTO = 10,
+  P_REVIEW_LANG = 11,
+  P_REVIEW_STATUS = 12,
+  P_REVIEW_REASON = 13,
+  P_REVIEW_REVIEWER = 14,
+  P_REVIEW_SAMPLE = 15,
+  P_DISPLAY = 16,
   P_LIKE_FIRST = 20,
 };
 
@@ -105,8 +112,30 @@ append_filters (GString       *sql,
     g_string_append (sql, " AND p.modality = ?8");
   if (query->flags != 0)
     g_string_append (sql, " AND (p.flags & ?9) = ?9");
-  /* Review-status filters join the review database (ATTACHed as `review`) on the pair id here:
-   * " AND EXISTS (SELECT 1 FROM review.statuses r WHERE r.pair_id = p.pair_id AND ...)". */
+
+  /* Review filters: the review file (ATTACHed as `review`) is keyed by (dataset code, pair id),
+   * so each is an EXISTS on its primary key, one lookup per candidate pair. */
+#define SAME_PAIR(t) " WHERE " t ".dataset = (SELECT code FROM datasets WHERE id = p.dataset_id)" \
+                     " AND " t ".pair_id = p.pair_id"
+  if (query->review_status > MD_REVIEW_STATUS_UNREVIEWED)
+    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_status s" SAME_PAIR ("s")
+                          " AND s.lang = ?11 AND s.status = ?12)");
+  if (query->review_unreviewed || query->review_status == MD_REVIEW_STATUS_UNREVIEWED)
+    g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM review.reviewed_pair v" SAME_PAIR ("v")
+                          " AND v.lang = ?11)");
+  if (query->review_reason != NULL && *query->review_reason != '\0')
+    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_reason r" SAME_PAIR ("r")
+                          " AND r.lang = ?11 AND r.tag = ?13)");
+  if (query->review_reviewer != NULL && *query->review_reviewer != '\0')
+    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_status w" SAME_PAIR ("w")
+                          " AND w.lang = ?11 AND w.reviewer = ?14)");
+  if (query->review_edited)
+    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_text e" SAME_PAIR ("e") ")");
+  if (query->review_sample != NULL && *query->review_sample != '\0')
+    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.review_sample_member m"
+                          " WHERE m.sample = ?15 AND m.pair_id = p.pair_id"
+                          " AND m.dataset = (SELECT code FROM datasets WHERE id = p.dataset_id))");
+#undef SAME_PAIR
 }
 
 static char *
@@ -140,16 +169,23 @@ build_sql (Plan     *plan,
         if (plan->mode == MODE_FTS)
           g_string_append_printf (sql, "%s FROM fts%s", for_count ? "fts.rowid"
             : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, fts.rowid, "
-              "m.instruction",
+              "coalesce(m.instruction, me.instruction)",
             plan->plan->like_sql->len > 0 ? " CROSS JOIN texts t ON t.key = fts.rowid" : "");
         else
           g_string_append_printf (sql, "%s FROM texts t", for_count ? "t.key"
             : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, t.key, "
-              "m.instruction");
+              "coalesce(m.instruction, me.instruction)");
         g_string_append_printf (sql, " CROSS JOIN pairs p ON p.rowid = (%s >> 3)", key);
-        if (!for_count)
+        /* The row's line is in the language the text matched in, or in the display language
+         * (English when the pair lacks it). */
+        if (!for_count && query->display_language < 0)
           g_string_append_printf (sql, " JOIN datasets d ON d.id = p.dataset_id"
-                                       " LEFT JOIN texts m ON m.key = %s", key);
+                                       " LEFT JOIN texts m ON m.key = %s"
+                                       " LEFT JOIN texts me ON me.key = p.rowid * 8", key);
+        else if (!for_count)
+          g_string_append (sql, " JOIN datasets d ON d.id = p.dataset_id"
+                                " LEFT JOIN texts m ON m.key = p.rowid * 8 + ?16"
+                                " LEFT JOIN texts me ON me.key = p.rowid * 8");
         g_string_append_printf (sql, " WHERE %s > ?1", key);
         if (for_count)
           g_string_append_printf (sql, " AND %s <= ?10", key);
@@ -209,7 +245,22 @@ bind_plan (Plan         *plan,
   if (query->language >= 0)
     sqlite3_bind_int (stmt, P_LANGUAGE, query->language);
   if (plan->mode == MODE_ALL)
-    sqlite3_bind_int (stmt, P_SHOW, query->language >= 0 ? query->language : 0);
+    sqlite3_bind_int (stmt, P_SHOW, query->display_language >= 0 ? query->display_language
+                                    : query->language >= 0 ? query->language : 0);
+  else if (query->display_language >= 0)
+    sqlite3_bind_int (stmt, P_DISPLAY, query->display_language);
+  sqlite3_bind_text (stmt, P_REVIEW_LANG, query->review_language >= 0
+                                          ? md_language_code (query->review_language) : "",
+                     -1, SQLITE_STATIC);
+  if (query->review_status >= 0)
+    sqlite3_bind_text (stmt, P_REVIEW_STATUS, md_review_status_name (query->review_status), -1,
+                       SQLITE_STATIC);
+  if (query->review_reason != NULL)
+    sqlite3_bind_text (stmt, P_REVIEW_REASON, query->review_reason, -1, SQLITE_STATIC);
+  if (query->review_reviewer != NULL)
+    sqlite3_bind_text (stmt, P_REVIEW_REVIEWER, query->review_reviewer, -1, SQLITE_STATIC);
+  if (query->review_sample != NULL)
+    sqlite3_bind_text (stmt, P_REVIEW_SAMPLE, query->review_sample, -1, SQLITE_STATIC);
   if (query->dataset != NULL && *query->dataset != '\0')
     sqlite3_bind_text (stmt, P_DATASET, query->dataset, -1, SQLITE_STATIC);
   if (query->modality >= 0)
@@ -257,7 +308,8 @@ count_locked (sqlite3  *db,
   if (out_exact != NULL)
     *out_exact = TRUE;
 
-  if (plan->mode == MODE_ALL && query->language < 0 && query->modality < 0 && query->flags == 0)
+  if (plan->mode == MODE_ALL && query->language < 0 && query->modality < 0 && query->flags == 0 &&
+      !md_query_has_review_filters (query))
     {
       /* Totals kept per dataset: no scan. */
       stmt = _md_index_prepare (db, "SELECT coalesce(sum(n_pairs), 0) FROM datasets "
@@ -407,6 +459,13 @@ _md_pair_list_count (MdStore   *store,
   if (plan == NULL)
     return 0;
   db = _md_store_lock (store);
+  if (md_query_has_review_filters (plan->query) && !_md_store_has_review_locked (db))
+    {
+      _md_store_unlock (store);
+      g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "%s: review filters need a review file; "
+                   "none is attached to this index", md_store_get_path (store));
+      return 0;
+    }
   n = count_locked (db, plan, cap, out_exact, error);
   _md_store_unlock (store);
   return n;
@@ -704,6 +763,13 @@ _md_pair_list_new (MdStore  *store,
   self->count_after = -1;
 
   db = _md_store_lock (store);
+  if (md_query_has_review_filters (self->plan->query) && !_md_store_has_review_locked (db))
+    {
+      _md_store_unlock (store);
+      g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "%s: review filters need a review file; "
+                   "none is attached to this index", md_store_get_path (store));
+      return NULL;
+    }
   if (self->plan->mode == MODE_ALL)
     n = count_locked (db, self->plan, self->cap, &self->exact, &local_error);
   else

@@ -17,6 +17,9 @@ md_query_new (void)
 
   query->language = -1;
   query->modality = -1;
+  query->display_language = -1;
+  query->review_language = -1;
+  query->review_status = -1;
   return query;
 }
 
@@ -29,6 +32,9 @@ md_query_copy (const MdQuery *query)
   copy = g_memdup2 (query, sizeof *query);
   copy->text = g_strdup (query->text);
   copy->dataset = g_strdup (query->dataset);
+  copy->review_reason = g_strdup (query->review_reason);
+  copy->review_reviewer = g_strdup (query->review_reviewer);
+  copy->review_sample = g_strdup (query->review_sample);
   return copy;
 }
 
@@ -39,7 +45,21 @@ md_query_free (MdQuery *query)
     return;
   g_free (query->text);
   g_free (query->dataset);
+  g_free (query->review_reason);
+  g_free (query->review_reviewer);
+  g_free (query->review_sample);
   g_free (query);
+}
+
+gboolean
+md_query_has_review_filters (const MdQuery *query)
+{
+  g_return_val_if_fail (query != NULL, FALSE);
+  return query->review_status >= 0 ||
+         (query->review_reason != NULL && *query->review_reason != '\0') ||
+         (query->review_reviewer != NULL && *query->review_reviewer != '\0') ||
+         query->review_edited || query->review_unreviewed ||
+         (query->review_sample != NULL && *query->review_sample != '\0');
 }
 
 typedef struct

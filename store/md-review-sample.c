@@ -391,6 +391,31 @@ fail:
   return FALSE;
 }
 
+GPtrArray *
+md_review_store_list_samples (MdReviewStore  *self,
+                              GError        **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_REVIEW_STORE (self), NULL);
+
+  stmt = _md_review_store_prepare (self,
+    "SELECT name FROM review_sample ORDER BY created_at DESC, name", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _md_review_store_set_error (self, error, "could not list the samples");
+      return NULL;
+    }
+  return g_steal_pointer (&names);
+}
+
 MdSample *
 md_review_store_load_sample (MdReviewStore  *self,
                              const char     *name,

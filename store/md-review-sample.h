@@ -121,6 +121,9 @@ gboolean  md_review_store_save_sample  (MdReviewStore  *self,
 MdSample *md_review_store_load_sample  (MdReviewStore  *self,
                                         const char     *name,
                                         GError        **error);
+/* Names of the saved samples, newest first. Element type char*. */
+GPtrArray *md_review_store_list_samples (MdReviewStore  *self,
+                                         GError        **error);
 /* Element type MdSampleEstimate, one per stratum; *out_overall gets the weighted estimate. */
 GPtrArray *md_review_store_sample_stats (MdReviewStore    *self,
                                          const char       *name,

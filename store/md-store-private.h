@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 sqlite3 *_md_store_lock   (MdStore *self);
 void     _md_store_unlock (MdStore *self);
 
+/* Whether a review file is ATTACHed AS review (md-store-review.c); call under the lock. */
+gboolean _md_store_has_review_locked (sqlite3 *db);
+
 /* Runs a whole import on a fresh connection to `index_path`; fills `report`. */
 gboolean _md_import_run   (const char            *index_path,
                            const char * const    *paths,

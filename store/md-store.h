@@ -35,7 +35,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MdStore, md_store, MD, STORE, GObject)
 
 /* Progress of an import, called from the importing thread: bytes scanned of all inputs and records
- * indexed so far. Return nothing; cancel through the GCancellable. */
+ * indexed so far. Return nothing; cancel through the GCancellable. `current_file` is NULL once
+ * every file is in the index and the references are checked: from then on the pairs can be
+ * browsed and filtered while the full-text index is built, which the import's return ends. */
 typedef void (*MdImportProgressFunc) (guint64     bytes_done,
                                       guint64     bytes_total,
                                       guint64     records_done,
@@ -154,5 +156,30 @@ gboolean       md_store_build_search_index (MdStore          *self,
                                             GError          **error);
 /* Whether every text is in the full-text index. */
 gboolean       md_store_is_search_index_complete (MdStore    *self);
+
+/* Review state in queries (md-store-review.c). Attaches the review file (made by
+ * md_review_store_open()) to the store's connection, replacing one attached before, so that
+ * MdQuery's review filters can be answered. */
+gboolean       md_store_attach_review (MdStore               *self,
+                                       const char            *review_path,
+                                       GError               **error);
+void           md_store_detach_review (MdStore               *self);
+
+/* Whether the index holds the pair (@dataset NULL: in any dataset). */
+gboolean       md_store_has_pair      (MdStore               *self,
+                                       const char            *dataset,
+                                       const char            *pair_id);
+
+/* Calls @func for every pair (of @dataset, NULL for all) in index order, with the store locked:
+ * @func must not call back into the store. It returns FALSE to stop. */
+typedef gboolean (*MdStorePairFunc) (const char *dataset,
+                                     const char *pair_id,
+                                     guint       languages,
+                                     gpointer    user_data);
+gboolean       md_store_foreach_pair  (MdStore               *self,
+                                       const char            *dataset,
+                                       MdStorePairFunc        func,
+                                       gpointer               user_data,
+                                       GError               **error);
 
 G_END_DECLS

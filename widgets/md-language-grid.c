@@ -7,7 +7,6 @@
 
 #include "md-language-grid.h"
 
-#define N_COLUMNS 4
 
 typedef struct
 {
@@ -22,7 +21,7 @@ struct _MdLanguageGrid
   GtkWidget          parent_instance;
 
   GtkScrolledWindow *scroller;
-  GtkGrid           *grid;
+  GtkFlowBox        *grid;
 
   Cell               cells[MD_N_LANGUAGES];
   GPtrArray         *hints;
@@ -105,7 +104,9 @@ build_cell (MdLanguageGrid *self,
   gtk_box_append (GTK_BOX (card), cell->hints);
   cell->card = card;
 
-  gtk_grid_attach (self->grid, card, language % N_COLUMNS, language / N_COLUMNS, 1, 1);
+  /* A flow box: up to four languages side by side, fewer on a narrow pane, so the grid never
+   * forces the window wider than the screen. */
+  gtk_flow_box_append (self->grid, card);
 }
 
 static void

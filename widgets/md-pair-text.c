@@ -86,6 +86,14 @@ md_pair_text_get_answer (MdPairText *self)
   return get_view_text (self->answer);
 }
 
+GtkTextView *
+md_pair_text_get_view (MdPairText *self,
+                       MdField     field)
+{
+  g_return_val_if_fail (MD_IS_PAIR_TEXT (self), NULL);
+  return field == MD_FIELD_INSTRUCTION ? self->instruction : self->answer;
+}
+
 GtkWidget *
 md_pair_text_new (void)
 {

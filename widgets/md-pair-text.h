@@ -28,5 +28,8 @@ void        md_pair_text_set             (MdPairText *self,
 /* The texts shown ("" for a missing one). */
 char       *md_pair_text_get_instruction (MdPairText *self);
 char       *md_pair_text_get_answer      (MdPairText *self);
+/* The text view of a field, for editing in place. */
+GtkTextView *md_pair_text_get_view       (MdPairText *self,
+                                          MdField     field);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "md-review-merge.h"
 #include "md-review-sample.h"
 #include "md-review-store.h"
+#include "md-store.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
 
@@ -83,12 +84,72 @@ open_review (void)
   return store;
 }
 
-/* The pair's dataset. The index lookup (md_store_get_pair) is not in this build yet, so the
- * dataset comes from --dataset or from the id's prefix, and the user is told so. */
-static char *
-resolve_dataset (const char *pair_id)
+/* The index, when there is one: --db, else the default index if it exists. Without one the
+ * review commands still work from the id alone (a review file can be kept without its index). */
+static MdStore *
+open_index (gboolean *out_failed)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = opt_db != NULL ? g_strdup (opt_db) : md_cli_default_db_path ();
+  MdStore *store;
+
+  *out_failed = FALSE;
+  if (!g_file_test (db, G_FILE_TEST_IS_REGULAR))
+    {
+      if (opt_db != NULL)
+        {
+          md_cli_printerr (_("%s: no index there; expected a file made by “store import”"), db);
+          *out_failed = TRUE;
+        }
+      return NULL;
+    }
+  store = md_store_open (db, &error);
+  if (store == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      *out_failed = TRUE;
+    }
+  return store;
+}
+
+/* The pair's dataset, looked up in the index (an id the index does not hold is an error); with
+ * no index, from --dataset or the id's prefix, and the user is told so. *out_pair (optional)
+ * receives the pair as the index holds it, NULL without an index. */
+static char *
+resolve_pair (const char  *pair_id,
+              MdPair     **out_pair)
+{
+  g_autoptr(MdStore) index = NULL;
   const char *ins;
+  gboolean failed;
+
+  if (out_pair != NULL)
+    *out_pair = NULL;
+  index = open_index (&failed);
+  if (failed)
+    return NULL;
+  if (index != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MdPair) pair = md_store_get_pair (index, pair_id, &error);
+
+      if (pair == NULL)
+        {
+          md_cli_printerr (_("%s: pair “%s” is not in the index (%s)"), md_store_get_path (index),
+                           pair_id, error->message);
+          return NULL;
+        }
+      if (opt_dataset != NULL && strcmp (opt_dataset, md_pair_get_dataset (pair)) != 0)
+        {
+          md_cli_printerr (_("%s: pair “%s” belongs to dataset “%s”, not “%s”"),
+                           md_store_get_path (index), pair_id, md_pair_get_dataset (pair),
+                           opt_dataset);
+          return NULL;
+        }
+      if (out_pair != NULL)
+        *out_pair = g_object_ref (pair);
+      return g_strdup (md_pair_get_dataset (pair));
+    }
 
   if (opt_dataset != NULL)
     return g_strdup (opt_dataset);
@@ -99,9 +160,15 @@ resolve_dataset (const char *pair_id)
                          "or --dataset"), pair_id);
       return NULL;
     }
-  md_cli_printerr (_("note: dataset “%.*s” taken from the id (the index is not consulted)"),
+  md_cli_printerr (_("note: dataset “%.*s” taken from the id (there is no index to consult)"),
                    (int) (ins - pair_id), pair_id);
   return g_strndup (pair_id, ins - pair_id);
+}
+
+static char *
+resolve_dataset (const char *pair_id)
+{
+  return resolve_pair (pair_id, NULL);
 }
 
 static char *
@@ -196,6 +263,7 @@ review_edit (int    argc,
   g_autoptr(MdReviewStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dataset = NULL;
+  g_autoptr(MdPair) pair = NULL;
   MdLanguage lang;
   MdField field;
   gint64 action;
@@ -219,13 +287,14 @@ review_edit (int    argc,
       md_cli_printerr (_("unknown field “%s”: expected instruction or answer"), field_name);
       return MD_CLI_EXIT_FAILED;
     }
-  dataset = resolve_dataset (argv[1]);
+  dataset = resolve_pair (argv[1], &pair);
   if (dataset == NULL || (store = open_review ()) == NULL)
     return MD_CLI_EXIT_FAILED;
 
-  /* The shard's original text needs the index; without it the first revision records none. */
-  action = md_review_store_edit_text (store, dataset, argv[1], lang, field, NULL, text, NULL,
-                                      MD_REVIEW_AUTHOR_PERSON, &error);
+  /* The shard's text is the old value of the first revision; without an index it is unknown. */
+  action = md_review_store_edit_text (store, dataset, argv[1], lang, field,
+                                      pair != NULL ? md_pair_get_text (pair, lang, field) : NULL,
+                                      text, NULL, MD_REVIEW_AUTHOR_PERSON, &error);
   if (action < 0)
     {
       md_cli_printerr ("%s", error->message);
@@ -335,6 +404,14 @@ review_log (int    argc,
 
 /* review stats */
 
+static gboolean
+index_has_pair (const char *dataset,
+                const char *pair_id,
+                gpointer    user_data)
+{
+  return md_store_has_pair (user_data, dataset, pair_id);
+}
+
 static int
 review_stats (int    argc,
               char **argv)
@@ -347,9 +424,14 @@ review_stats (int    argc,
   g_autoptr(MdReviewStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
   g_autoptr(cJSON) root = NULL;
+  g_autoptr(MdStore) index = NULL;
+  gboolean failed;
 
   if (!parse (&argc, &argv, NULL, _("Review progress per dataset and language."), entries))
+    return MD_CLI_EXIT_FAILED;
+  if ((index = open_index (&failed)) == NULL && failed)
     return MD_CLI_EXIT_FAILED;
   if ((store = open_review ()) == NULL)
     return MD_CLI_EXIT_FAILED;
@@ -386,6 +468,24 @@ review_stats (int    argc,
       cJSON_AddNumberToObject (item, "fixed", row->n_fixed);
       cJSON_AddNumberToObject (item, "edited", row->n_edited);
       cJSON_AddItemToArray (root, item);
+    }
+
+  /* Reviews of pairs whose id left its shard are kept; say which they are. */
+  if (index != NULL)
+    {
+      orphans = md_review_store_list_orphans (store, index_has_pair, index, &error);
+      if (orphans == NULL)
+        {
+          md_cli_printerr ("%s", error->message);
+          return MD_CLI_EXIT_FAILED;
+        }
+      for (guint i = 0; i < orphans->len; i++)
+        {
+          const MdReviewRef *ref = orphans->pdata[i];
+
+          md_cli_printerr (_("%s %s: reviewed, but no longer in the index"), ref->dataset,
+                           ref->pair_id);
+        }
     }
   return json ? print_json (root) : MD_CLI_EXIT_OK;
 }
@@ -436,6 +536,27 @@ read_population (const char  *path,
   return TRUE;
 }
 
+typedef struct
+{
+  GPtrArray *datasets;
+  GPtrArray *ids;
+  GArray    *languages;
+} Population;
+
+static gboolean
+add_to_population (const char *dataset,
+                   const char *pair_id,
+                   guint       languages,
+                   gpointer    user_data)
+{
+  Population *population = user_data;
+
+  g_ptr_array_add (population->datasets, g_strdup (dataset));
+  g_ptr_array_add (population->ids, g_strdup (pair_id));
+  g_array_append_val (population->languages, languages);
+  return TRUE;
+}
+
 static int
 review_sample (int    argc,
                char **argv)
@@ -453,7 +574,7 @@ review_sample (int    argc,
     { "by", 0, 0, G_OPTION_ARG_STRING, &by, N_("Strata: dataset or language"), N_("STRATA") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Save the sample under this name"), N_("NAME") },
     { "ids", 0, 0, G_OPTION_ARG_FILENAME, &ids_path,
-      N_("Population: a file of pair ids (default: the pairs of the review file)"), N_("FILE") },
+      N_("Population: a file of pair ids (default: every pair of the index)"), N_("FILE") },
     { "fixed", 0, 0, G_OPTION_ARG_NONE, &fixed, N_("Draw N per stratum instead of N in all"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
@@ -463,6 +584,9 @@ review_sample (int    argc,
   g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
+  g_autoptr(GArray) languages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(MdStore) index = NULL;
+  gboolean failed;
   g_autoptr(MdSample) sample = NULL;
   g_autoptr(cJSON) root = NULL;
   MdSampleStrata strata = MD_SAMPLE_BY_DATASET;
@@ -488,6 +612,18 @@ review_sample (int    argc,
       if (!read_population (ids_path, datasets, ids))
         return MD_CLI_EXIT_FAILED;
     }
+  else if ((index = open_index (&failed)) != NULL)
+    {
+      Population population = { datasets, ids, languages };
+
+      if (!md_store_foreach_pair (index, NULL, add_to_population, &population, &error))
+        {
+          md_cli_printerr ("%s", error->message);
+          return MD_CLI_EXIT_FAILED;
+        }
+    }
+  else if (failed)
+    return MD_CLI_EXIT_FAILED;
   else
     {
       MdReviewFilter filter = MD_REVIEW_FILTER_INIT;
@@ -498,29 +634,35 @@ review_sample (int    argc,
           md_cli_printerr ("%s", error->message);
           return MD_CLI_EXIT_FAILED;
         }
-      md_cli_printerr (_("note: the population is the %u pairs of the review file; "
-                         "pass --ids FILE for another"), refs->len);
+      md_cli_printerr (_("note: there is no index; the population is the %u pairs of the "
+                         "review file (pass --db FILE or --ids FILE for another)"), refs->len);
       for (guint i = 0; i < refs->len; i++)
         {
           MdReviewRef *ref = refs->pdata[i];
+          guint all = (1u << MD_N_LANGUAGES) - 1;
 
           g_ptr_array_add (datasets, g_strdup (ref->dataset));
           g_ptr_array_add (ids, g_strdup (ref->pair_id));
+          g_array_append_val (languages, all);
         }
     }
 
   for (guint i = 0; i < ids->len; i++)
     {
       MdSampleUnit unit = { datasets->pdata[i], ids->pdata[i], "" };
+      guint present = i < languages->len ? g_array_index (languages, guint, i)
+                                         : (1u << MD_N_LANGUAGES) - 1;
 
       if (strata == MD_SAMPLE_BY_DATASET)
         g_array_append_val (units, unit);
       else
+        /* A language the pair lacks has nothing to review. */
         for (guint lang = 0; lang < MD_N_LANGUAGES; lang++)
-          {
-            unit.lang = md_language_code (lang);
-            g_array_append_val (units, unit);
-          }
+          if (present & (1u << lang))
+            {
+              unit.lang = md_language_code (lang);
+              g_array_append_val (units, unit);
+            }
     }
 
   sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len,

@@ -13,8 +13,6 @@
 /* regenerate, translate: pairs from the index through a Syphus backend, with a journal that lets
  * an interrupted batch resume (run the same command again, or with no ids). */
 
-#define MAX_CONTEXT_EXAMPLES 8
-
 typedef struct
 {
   MdSyphusJobKind  kind;
@@ -59,168 +57,133 @@ syphus_run_clear (SyphusRun *run)
   g_clear_pointer (&run->generations, g_array_unref);
 }
 
-/* Named backends live in $XDG_CONFIG_HOME/mimicdesk/backends.ini, one group per name:
- *   [llama]  base-url=http://127.0.0.1:8080  model=...  kind=local  command=llama-server -m x.gguf
- * Keys are never stored there: they come from MIMICDESK_API_KEY or the keyring. */
+static void
+replace_string (char       **slot,
+                const char  *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* Named backends and the defaults live in backends.ini (md-syphus-config.h), the file the
+ * window's preferences edit. Keys are never stored there: they come from MIMICDESK_API_KEY or the
+ * keyring. Without --backend and --base-url, the default backend of that file is used. */
 static MdSyphusBackend *
 resolve_backend (SyphusRun *run)
 {
-  g_autofree char *path = g_build_filename (g_get_user_config_dir (), PACKAGE_NAME,
-                                            "backends.ini", NULL);
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autofree char *base_url = g_strdup (run->base_url);
-  g_autofree char *model = g_strdup (run->model);
-  g_autofree char *kind = NULL;
-  g_auto(GStrv) command = NULL;
-  const char *name = run->backend_name != NULL ? run->backend_name : "default";
+  g_autofree char *path = md_syphus_config_default_path ();
+  g_autoptr(MdSyphusConfig) config = NULL;
+  g_autoptr(MdSyphusBackendConfig) chosen = NULL;
+  g_autoptr(GError) error = NULL;
+  const MdSyphusBackendConfig *found = NULL;
   MdSyphusBackend *backend;
 
+  config = md_syphus_config_load (path, &error);
+  if (config == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return NULL;
+    }
   if (run->backend_name != NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error) ||
-          !g_key_file_has_group (file, run->backend_name))
+      found = md_syphus_config_find (config, run->backend_name);
+      if (found == NULL)
         {
-          md_cli_printerr (_("%s: expected a group [%s] with base-url and model (%s)"), path,
-                           run->backend_name,
-                           error != NULL ? error->message : _("no such group"));
+          md_cli_printerr (_("%s: expected a group [%s] with base-url and model (no such group)"),
+                           path, run->backend_name);
           return NULL;
         }
-      if (base_url == NULL)
-        base_url = g_key_file_get_string (file, name, "base-url", NULL);
-      if (model == NULL)
-        model = g_key_file_get_string (file, name, "model", NULL);
-      kind = g_key_file_get_string (file, name, "kind", NULL);
-      if (g_key_file_has_key (file, name, "command", NULL))
-        {
-          g_autofree char *line = g_key_file_get_string (file, name, "command", NULL);
-
-          if (line != NULL && !g_shell_parse_argv (line, NULL, &command, &error))
-            {
-              md_cli_printerr ("%s: [%s] command: %s", path, name, error->message);
-              return NULL;
-            }
-        }
     }
-  if (base_url == NULL || model == NULL)
+  else if (run->base_url == NULL)
+    found = md_syphus_config_find (config, config->default_backend);
+
+  chosen = found != NULL ? md_syphus_backend_config_copy (found)
+                         : md_syphus_backend_config_new ("default", NULL, NULL,
+                                                         MD_SYPHUS_BACKEND_LOCAL, NULL);
+  if (run->base_url != NULL)
+    replace_string (&chosen->base_url, run->base_url);
+  if (run->model != NULL)
+    replace_string (&chosen->model, run->model);
+  if (chosen->base_url[0] == '\0' || chosen->model[0] == '\0')
     {
       md_cli_printerr (_("give --backend NAME, or --base-url URL and --model M"));
       return NULL;
     }
-  backend = md_syphus_backend_new (name, base_url, model,
-                                   g_strcmp0 (kind, "hosted") == 0 ? MD_SYPHUS_BACKEND_HOSTED
-                                                                   : MD_SYPHUS_BACKEND_LOCAL);
-  md_syphus_backend_set_command (backend, (const char * const *) command);
-  run->has_command = command != NULL;
+  if (run->concurrency <= 0)
+    run->concurrency = config->concurrency;
+
+  backend = md_syphus_backend_config_create (chosen, path, &error);
+  if (backend == NULL)
+    {
+      md_cli_printerr ("%s", error->message);
+      return NULL;
+    }
+  run->has_command = chosen->command != NULL;
+  if (found != NULL)
+    replace_string (&run->backend_name, chosen->name);
   return backend;
 }
 
-/* Everything a request borrows from (pairs, image bytes, arrays) lives until the batch ends. */
-typedef struct
+/* The prompt of a pair: --prompt when given, else the one of its dataset (cached in @prompts),
+ * or the built-in translation prompt. */
+static MdSyphusPrompt *
+prompt_for (SyphusRun       *run,
+            MdSyphusPrompt  *given,
+            const char      *dataset,
+            GHashTable      *prompts,
+            GError         **error)
 {
-  gpointer       data;
-  GDestroyNotify destroy;
-} Kept;
+  g_autofree char *path = NULL;
+  MdSyphusPrompt *prompt;
 
-static void
-kept_free (gpointer data)
-{
-  Kept *kept = data;
+  if (given != NULL)
+    return given;
+  prompt = g_hash_table_lookup (prompts, dataset);
+  if (prompt != NULL)
+    return prompt;
 
-  kept->destroy (kept->data);
-  g_free (kept);
+  path = md_syphus_prompt_default_path (run->kind, dataset);
+  if (path != NULL)
+    prompt = md_syphus_prompt_new_from_file (path, error);
+  else if (run->kind == MD_SYPHUS_JOB_TRANSLATE)
+    prompt = md_syphus_prompt_new_simple ("builtin:translate",
+                                          md_syphus_request_default_translation_prompt ());
+  else
+    g_set_error (error, MD_ERROR, MD_ERROR_NOT_FOUND,
+                 _("no Syphus prompt file for dataset %s: give --prompt FILE"), dataset);
+  if (prompt != NULL)
+    g_hash_table_insert (prompts, g_strdup (dataset), prompt);
+  return prompt;
 }
 
-static void
-keep_add (GPtrArray      *keep,
-          gpointer        data,
-          GDestroyNotify  destroy)
-{
-  Kept *kept = g_new (Kept, 1);
-
-  kept->data = data;
-  kept->destroy = destroy;
-  g_ptr_array_add (keep, kept);
-}
-
-static const char *
-text_of (MdPair     *pair,
-         MdField     field)
-{
-  return md_pair_get_text (pair, MD_LANGUAGE_EN, field);
-}
-
-/* Builds the request of one pair from the index. */
+/* Builds the request of one pair from the index and the review file: the current texts (latest
+ * revisions) and the reviewer's note, never the shard's text when it was revised. */
 static char *
 build_request (SyphusRun                    *run,
                MdStore                      *store,
-               MdSyphusPrompt               *prompt,
+               MdReviewStore                *review,
+               MdSyphusPrompt               *given,
+               GHashTable                   *prompts,
                const MdSyphusRequestOptions *options,
                const char                   *id,
-               MdSyphusPairInput            *input,
+               const MdSyphusPairInput     **out_input,
+               MdSyphusPrompt              **out_prompt,
                GPtrArray                    *keep,
                GError                      **error)
 {
-  g_autoptr(GArray) examples = g_array_new (FALSE, TRUE, sizeof (MdSyphusExample));
-  g_autoptr(GArray) images = g_array_new (FALSE, TRUE, sizeof (MdSyphusImage));
-  const char * const *context_ids;
-  const char * const *image_ids;
-  MdPair *pair;
+  MdSyphusInput *input = md_syphus_input_load (store, review, id, run->kind, options->vision,
+                                               options->max_frames, error);
+  MdSyphusPrompt *prompt;
 
-  pair = md_store_get_pair (store, id, error);
-  if (pair == NULL)
+  if (input == NULL)
     return NULL;
-  keep_add (keep, pair, g_object_unref);
-
-  context_ids = md_pair_get_context_ids (pair);
-  for (guint i = 0; run->kind == MD_SYPHUS_JOB_REGENERATE && context_ids != NULL &&
-       context_ids[i] != NULL && examples->len < MAX_CONTEXT_EXAMPLES; i++)
-    {
-      MdPair *example = md_store_get_pair (store, context_ids[i], NULL);
-      MdSyphusExample item;
-
-      if (example == NULL)
-        continue;   /* dangling: the index already reports it */
-      keep_add (keep, example, g_object_unref);
-      item.instruction = text_of (example, MD_FIELD_INSTRUCTION);
-      item.answer = text_of (example, MD_FIELD_ANSWER);
-      g_array_append_val (examples, item);
-    }
-
-  image_ids = md_pair_get_image_ids (pair);
-  for (guint i = 0; run->vision && image_ids != NULL && image_ids[i] != NULL &&
-       (options->max_frames == 0 || images->len < options->max_frames); i++)
-    {
-      g_autoptr(GError) image_error = NULL;
-      char *mime = NULL;
-      GBytes *bytes = md_store_load_image (store, image_ids[i], &mime, &image_error);
-      MdSyphusImage item;
-
-      if (bytes == NULL)
-        {
-          md_cli_printerr ("%s: %s", id, image_error->message);
-          continue;
-        }
-      keep_add (keep, bytes, (GDestroyNotify) g_bytes_unref);
-      keep_add (keep, mime, g_free);
-      item.data = bytes;
-      item.mime_type = mime;
-      g_array_append_val (images, item);
-    }
-
-  input->id = md_pair_get_id (pair);
-  input->dataset = md_pair_get_dataset (pair);
-  input->instruction = text_of (pair, MD_FIELD_INSTRUCTION);
-  input->answer = text_of (pair, MD_FIELD_ANSWER);
-  input->examples = (const MdSyphusExample *) examples->data;
-  input->n_examples = examples->len;
-  input->images = (const MdSyphusImage *) images->data;
-  input->n_images = images->len;
-  keep_add (keep, g_steal_pointer (&examples), (GDestroyNotify) g_array_unref);
-  keep_add (keep, g_steal_pointer (&images), (GDestroyNotify) g_array_unref);
-
-  return md_syphus_request_build (run->kind, prompt, input, options, error);
+  g_ptr_array_add (keep, input);
+  *out_input = md_syphus_input_get (input);
+  prompt = prompt_for (run, given, (*out_input)->dataset, prompts, error);
+  if (prompt == NULL)
+    return NULL;
+  *out_prompt = prompt;
+  return md_syphus_request_build (run->kind, prompt, *out_input, options, error);
 }
 
 static void
@@ -288,7 +251,11 @@ run_batch (SyphusRun *run)
   g_autoptr(MdSyphusJournal) journal = NULL;
   g_autoptr(MdSyphusQueue) queue = NULL;
   g_autoptr(MdStore) store = NULL;
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (kept_free);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) md_syphus_input_free);
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(GHashTable) prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         g_object_unref);
+  g_autoptr(MdSyphusReviewWriter) writer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   g_autofree char *default_journal = NULL;
@@ -296,18 +263,15 @@ run_batch (SyphusRun *run)
   MdSyphusRequestOptions options;
   guint n_rejected = 0;
 
+  /* Without --prompt, each pair gets the prompt of its dataset (md_syphus_prompt_default_path). */
   if (run->prompt_path != NULL)
-    prompt = md_syphus_prompt_new_from_file (run->prompt_path, &error);
-  else if (run->kind == MD_SYPHUS_JOB_TRANSLATE)
-    prompt = md_syphus_prompt_new_simple ("builtin:translate",
-                                          md_syphus_request_default_translation_prompt ());
-  else
-    g_set_error (&error, MD_ERROR, MD_ERROR_FAILED, "%s",
-                 _("regenerate needs a Syphus prompt file: --prompt FILE"));
-  if (prompt == NULL)
     {
-      md_cli_printerr ("%s", error->message);
-      return MD_CLI_EXIT_FAILED;
+      prompt = md_syphus_prompt_new_from_file (run->prompt_path, &error);
+      if (prompt == NULL)
+        {
+          md_cli_printerr ("%s", error->message);
+          return MD_CLI_EXIT_FAILED;
+        }
     }
 
   backend = resolve_backend (run);
@@ -320,12 +284,16 @@ run_batch (SyphusRun *run)
   if (run->frames >= 0)
     options.max_frames = run->frames;
 
-  if (run->ids != NULL && run->ids[0] != NULL)
+  if (run->db_path == NULL)
+    run->db_path = md_cli_default_db_path ();
+  if ((run->ids != NULL && run->ids[0] != NULL) || run->accept)
     {
-      if (run->db_path == NULL)
-        run->db_path = md_cli_default_db_path ();
+      g_autofree char *review_path = md_review_store_default_path (run->db_path);
+
       store = md_store_open (run->db_path, &error);
-      if (store == NULL)
+      if (store != NULL)
+        review = md_review_store_open (review_path, &error);
+      if (store == NULL || review == NULL)
         {
           md_cli_printerr ("%s", error->message);
           return MD_CLI_EXIT_FAILED;
@@ -337,9 +305,10 @@ run_batch (SyphusRun *run)
       /* The exact bodies, one JSON document a line; nothing is sent or written. */
       for (guint i = 0; run->ids != NULL && run->ids[i] != NULL; i++)
         {
-          MdSyphusPairInput input = { 0, };
-          g_autofree char *body = build_request (run, store, prompt, &options, run->ids[i],
-                                                 &input, keep, &error);
+          const MdSyphusPairInput *input = NULL;
+          MdSyphusPrompt *pair_prompt = NULL;
+          g_autofree char *body = build_request (run, store, review, prompt, prompts, &options,
+                                                 run->ids[i], &input, &pair_prompt, keep, &error);
 
           if (body == NULL)
             {
@@ -362,9 +331,9 @@ run_batch (SyphusRun *run)
     }
   md_syphus_backend_set_api_key (backend, key);
 
+  /* Beside the review file, where the window looks for it too. */
   if (run->journal_path == NULL)
-    run->journal_path = g_build_filename (g_get_user_data_dir (), PACKAGE_NAME,
-                                          "syphus-journal.sqlite", NULL);
+    run->journal_path = md_syphus_journal_default_path (run->db_path);
   default_journal = g_path_get_dirname (run->journal_path);
   g_mkdir_with_parents (default_journal, 0700);
   journal = md_syphus_journal_open (run->journal_path, &error);
@@ -386,15 +355,21 @@ run_batch (SyphusRun *run)
   if (run->max_tokens > 0)
     settings.max_tokens = run->max_tokens;
   queue = md_syphus_queue_new (backend, journal, &settings);
+  if (review != NULL)
+    {
+      writer = md_syphus_review_writer_new (review, store);
+      md_syphus_review_writer_attach (writer, journal);
+    }
 
   for (guint i = 0; run->ids != NULL && run->ids[i] != NULL; i++)
     {
-      MdSyphusPairInput input = { 0, };
-      g_autofree char *body = build_request (run, store, prompt, &options, run->ids[i], &input,
-                                             keep, &error);
+      const MdSyphusPairInput *input = NULL;
+      MdSyphusPrompt *pair_prompt = NULL;
+      g_autofree char *body = build_request (run, store, review, prompt, prompts, &options,
+                                             run->ids[i], &input, &pair_prompt, keep, &error);
 
-      if (body == NULL || md_syphus_queue_add (queue, run->kind, prompt, &input, &options,
-                                               &error) == 0)
+      if (body == NULL ||
+          md_syphus_queue_add (queue, run->kind, pair_prompt, input, &options, &error) == 0)
         {
           md_cli_printerr ("%s", error->message);
           g_clear_error (&error);

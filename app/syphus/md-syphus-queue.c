@@ -236,6 +236,15 @@ md_syphus_queue_add (MdSyphusQueue                *self,
   return id;
 }
 
+static void
+run (MdSyphusQueue *self)
+{
+  self->running = TRUE;
+  self->cancelled = FALSE;
+  self->finished_emitted = FALSE;
+  dispatch (self);
+}
+
 gboolean
 md_syphus_queue_start (MdSyphusQueue  *self,
                        GError        **error)
@@ -259,10 +268,35 @@ md_syphus_queue_start (MdSyphusQueue  *self,
   for (guint i = 0; i < jobs->len; i++)
     md_syphus_job_free (g_ptr_array_index (jobs, i));
 
-  self->running = TRUE;
-  self->cancelled = FALSE;
-  self->finished_emitted = FALSE;
-  dispatch (self);
+  run (self);
+  return TRUE;
+}
+
+gboolean
+md_syphus_queue_start_jobs (MdSyphusQueue  *self,
+                            const gint64   *job_ids,
+                            guint           n_jobs,
+                            GError        **error)
+{
+  g_return_val_if_fail (MD_IS_SYPHUS_QUEUE (self), FALSE);
+  g_return_val_if_fail (!self->closed, FALSE);
+  g_return_val_if_fail (job_ids != NULL || n_jobs == 0, FALSE);
+
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      MdSyphusJob *record = md_syphus_journal_get_job (self->journal, job_ids[i], error);
+
+      if (record == NULL)
+        return FALSE;
+      if (record->state != MD_SYPHUS_JOB_QUEUED || !remember (self, record->id))
+        {
+          md_syphus_job_free (record);
+          continue;
+        }
+      g_queue_push_tail (&self->pending, job_new (self, record));
+    }
+
+  run (self);
   return TRUE;
 }
 

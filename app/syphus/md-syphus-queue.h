@@ -51,6 +51,13 @@ gint64         md_syphus_queue_add           (MdSyphusQueue               *self,
  * do (or a budget is spent, or after cancel). */
 gboolean       md_syphus_queue_start         (MdSyphusQueue               *self,
                                               GError                     **error);
+/* Like md_syphus_queue_start(), but sends only the given jobs of the journal (those still
+ * queued), not every queued one: a single pair sent from the window must not wake a paused batch
+ * sharing the journal. */
+gboolean       md_syphus_queue_start_jobs    (MdSyphusQueue               *self,
+                                              const gint64                *job_ids,
+                                              guint                        n_jobs,
+                                              GError                     **error);
 /* Pause: no new request starts; the ones in flight finish. */
 void           md_syphus_queue_pause         (MdSyphusQueue               *self);
 void           md_syphus_queue_resume        (MdSyphusQueue               *self);

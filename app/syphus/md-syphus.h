@@ -9,9 +9,12 @@
  *   md-syphus-backend   one OpenAI-compatible server (plain and streamed), local server process
  *   md-syphus-key       API keys from the environment or the keyring, and redaction
  *   md-syphus-parse     Question/Answer and translation replies
+ *   md-syphus-config    backends.ini: named backends and defaults, shared by CLI and window
  *   md-syphus-journal   jobs and generations in SQLite (survives closing the app)
  *   md-syphus-queue     concurrency, timeouts, retries, budgets, pause/resume/cancel
- * It depends on store/ only for MD_ERROR and the language codes. */
+ *   md-syphus-review    inputs from the index and review file; accepted results as revisions
+ * It depends on store/ for MD_ERROR and the language codes, and (md-syphus-review only) for
+ * the index and the review file. */
 
 #include <glib.h>
 
@@ -27,9 +30,11 @@ const char *md_syphus_user_agent (void);
 G_END_DECLS
 
 #include "md-syphus-backend.h"
+#include "md-syphus-config.h"
 #include "md-syphus-journal.h"
 #include "md-syphus-key.h"
 #include "md-syphus-parse.h"
 #include "md-syphus-prompt.h"
 #include "md-syphus-queue.h"
 #include "md-syphus-request.h"
+#include "md-syphus-review.h"

@@ -458,6 +458,16 @@ test_languages (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "zh"));
   assert_label_becomes (window, "Instruction", "描述红色的图片");
   assert_label_becomes (window, "Answer", "它是红色的。");
+  /* The list follows the reading language too, and keeps the selected pair. */
+  {
+    GtkSingleSelection *selection = pairs_selection (window);
+    g_autoptr(MdPair) selected = g_list_model_get_item (G_LIST_MODEL (selection),
+                                                        gtk_single_selection_get_selected (selection));
+
+    g_assert_nonnull (selected);
+    g_assert_cmpstr (md_pair_get_id (selected), ==, "T_INS_00001");
+    g_assert_cmpstr (md_pair_get_summary (selected), ==, "描述红色的图片");
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "de"));
   assert_label_becomes (window, "Instruction", "Beschreibe das rote Bild");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "en"));

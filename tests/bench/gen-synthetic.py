@@ -10,6 +10,8 @@ of English per pair), optionally Syphus translation output for the seven other l
 whose values are base64 PNGs. Everything is streamed: memory stays flat whatever the size.
 The text varies (a seeded PRNG picks words), so full-text search has realistic posting lists:
 the word "the" is in nearly every row, colour words in about one row of eight.
+When a store is written, the pairs' frames are ids the store holds (as in a real shard whose store
+came with it); without one, the frame ids are unique clips that no store covers.
 """
 
 import argparse
@@ -53,14 +55,14 @@ def pair_words(rng):
     return rng.choice(COLOURS), rng.choice(SHAPES), rng.choice(PLACES), rng.choice(VERBS)
 
 
-def write_instructions(out, n_pairs, frames):
+def write_instructions(out, n_pairs, frames, store_clips=0):
     rng = random.Random(1234)
     path = os.path.join(out, "SYN_instructions.json")
     with open(path, "w", encoding="utf-8") as f:
         f.write('{"meta": {"version": "0.0.1", "time": "2026-11", "author": "bench"}, "data": {')
         for i in range(n_pairs):
             c, s, p, v = pair_words(rng)
-            clip = i // 4
+            clip = i // 4 % store_clips if store_clips else i // 4
             record = {
                 "instruction": f"What does the {c} {s} do in the video near the {p}?",
                 "answer": f"The {c} {s} {v} slowly near the {p} while the camera follows it "
@@ -103,10 +105,13 @@ def write_store(out, gigabytes, value_kb=96):
     target = int(gigabytes * (1 << 30))
     written = 0
     i = 0
+    tail = value_kb * 1024 - 150
+    pattern = bytes(range(256)) * (tail // 256 + 2)
     with open(path, "w", encoding="ascii") as f:
         f.write("{")
         while written < target:
-            png = tiny_png(i) + bytes((i + k) & 255 for k in range(value_kb * 1024 - 150))
+            # The same bytes as (i + k) & 255 for k in range(tail), without a Python loop.
+            png = tiny_png(i) + pattern[i % 256:i % 256 + tail]
             value = base64.b64encode(png).decode("ascii")
             line = ("," if i else "") + json.dumps(f"SYN_IMG_v_{i // 8:07d}_{i % 8:04d}") + ":\"" + value + "\""
             f.write(line)
@@ -126,12 +131,15 @@ def main():
     args = parser.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
+    store_clips = 0
+    if args.store_gb:
+        _path, n_images = write_store(args.out, args.store_gb)
+        # Eight frames per clip in the store; pairs use the first `frames` of a clip.
+        store_clips = n_images // 8 if args.frames <= 8 else 0
     if args.pairs:
-        write_instructions(args.out, args.pairs, args.frames)
+        write_instructions(args.out, args.pairs, args.frames, store_clips)
     if args.translations:
         write_translations(args.out, args.pairs)
-    if args.store_gb:
-        write_store(args.out, args.store_gb)
 
 
 if __name__ == "__main__":

@@ -1027,6 +1027,77 @@ test_cli (Fixture       *f,
   g_assert_nonnull (strstr (out_text, "file\tpairs.jsonl\t"));
 }
 
+/* The preview's figures: pairs per dataset and the images a store holds, counted here again
+ * from the index; and the window's own filters (quick filters, modality) narrow the selection. */
+static void
+test_check_counts (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(MdExportOptions) options = md_export_options_new ();
+  g_autoptr(MdExportReport) report = NULL;
+  g_autoptr(MdQuery) query = md_query_new ();
+  g_autoptr(GListModel) pairs = NULL;
+  g_autoptr(GHashTable) images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) datasets = NULL;
+  guint held = 0;
+  guint64 context_pairs = 99;
+  GHashTableIter iter;
+  gpointer key;
+
+  options->dataset = g_strdup ("SD");
+  options->context = MD_EXPORT_CONTEXT_INCLUDE;
+  report = md_export_check (f->store, f->review, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  datasets = md_export_report_get_datasets (report);
+  g_assert_cmpstrv (datasets, ((const char *[]) { "SD", NULL }));
+  g_assert_cmpuint (md_export_report_get_dataset_pairs (report, "SD", &context_pairs), ==, 10);
+  g_assert_cmpuint (context_pairs, ==, md_export_report_get_n_context_pairs (report));
+  g_assert_cmpuint (md_export_report_get_dataset_pairs (report, "DC", NULL), ==, 0);
+
+  query->dataset = g_strdup ("SD");
+  pairs = md_store_query (f->store, query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (pairs); i++)
+    {
+      g_autoptr(MdPair) row = g_list_model_get_item (pairs, i);
+      g_autoptr(MdPair) pair = md_store_get_pair (f->store, md_pair_get_id (row), &error);
+      const char * const *ids;
+
+      g_assert_no_error (error);
+      ids = md_pair_get_image_ids (pair);
+      for (guint j = 0; ids[j] != NULL; j++)
+        g_hash_table_add (images, g_strdup (ids[j]));
+    }
+  g_hash_table_iter_init (&iter, images);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(GBytes) raw = md_store_read_image_raw (f->store, key, NULL);
+
+      held += raw != NULL;
+    }
+  g_assert_cmpuint (held, >, 0);
+  g_assert_cmpuint (held, <, g_hash_table_size (images));   /* the SD defect */
+  g_assert_cmpuint (md_export_report_get_n_images (report), ==, held);
+  g_clear_object (&report);
+
+  /* The window's quick filter "missing images" leaves the one defective SD pair. */
+  options->query_flags = MD_QUERY_MISSING_IMAGES;
+  report = md_export_check (f->store, f->review, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (md_export_report_get_n_pairs (report), ==, 1);
+  g_assert_true (report_has (report, MD_EXPORT_ISSUE_MISSING_IMAGE, "SD_INS_00009",
+                             "SD_IMG_00049_2"));
+  g_clear_object (&report);
+
+  /* A modality SD does not have selects nothing. */
+  options->query_flags = 0;
+  options->modality = MD_MODALITY_TEXT;
+  report = md_export_check (f->store, f->review, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (md_export_report_get_n_pairs (report), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1041,6 +1112,7 @@ main (int   argc,
   ADD ("/export/context/drop", test_context_drop);
   ADD ("/export/context/include", test_context_include);
   ADD ("/export/check/report", test_check_report);
+  ADD ("/export/check/counts", test_check_counts);
   ADD ("/export/jsonl", test_jsonl);
   ADD ("/export/llava", test_llava);
   ADD ("/export/manifest", test_manifest);

@@ -9,7 +9,7 @@ set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-_build-fuzz}
 targets="fuzz-import fuzz-base64 fuzz-syphus-qa fuzz-translation fuzz-search-query
-fuzz-review-import"
+fuzz-review-import fuzz-parquet"
 
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" "$src" -Dfuzzing=true -Db_sanitize=address,undefined \

@@ -12,7 +12,7 @@ seconds=${1:?usage: run-fuzzers.sh SECONDS [BUILD_DIR]}
 build=${2:-_build-fuzz}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 targets="fuzz-import fuzz-base64 fuzz-syphus-qa fuzz-translation fuzz-search-query
-fuzz-review-import"
+fuzz-review-import fuzz-parquet"
 jobs=$(nproc 2>/dev/null || echo 1)
 
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"
@@ -23,10 +23,12 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/tests/supp/lsan.supp:print
 run_one () {
   t=$1
   mkdir -p "$build/fuzz-corpus/$t"
+  seeds="$src/tests/fuzz/corpus/$t"
+  [ -d "$seeds" ] || seeds=""
   "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
     -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$build/fuzz-crashes/$t-" \
-    "$build/fuzz-corpus/$t" "$src/tests/fuzz/corpus/$t" \
+    "$build/fuzz-corpus/$t" $seeds \
     > "$build/fuzz-logs/$t.log" 2>&1
   rc=$?
   summary=$(grep -E '^#[0-9]+.*(DONE|cov:)' "$build/fuzz-logs/$t.log" | tail -n 1)

@@ -36,6 +36,8 @@ run_review (const char  *review_file,
   g_ptr_array_add (argv, NULL);
   envp = g_environ_unsetenv (envp, "DISPLAY");
   envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  /* No default index unless a test passes --db: the user's own cache is not consulted. */
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", tmp_dir, TRUE);
 
   /* Output not asked for goes nowhere: it must not mix with the TAP stream. */
   g_spawn_sync (NULL, (char **) argv->pdata, envp,
@@ -195,6 +197,81 @@ test_cli_merge (void)
                             "0 conflicts\n");
 }
 
+/* With an index: the pair's dataset and original text come from it, unknown ids are refused,
+ * the sample's population is every pair and reviews of vanished pairs are reported. */
+static void
+test_cli_index (void)
+{
+  g_autofree char *db = g_build_filename (tmp_dir, "idx.sqlite", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("MD_CLI"), "import", "--db", db, g_getenv ("MD_SAMPLE_DIR"),
+                         NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status,
+                               &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_review ("i.sqlite", &out, &err, "edit", "TXT_INS_00001", "--db", db,
+                               "--lang", "en", "--field", "instruction", "--text",
+                               "A basket holds apples.", "--reviewer", "ana", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "action 1: TXT_INS_00001 en instruction revised\n");
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_review ("i.sqlite", &out, &err, "log", "TXT_INS_00001", "--db", db, NULL),
+                   ==, 0);
+  /* The old value is the shard's text, so the diff keeps its common words. */
+  g_assert_null (strstr (out, "(was the shard's text)"));
+  g_assert_nonnull (strstr (out, "[-🍎 -]A basket holds [-7 -]apples[- and 4 pears-]."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_review ("i.sqlite", &out, &err, "set", "DC_INS_99999", "--db", db,
+                               "--status", "approved", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "pair “DC_INS_99999” is not in the index"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_review ("i.sqlite", &out, &err, "set", "DC_INS_00001", "--db", db,
+                               "--dataset", "LA", "--status", "approved", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "belongs to dataset “DC”, not “LA”"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* 13 of 65 pairs, proportional: one in five of each subset. */
+  g_assert_cmpint (run_review ("i.sqlite", &out, &err, "sample", "--db", db, "--size", "13",
+                               "--seed", "3", NULL), ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+    guint per[6] = { 0 };
+    static const char *codes[] = { "DC", "LA", "SD", "TVC", "TXT", "VST" };
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 14);
+    for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+      for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+        if (g_str_has_prefix (lines[i], codes[c]) && lines[i][strlen (codes[c])] == '\t')
+          per[c]++;
+    /* DC 12, LA 22, SD 10, TVC 3, TXT 10, VST 8 → 2.4, 4.4, 2, 0.6, 2, 1.6 → 2, 4, 2, 1, 2, 2. */
+    g_assert_cmpuint (per[0], ==, 2);
+    g_assert_cmpuint (per[1], ==, 4);
+    g_assert_cmpuint (per[2], ==, 2);
+    g_assert_cmpuint (per[4], ==, 2);
+    g_assert_cmpuint (per[0] + per[1] + per[2] + per[3] + per[4] + per[5], ==, 13);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A review of a pair the index lost (made without the index) is reported, not dropped. */
+  g_assert_cmpint (run_review ("i.sqlite", NULL, NULL, "set", "DC_INS_09999", "--status",
+                               "flagged", NULL), ==, 0);
+  g_assert_cmpint (run_review ("i.sqlite", &out, &err, "stats", "--db", db, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "DC DC_INS_09999: reviewed, but no longer in the index"));
+  g_assert_null (strstr (err, "TXT_INS_00001"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -208,6 +285,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/review/cli/set-edit-log", test_cli_set_edit_log);
   g_test_add_func ("/review/cli/sample", test_cli_sample);
   g_test_add_func ("/review/cli/merge", test_cli_merge);
+  g_test_add_func ("/review/cli/index", test_cli_index);
 
   status = g_test_run ();
   {

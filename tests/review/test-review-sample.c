@@ -145,6 +145,7 @@ test_sample_stats (void)
   g_autoptr(MdSample) sample = md_sample_draw ((MdSampleUnit *) units->data, units->len, 99, 50,
                                                MD_SAMPLE_BY_DATASET, MD_SAMPLE_FIXED);
   g_autoptr(MdSample) loaded = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GPtrArray) estimates = NULL;
   g_autoptr(MdSampleEstimate) overall = NULL;
   g_autofree char *s1 = NULL;
@@ -158,6 +159,15 @@ test_sample_stats (void)
   g_assert_false (md_review_store_save_sample (store, "audit-1", sample, &error));
   g_assert_error (error, MD_ERROR, MD_ERROR_FAILED);
   g_clear_error (&error);
+
+  /* Listed newest first, each name once. */
+  g_assert_true (md_review_store_save_sample (store, "audit-2", sample, &error));
+  g_assert_no_error (error);
+  names = md_review_store_list_samples (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (names->len, ==, 2);
+  g_assert_cmpstr (names->pdata[0], ==, "audit-2");
+  g_assert_cmpstr (names->pdata[1], ==, "audit-1");
 
   loaded = md_review_store_load_sample (store, "audit-1", &error);
   g_assert_no_error (error);

@@ -71,6 +71,9 @@ test_cli_import_ok (void)
   data = g_build_filename (t.dir, "data", NULL);
   g_assert_cmpint (run_cli (&t, &out, &err, "import", data, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Files: 3 imported, 0 unchanged, 0 skipped, 0 rejected"));
+  /* Both phases' times, in the keys the store benchmark reads. */
+  g_assert_true (g_regex_match_simple ("browsable_s [0-9]+\\.[0-9]{2} searchable_s [0-9]+\\.[0-9]{2}\n",
+                                       out, 0, 0));
   g_assert_nonnull (strstr (out, "CL "));
   g_assert_nonnull (strstr (out, "2 pairs, 1 images"));
   g_assert_nonnull (strstr (out, "missing_image"));

@@ -833,6 +833,123 @@ test_browse_during_import (void)
   md_test_dir_clear (&t);
 }
 
+/* Records past the reader thread's first batches: a bad record among them is still a problem
+ * of its own pair, and a file cut short after many batches is rejected whole. */
+static void
+test_many_batches (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GString) text = g_string_new ("{\"meta\": {}, \"data\": {");
+  g_autofree char *path = NULL;
+  g_autofree char *cut = NULL;
+  g_autoptr(MdPair) last = NULL;
+  g_autoptr(MdPair) gone = NULL;
+  MdImportedFile *file;
+  gsize bad_at = 0;
+
+  md_test_dir_init (&t);
+  for (guint i = 0; i < 9000; i++)
+    {
+      if (i)
+        g_string_append (text, ",\n");
+      if (i == 7000)
+        {
+          g_string_append (text, "\"MANY_INS_07000\": ");
+          bad_at = text->len;
+          g_string_append (text, "{\"instruction\": \"q\", \"answer\": [1]}");
+          continue;
+        }
+      g_string_append_printf (text, "\"MANY_INS_%05u\": {\"instruction\": \"Question %u\", "
+                              "\"answer\": \"Answer %u\", \"rel_ins_ids\": [\"MANY_INS_%05u\"]}",
+                              i, i, i, (i + 1) % 9000);
+    }
+  g_string_append (text, "}}");
+  path = md_test_write (&t, "MANY_instructions.json", text->str, text->len);
+  /* The same records, cut inside the last one. */
+  cut = md_test_write (&t, "CUTMANY_instructions.json", text->str, text->len - 20);
+
+  report = md_test_import (&t, NULL, &error, path, cut, NULL);
+  g_assert_no_error (error);
+  file = md_test_report_file (report, "/MANY_instructions.json");
+  g_assert_cmpint (file->outcome, ==, MD_FILE_IMPORTED);
+  g_assert_cmpuint (file->n_records, ==, 8999);
+  g_assert_cmpuint (file->n_problems, ==, 1);
+  {
+    g_autofree char *detail = g_strdup_printf ("MANY_instructions.json: record “MANY_INS_07000” "
+                                               "at byte %" G_GSIZE_FORMAT ": “answer” is an "
+                                               "array, expected a string", bad_at);
+
+    g_assert_true (md_test_pair_has_problem (t.store, "MANY_INS_07000", "bad_record", detail));
+  }
+  last = get_pair (&t, "MANY_INS_08999");
+  g_assert_cmpstr (md_pair_get_text (last, MD_LANGUAGE_EN, MD_FIELD_ANSWER), ==, "Answer 8999");
+
+  file = md_test_report_file (report, "CUTMANY_instructions.json");
+  g_assert_cmpint (file->outcome, ==, MD_FILE_REJECTED);
+  g_assert_error (file->error, MD_ERROR, MD_ERROR_PARSE);
+  g_assert_nonnull (strstr (file->error->message, "CUTMANY_instructions.json"));
+  g_assert_nonnull (strstr (file->error->message, "unexpected end of file at byte"));
+  /* Its pairs share the ids of the good file's: nothing of it replaced them. */
+  gone = get_pair (&t, "MANY_INS_00001");
+  g_assert_cmpstr (md_pair_get_text (gone, MD_LANGUAGE_EN, MD_FIELD_ANSWER), ==, "Answer 1");
+  md_test_dir_clear (&t);
+}
+
+typedef struct
+{
+  const char *db_path;
+  guint       calls_without_file;
+  gboolean    pair_found;
+  gboolean    search_complete;
+} BrowsableState;
+
+static void
+check_browsable (guint64     bytes_done,
+                 guint64     bytes_total,
+                 guint64     records_done,
+                 const char *current_file,
+                 gpointer    user_data)
+{
+  BrowsableState *state = user_data;
+  g_autoptr(MdStore) reader = NULL;
+  g_autoptr(MdPair) pair = NULL;
+
+  if (current_file != NULL || state->calls_without_file++ > 0)
+    return;
+  /* What another window sees now: every pair with its flags, the search index still to come. */
+  reader = md_store_open (state->db_path, NULL);
+  g_assert_nonnull (reader);
+  pair = md_store_get_pair (reader, "BRW_INS_09999", NULL);
+  state->pair_found = pair != NULL;
+  state->search_complete = md_store_is_search_index_complete (reader);
+}
+
+static void
+test_browsable_before_search (void)
+{
+  MdTestDir t;
+  BrowsableState state = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autofree char *path = NULL;
+  const char *paths[2] = { NULL, NULL };
+
+  md_test_dir_init (&t);
+  path = write_many (&t, "BRW", 10000);
+  paths[0] = path;
+  state.db_path = t.db_path;
+  g_assert_true (md_store_import (t.store, paths, check_browsable, &state, NULL, &report,
+                                  &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (state.calls_without_file, ==, 1);
+  g_assert_true (state.pair_found);
+  g_assert_false (state.search_complete);
+  g_assert_true (md_store_is_search_index_complete (t.store));
+  md_test_dir_clear (&t);
+}
+
 static void
 set_user_version (const char *path,
                   int         version)
@@ -918,6 +1035,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/async-progress", test_async_progress);
   g_test_add_func ("/store/import/browse-during-import", test_browse_during_import);
   g_test_add_func ("/store/import/schema-versions", test_schema_versions);
+  g_test_add_func ("/store/import/many-batches", test_many_batches);
+  g_test_add_func ("/store/import/browsable-before-search", test_browsable_before_search);
 
   return g_test_run ();
 }

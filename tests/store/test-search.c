@@ -330,6 +330,7 @@ test_lazy_model (void)
   g_autofree char *path = NULL;
   GString *text = g_string_new ("{\"data\": {");
   guint added = 0;
+  guint first_count;
   gint64 start;
 
   md_test_dir_init (&t);
@@ -379,23 +380,27 @@ test_lazy_model (void)
                     (g_get_monotonic_time () - start) / 1000.0);
     g_assert_cmpstr (md_pair_get_id (first), ==, "PG_INS_000000");
   }
-  g_assert_cmpuint (g_list_model_get_n_items (found), ==, 5000);
+  /* The first count stops at 5000 matches or at its time budget, whichever comes first: on a
+   * slow run (valgrind, sanitizers on a loaded machine) it may stop earlier. */
+  first_count = g_list_model_get_n_items (found);
+  g_assert_cmpuint (first_count, >, 0);
+  g_assert_cmpuint (first_count, <=, 5000);
   g_assert_false (md_pair_list_is_count_exact (MD_PAIR_LIST (found)));
   g_signal_connect (found, "items-changed", G_CALLBACK (items_changed_cb), &added);
-  /* Reading near the end counts further: 5000, 20000, then all 35000. */
+  /* Reading near the end counts further, four times as far each time, up to all 35000. */
   for (guint round = 0; !md_pair_list_is_count_exact (MD_PAIR_LIST (found)); round++)
     {
       guint n = g_list_model_get_n_items (found);
       g_autoptr(MdPair) late = g_list_model_get_item (found, n - 1);
       g_autofree char *id = g_strdup_printf ("PG_INS_%06u", 2 * (n - 1));
 
-      g_assert_cmpuint (round, <, 3);
+      g_assert_cmpuint (round, <, 12);
       g_assert_cmpstr (md_pair_get_id (late), ==, id);
       while (g_main_context_iteration (NULL, FALSE))
         ;
     }
   g_assert_cmpuint (g_list_model_get_n_items (found), ==, N_PAGED / 2);
-  g_assert_cmpuint (added, ==, N_PAGED / 2 - 5000);
+  g_assert_cmpuint (added, ==, N_PAGED / 2 - first_count);
   g_assert_true (md_pair_list_is_count_exact (MD_PAIR_LIST (found)));
   {
     g_autoptr(MdPair) last = g_list_model_get_item (found, N_PAGED / 2 - 1);

@@ -1,0 +1,1126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mimicdesk"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "md-history-view.h"
+#include "md-language-grid.h"
+#include "md-pair-text.h"
+#include "md-progress-view.h"
+#include "md-review-desk.h"
+#include "md-sample-view.h"
+#include "md-window-private.h"
+
+struct _MdReviewDesk
+{
+  GObject         parent_instance;
+
+  MdWindow       *window;        /* owns us */
+  GSettings      *settings;
+  MdStore        *store;
+  MdReviewStore  *review;
+  GSimpleActionGroup *actions;
+  GHashTable     *descriptions;  /* action id -> what it did, for undo toasts */
+
+  /* Pair page pieces */
+  GtkWidget      *pill;
+  MdHistoryView  *history;
+  GtkWidget      *language_buttons[MD_N_LANGUAGES];
+  GtkWidget      *flag_popover;
+  GtkBox         *flag_tags;
+  GtkWidget      *note_popover;
+  GtkEntry       *note_entry;
+  gboolean        editing;
+
+  /* Sidebar filters */
+  GtkDropDown    *status_filter;
+  GtkDropDown    *reason_filter;
+  GtkStringList  *reason_names;
+  GtkEntry       *reviewer_filter;
+  GtkCheckButton *edited_filter;
+  GtkCheckButton *sample_filter;
+  char           *sample;
+};
+
+G_DEFINE_FINAL_TYPE (MdReviewDesk, md_review_desk, G_TYPE_OBJECT)
+
+/* The pair under review ------------------------------------------------------------------------ */
+
+static MdPair *
+current_pair (MdReviewDesk *self)
+{
+  return md_pair_page_get_pair (self->window->pair_page);
+}
+
+static void
+toast (MdReviewDesk *self,
+       const char   *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  adw_toast_set_timeout (t, 3);
+  adw_toast_overlay_add_toast (self->window->toast_overlay, t);
+}
+
+static void
+report_error (MdReviewDesk *self,
+              const GError *error)
+{
+  toast (self, error->message);
+}
+
+static const char *
+status_label (MdReviewStatus status)
+{
+  switch (status)
+    {
+    case MD_REVIEW_STATUS_UNREVIEWED: return _("Unreviewed");
+    case MD_REVIEW_STATUS_APPROVED: return _("Approved");
+    case MD_REVIEW_STATUS_FLAGGED: return _("Flagged");
+    case MD_REVIEW_STATUS_REJECTED: return _("Rejected");
+    case MD_REVIEW_STATUS_FIXED: return _("Fixed");
+    case MD_REVIEW_N_STATUSES:
+    default: return "";
+    }
+}
+
+static void
+update_pill (MdReviewDesk *self)
+{
+  MdPair *pair = current_pair (self);
+  g_autoptr(MdReviewState) state = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GString) tooltip = NULL;
+
+  for (guint s = 0; s < MD_REVIEW_N_STATUSES; s++)
+    {
+      g_autofree char *css = g_strdup_printf ("md-status-%s", md_review_status_name (s));
+
+      gtk_widget_remove_css_class (self->pill, css);
+    }
+  if (pair == NULL || self->review == NULL)
+    {
+      gtk_widget_set_visible (self->pill, FALSE);
+      return;
+    }
+  state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
+                                     md_pair_get_id (pair), NULL, NULL);
+  text = g_string_new (status_label (state != NULL ? state->status
+                                                   : MD_REVIEW_STATUS_UNREVIEWED));
+  tooltip = g_string_new (text->str);
+  if (state != NULL)
+    {
+      g_autofree char *css = g_strdup_printf ("md-status-%s",
+                                              md_review_status_name (state->status));
+
+      gtk_widget_add_css_class (self->pill, css);
+      if (state->reasons[0] != NULL)
+        {
+          g_autofree char *reasons = g_strjoinv (", ", state->reasons);
+
+          g_string_append_printf (text, " · %s", reasons);
+          g_string_append_printf (tooltip, "\n%s: %s", _("Reasons"), reasons);
+        }
+      if (state->note != NULL)
+        {
+          g_string_append (text, " · ✎");
+          g_string_append_printf (tooltip, "\n%s: %s", _("Note"), state->note);
+        }
+      if (state->reviewer != NULL)
+        g_string_append_printf (tooltip, "\n%s: %s", _("Reviewer"), state->reviewer);
+    }
+  gtk_label_set_text (GTK_LABEL (self->pill), text->str);
+  gtk_widget_set_tooltip_text (self->pill, tooltip->str);
+  gtk_widget_set_visible (self->pill, TRUE);
+}
+
+static void
+update_language_buttons (MdReviewDesk *self)
+{
+  MdPair *pair = current_pair (self);
+
+  for (guint l = 0; l < MD_N_LANGUAGES; l++)
+    {
+      g_autoptr(MdReviewState) state = NULL;
+
+      if (self->language_buttons[l] == NULL)
+        continue;
+      gtk_widget_set_visible (self->language_buttons[l], pair != NULL && self->review != NULL);
+      if (pair == NULL || self->review == NULL)
+        continue;
+      state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
+                                         md_pair_get_id (pair), md_language_code (l), NULL);
+      gtk_menu_button_set_label (GTK_MENU_BUTTON (self->language_buttons[l]),
+                                 status_label (state != NULL ? state->status
+                                                             : MD_REVIEW_STATUS_UNREVIEWED));
+    }
+}
+
+static void
+update_history (MdReviewDesk *self)
+{
+  MdPair *pair = current_pair (self);
+  const char *originals[MD_N_LANGUAGES][MD_N_FIELDS];
+
+  if (pair == NULL || self->review == NULL)
+    {
+      md_history_view_set_pair (self->history, NULL, NULL, NULL, NULL);
+      return;
+    }
+  for (guint l = 0; l < MD_N_LANGUAGES; l++)
+    for (guint f = 0; f < MD_N_FIELDS; f++)
+      originals[l][f] = md_pair_get_text (pair, l, f);
+  md_history_view_set_pair (self->history, self->review, md_pair_get_dataset (pair),
+                            md_pair_get_id (pair), (const char * const (*)[MD_N_FIELDS]) originals);
+}
+
+void
+md_review_desk_refresh (MdReviewDesk *self)
+{
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+
+  md_pair_page_reload_text (self->window->pair_page);
+  update_pill (self);
+  update_language_buttons (self);
+  update_history (self);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+    G_ACTION_MAP (self->actions), "undo")), self->review != NULL &&
+    md_review_store_can_undo (self->review));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+    G_ACTION_MAP (self->actions), "redo")), self->review != NULL &&
+    md_review_store_can_redo (self->review));
+}
+
+void
+md_review_desk_pair_shown (MdReviewDesk *self)
+{
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+  self->editing = FALSE;
+  md_review_desk_refresh (self);
+}
+
+static void
+advance (MdReviewDesk *self)
+{
+  if (g_settings_get_boolean (self->settings, "advance-after-action"))
+    gtk_widget_activate_action (GTK_WIDGET (self->window), "win.next-pair", NULL);
+}
+
+/* Sets the status of the current pair (lang NULL) or one of its languages. */
+static gboolean
+set_status (MdReviewDesk        *self,
+            const char          *lang,
+            MdReviewStatus       status,
+            const char * const  *reasons,
+            const char          *note)
+{
+  MdPair *pair = current_pair (self);
+  g_autoptr(GError) error = NULL;
+  gint64 action;
+
+  if (pair == NULL || self->review == NULL)
+    return FALSE;
+  action = md_review_store_set_status (self->review, md_pair_get_dataset (pair),
+                                       md_pair_get_id (pair), lang, status, reasons, note, &error);
+  if (action < 0)
+    {
+      report_error (self, error);
+      return FALSE;
+    }
+  if (action > 0)
+    g_hash_table_insert (self->descriptions, g_memdup2 (&action, sizeof action),
+                         g_strdup_printf ("%s %s%s%s", md_pair_get_id (pair),
+                                          lang != NULL ? lang : "", lang != NULL ? " " : "",
+                                          note != NULL && reasons == NULL
+                                          ? _("note") : status_label (status)));
+  md_review_desk_refresh (self);
+  return TRUE;
+}
+
+/* Actions ---------------------------------------------------------------------------------- */
+
+static const char * const no_reasons[] = { NULL };
+
+static void
+approve_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (set_status (self, NULL, MD_REVIEW_STATUS_APPROVED, no_reasons, NULL))
+    advance (self);
+}
+
+static void
+reject_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (set_status (self, NULL, MD_REVIEW_STATUS_REJECTED, NULL, NULL))
+    advance (self);
+}
+
+/* flag: a popover of the reason tags, Enter confirms */
+
+static void
+confirm_flag (MdReviewDesk *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) reasons = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_tags));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_CHECK_BUTTON (child) && gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
+      g_strv_builder_add (builder, g_object_get_data (G_OBJECT (child), "md-tag"));
+  reasons = g_strv_builder_end (builder);
+  gtk_popover_popdown (GTK_POPOVER (self->flag_popover));
+  if (set_status (self, NULL, MD_REVIEW_STATUS_FLAGGED, (const char * const *) reasons, NULL))
+    advance (self);
+}
+
+static void
+on_flag_confirm_clicked (GtkButton    *button,
+                         MdReviewDesk *self)
+{
+  confirm_flag (self);
+}
+
+static gboolean
+on_flag_key (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             MdReviewDesk          *self)
+{
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+    {
+      confirm_flag (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+flag_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+  MdPair *pair = current_pair (self);
+  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(MdReviewState) state = NULL;
+  GtkWidget *child;
+
+  if (pair == NULL || self->review == NULL)
+    return;
+  tags = md_review_store_list_tags (self->review, NULL);
+  state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
+                                     md_pair_get_id (pair), NULL, NULL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_tags))) != NULL)
+    gtk_box_remove (self->flag_tags, child);
+  for (guint i = 0; tags != NULL && i < tags->len; i++)
+    {
+      const char *tag = tags->pdata[i];
+      GtkWidget *check = gtk_check_button_new_with_label (tag);
+
+      g_object_set_data_full (G_OBJECT (check), "md-tag", g_strdup (tag), g_free);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   state != NULL && g_strv_contains ((const char * const *)
+                                                                     state->reasons, tag));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, tag,
+                                      -1);
+      gtk_box_append (self->flag_tags, check);
+    }
+  gtk_popover_popup (GTK_POPOVER (self->flag_popover));
+  if ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_tags))) != NULL)
+    gtk_widget_grab_focus (child);
+}
+
+/* note */
+
+static void
+confirm_note (MdReviewDesk *self)
+{
+  MdPair *pair = current_pair (self);
+  g_autoptr(MdReviewState) state = NULL;
+
+  if (pair == NULL || self->review == NULL)
+    return;
+  state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
+                                     md_pair_get_id (pair), NULL, NULL);
+  gtk_popover_popdown (GTK_POPOVER (self->note_popover));
+  set_status (self, NULL, state != NULL ? state->status : MD_REVIEW_STATUS_UNREVIEWED, NULL,
+              gtk_editable_get_text (GTK_EDITABLE (self->note_entry)));
+}
+
+static void
+on_note_activate (GtkEntry     *entry,
+                  MdReviewDesk *self)
+{
+  confirm_note (self);
+}
+
+static void
+note_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+  MdPair *pair = current_pair (self);
+  g_autoptr(MdReviewState) state = NULL;
+
+  if (pair == NULL || self->review == NULL)
+    return;
+  state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
+                                     md_pair_get_id (pair), NULL, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->note_entry),
+                         state != NULL && state->note != NULL ? state->note : "");
+  gtk_popover_popup (GTK_POPOVER (self->note_popover));
+  gtk_widget_grab_focus (GTK_WIDGET (self->note_entry));
+}
+
+/* edit in place: the text views of the pair page become editable */
+
+static MdPairText *
+pair_text (MdReviewDesk *self)
+{
+  return MD_PAIR_TEXT (md_pair_page_get_pair_text (self->window->pair_page));
+}
+
+static void
+set_editing (MdReviewDesk *self,
+             gboolean      editing,
+             MdField       focus_field)
+{
+  MdPairText *text = pair_text (self);
+
+  self->editing = editing;
+  for (guint f = 0; f < MD_N_FIELDS; f++)
+    {
+      GtkTextView *view = md_pair_text_get_view (text, f);
+
+      gtk_text_view_set_editable (view, editing);
+      gtk_text_view_set_cursor_visible (view, editing);
+      if (editing)
+        gtk_widget_add_css_class (GTK_WIDGET (view), "md-editing");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (view), "md-editing");
+    }
+  if (editing)
+    {
+      gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+        GTK_WIDGET (text), GTK_TYPE_STACK)), "pair");
+      gtk_widget_grab_focus (GTK_WIDGET (md_pair_text_get_view (text, focus_field)));
+    }
+}
+
+static void
+edit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (current_pair (self) == NULL || self->review == NULL)
+    return;
+  set_editing (self, TRUE, MD_FIELD_INSTRUCTION);
+}
+
+static void
+save_edit_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+  MdPair *pair = current_pair (self);
+  MdLanguage lang = md_pair_page_get_language (self->window->pair_page);
+  MdPairText *text = pair_text (self);
+  guint n_saved = 0;
+
+  if (!self->editing || pair == NULL || self->review == NULL)
+    return;
+  for (guint f = 0; f < MD_N_FIELDS; f++)
+    {
+      g_autofree char *value = f == MD_FIELD_INSTRUCTION ? md_pair_text_get_instruction (text)
+                                                         : md_pair_text_get_answer (text);
+      g_autoptr(GError) error = NULL;
+      gint64 id = md_review_store_edit_text (self->review, md_pair_get_dataset (pair),
+                                             md_pair_get_id (pair), lang, f,
+                                             md_pair_get_text (pair, lang, f), value, NULL,
+                                             MD_REVIEW_AUTHOR_PERSON, &error);
+
+      if (id < 0)
+        report_error (self, error);
+      else if (id > 0)
+        {
+          n_saved++;
+          g_hash_table_insert (self->descriptions, g_memdup2 (&id, sizeof id),
+                               g_strdup_printf (_("edit of %s %s %s"), md_pair_get_id (pair),
+                                                md_language_code (lang), md_field_name (f)));
+        }
+    }
+  set_editing (self, FALSE, MD_FIELD_INSTRUCTION);
+  md_review_desk_refresh (self);
+  _md_window_focus_list (self->window);
+  toast (self, n_saved > 0 ? _("Revision saved") : _("Nothing changed"));
+}
+
+static void
+cancel_edit_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (!self->editing)
+    return;
+  set_editing (self, FALSE, MD_FIELD_INSTRUCTION);
+  md_pair_page_reload_text (self->window->pair_page);
+  _md_window_focus_list (self->window);
+}
+
+static void
+on_text_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 MdReviewDesk    *self)
+{
+  GtkWidget *view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  if (n_press == 2 && !self->editing && current_pair (self) != NULL && self->review != NULL)
+    set_editing (self, TRUE, view == GTK_WIDGET (md_pair_text_get_view (pair_text (self),
+                                                                        MD_FIELD_ANSWER))
+                             ? MD_FIELD_ANSWER : MD_FIELD_INSTRUCTION);
+}
+
+/* undo / redo */
+
+static void
+replay (MdReviewDesk *self,
+        gboolean      is_undo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gint64 target = 0;
+  gint64 action;
+  const char *what;
+
+  if (self->review == NULL)
+    return;
+  action = is_undo ? md_review_store_undo (self->review, &target, &error)
+                   : md_review_store_redo (self->review, &target, &error);
+  if (action < 0)
+    {
+      report_error (self, error);
+      return;
+    }
+  if (action == 0)
+    {
+      toast (self, is_undo ? _("Nothing to undo") : _("Nothing to redo"));
+      return;
+    }
+  what = g_hash_table_lookup (self->descriptions, &target);
+  if (what != NULL)
+    message = g_strdup_printf (is_undo ? _("Undone: %s") : _("Redone: %s"), what);
+  else
+    message = g_strdup_printf (is_undo ? _("Undone: action %" G_GINT64_FORMAT)
+                                       : _("Redone: action %" G_GINT64_FORMAT), target);
+  md_review_desk_refresh (self);
+  toast (self, message);
+}
+
+static void
+undo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  replay (user_data, TRUE);
+}
+
+static void
+redo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  replay (user_data, FALSE);
+}
+
+/* per language: "zh:approved" */
+
+static void
+language_status_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+  const char *arg = g_variant_get_string (parameter, NULL);
+  const char *colon = strchr (arg, ':');
+  g_autofree char *lang = NULL;
+  MdReviewStatus status;
+
+  if (colon == NULL || !md_review_status_from_name (colon + 1, &status))
+    return;
+  lang = g_strndup (arg, colon - arg);
+  set_status (self, lang, status, status == MD_REVIEW_STATUS_FLAGGED ? NULL : no_reasons, NULL);
+}
+
+/* next unreviewed */
+
+typedef struct
+{
+  GListModel *model;
+  MdPair     *item;
+} Walk;
+
+static gboolean
+pair_at (guint64      index,
+         const char **out_dataset,
+         const char **out_pair_id,
+         gpointer     user_data)
+{
+  Walk *walk = user_data;
+
+  g_clear_object (&walk->item);
+  if (index >= g_list_model_get_n_items (walk->model))
+    return FALSE;
+  walk->item = g_list_model_get_item (walk->model, index);
+  if (walk->item == NULL)
+    return FALSE;
+  *out_dataset = md_pair_get_dataset (walk->item);
+  *out_pair_id = md_pair_get_id (walk->item);
+  return TRUE;
+}
+
+static void
+next_unreviewed_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+  MdPairTable *table = self->window->pair_table;
+  Walk walk = { md_pair_table_get_model (table), NULL };
+  g_autoptr(GError) error = NULL;
+  guint position = md_pair_table_get_selected (table);
+  guint64 found;
+  gboolean ok;
+
+  if (self->review == NULL || walk.model == NULL)
+    return;
+  ok = md_review_store_next_unreviewed (self->review, pair_at, &walk,
+                                        position == GTK_INVALID_LIST_POSITION ? G_MAXUINT64
+                                                                              : position,
+                                        NULL, &found, &error);
+  g_clear_object (&walk.item);
+  if (error != NULL)
+    report_error (self, error);
+  else if (!ok)
+    toast (self, _("No unreviewed pair after this one"));
+  else
+    md_pair_table_move (table, (int) ((gint64) found - (gint64) (position == GTK_INVALID_LIST_POSITION
+                                                                 ? 0 : position)));
+}
+
+static void
+progress_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (self->review == NULL)
+    return;
+  md_progress_view_present (GTK_WINDOW (self->window), self->store, self->review);
+}
+
+static void
+sample_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (self->review == NULL)
+    return;
+  md_sample_view_present (self, GTK_WINDOW (self->window), self->store, self->review);
+}
+
+static const GActionEntry action_entries[] = {
+  { "approve", approve_activated },
+  { "flag", flag_activated },
+  { "reject", reject_activated },
+  { "note", note_activated },
+  { "edit", edit_activated },
+  { "save-edit", save_edit_activated },
+  { "cancel-edit", cancel_edit_activated },
+  { "undo", undo_activated },
+  { "redo", redo_activated },
+  { "set-language-status", language_status_activated, "s" },
+  { "next-unreviewed", next_unreviewed_activated },
+  { "progress", progress_activated },
+  { "sample", sample_activated },
+};
+
+/* Keys ------------------------------------------------------------------------------------------ */
+
+/* Single keys are declined where they are text (an entry, a text view being edited) or where
+ * Enter means something else (a button, a popover, the sidebar). */
+static gboolean
+focus_takes_keys (MdReviewDesk *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self->window));
+
+  if (focus == NULL)
+    return FALSE;
+  if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus))
+    return TRUE;
+  if (GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))
+    return TRUE;
+  if (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL)
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+focus_takes_enter (MdReviewDesk *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self->window));
+
+  if (focus_takes_keys (self) || focus == NULL)
+    return focus != NULL;
+  return GTK_IS_BUTTON (focus) || GTK_IS_CHECK_BUTTON (focus) ||
+         gtk_widget_is_ancestor (focus, GTK_WIDGET (self->window->sidebar));
+}
+
+static gboolean
+on_key (GtkWidget *widget,
+        GVariant  *args,
+        gpointer   user_data)
+{
+  MdReviewDesk *self = user_data;
+  const char *name = g_variant_get_string (args, NULL);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+
+  if (strcmp (name, "next-unreviewed") == 0 ? focus_takes_enter (self) : focus_takes_keys (self))
+    return FALSE;
+  if (self->window->store == NULL || !g_action_get_enabled (action))
+    return FALSE;
+  g_action_activate (action, NULL);
+  return TRUE;
+}
+
+static gboolean
+on_edit_key (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   user_data)
+{
+  MdReviewDesk *self = user_data;
+
+  if (!self->editing)
+    return FALSE;
+  g_action_group_activate_action (G_ACTION_GROUP (self->actions),
+                                  g_variant_get_string (args, NULL), NULL);
+  return TRUE;
+}
+
+static void
+add_key (GtkShortcutController *controller,
+         guint                  keyval,
+         GdkModifierType        modifiers,
+         GtkShortcutFunc        func,
+         gpointer               data,
+         const char            *action)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, modifiers),
+                                            gtk_callback_action_new (func, data, NULL));
+
+  gtk_shortcut_set_arguments (shortcut, g_variant_new_string (action));
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+static void
+install_keys (MdReviewDesk *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (controller, "md-review-keys");
+  gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_MANAGED);
+  add_key (shortcuts, GDK_KEY_a, 0, on_key, self, "approve");
+  add_key (shortcuts, GDK_KEY_f, 0, on_key, self, "flag");
+  add_key (shortcuts, GDK_KEY_x, 0, on_key, self, "reject");
+  add_key (shortcuts, GDK_KEY_n, 0, on_key, self, "note");
+  add_key (shortcuts, GDK_KEY_e, 0, on_key, self, "edit");
+  add_key (shortcuts, GDK_KEY_Return, 0, on_key, self, "next-unreviewed");
+  add_key (shortcuts, GDK_KEY_KP_Enter, 0, on_key, self, "next-unreviewed");
+  add_key (shortcuts, GDK_KEY_z, GDK_CONTROL_MASK, on_key, self, "undo");
+  add_key (shortcuts, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, on_key, self, "redo");
+  add_key (shortcuts, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, on_key, self, "redo");
+  add_key (shortcuts, GDK_KEY_Return, GDK_CONTROL_MASK, on_edit_key, self, "save-edit");
+  add_key (shortcuts, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, on_edit_key, self, "save-edit");
+  add_key (shortcuts, GDK_KEY_Escape, 0, on_edit_key, self, "cancel-edit");
+  gtk_widget_add_controller (GTK_WIDGET (self->window), controller);
+
+  /* Ctrl+Shift+P opens progress, Ctrl+Shift+S the audit sample. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_name (controller, "md-review-accels");
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("review.progress")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("review.sample")));
+  gtk_widget_add_controller (GTK_WIDGET (self->window), controller);
+}
+
+/* Pieces of the pair page ------------------------------------------------------------------------ */
+
+static GtkWidget *
+make_popover_box (GtkWidget *popover)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  return box;
+}
+
+static void
+build_pair_page_pieces (MdReviewDesk *self)
+{
+  MdPairPage *page = self->window->pair_page;
+  MdPairText *text = pair_text (self);
+  MdLanguageGrid *grid = MD_LANGUAGE_GRID (md_pair_page_get_language_grid (page));
+  GtkWidget *box, *label, *button;
+  GtkEventController *keys;
+
+  /* The status pill, with the flag and note popovers hanging from it. */
+  self->pill = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->pill, "md-status-pill");
+  gtk_widget_set_valign (self->pill, GTK_ALIGN_CENTER);
+  gtk_label_set_ellipsize (GTK_LABEL (self->pill), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->pill), 22);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pill), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Review status"), -1);
+  gtk_widget_set_visible (self->pill, FALSE);
+  md_pair_page_add_header_widget (page, self->pill);
+
+  self->flag_popover = gtk_popover_new ();
+  gtk_widget_set_parent (self->flag_popover, self->pill);
+  box = make_popover_box (self->flag_popover);
+  label = gtk_label_new (_("Why is it flagged?"));
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+  self->flag_tags = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->flag_tags), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reasons"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->flag_tags));
+  button = gtk_button_new_with_label (_("Flag"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Confirm flag"), -1);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_flag_confirm_clicked), self);
+  gtk_box_append (GTK_BOX (box), button);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_flag_key), self);
+  gtk_widget_add_controller (self->flag_popover, keys);
+
+  self->note_popover = gtk_popover_new ();
+  gtk_widget_set_parent (self->note_popover, self->pill);
+  box = make_popover_box (self->note_popover);
+  self->note_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->note_entry, _("Note on this pair (Enter saves)"));
+  gtk_widget_set_size_request (GTK_WIDGET (self->note_entry), 320, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
+  g_signal_connect (self->note_entry, "activate", G_CALLBACK (on_note_activate), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->note_entry));
+
+  /* Double-click a text to edit it. */
+  for (guint f = 0; f < MD_N_FIELDS; f++)
+    {
+      GtkGesture *click = gtk_gesture_click_new ();
+
+      g_signal_connect (click, "pressed", G_CALLBACK (on_text_pressed), self);
+      gtk_widget_add_controller (GTK_WIDGET (md_pair_text_get_view (text, f)),
+                                 GTK_EVENT_CONTROLLER (click));
+    }
+
+  /* A status menu on each language card. */
+  for (guint l = 0; l < MD_N_LANGUAGES; l++)
+    {
+      GtkWidget *card = md_language_grid_get_cell (grid, l);
+      GtkWidget *header = card != NULL ? gtk_widget_get_first_child (card) : NULL;
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autofree char *name = g_strdup_printf (_("Status of %s"), md_language_code (l));
+
+      if (header == NULL || !GTK_IS_BOX (header))
+        continue;
+      for (guint s = MD_REVIEW_STATUS_UNREVIEWED; s < MD_REVIEW_N_STATUSES; s++)
+        {
+          g_autofree char *target = g_strdup_printf ("%s:%s", md_language_code (l),
+                                                     md_review_status_name (s));
+          g_autoptr(GMenuItem) item = g_menu_item_new (status_label (s), NULL);
+
+          g_menu_item_set_action_and_target_value (item, "review.set-language-status",
+                                                   g_variant_new_string (target));
+          g_menu_append_item (menu, item);
+        }
+      button = gtk_menu_button_new ();
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+      gtk_menu_button_set_label (GTK_MENU_BUTTON (button), status_label (0));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_halign (button, GTK_ALIGN_END);
+      gtk_widget_set_hexpand (button, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
+      gtk_box_append (GTK_BOX (header), button);
+      self->language_buttons[l] = button;
+    }
+
+  self->history = MD_HISTORY_VIEW (md_history_view_new ());
+  g_signal_connect_swapped (self->history, "reverted", G_CALLBACK (md_review_desk_refresh), self);
+  md_pair_page_add_view (page, GTK_WIDGET (self->history), "history", _("History"),
+                         "document-open-recent-symbolic");
+}
+
+/* Sidebar filters -------------------------------------------------------------------------------- */
+
+static void
+on_filter_changed (MdReviewDesk *self)
+{
+  _md_window_requery (self->window);
+}
+
+static GtkWidget *
+labelled (GtkBox     *box,
+          const char *text,
+          GtkWidget  *widget,
+          const char *accessible)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (box, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  gtk_box_append (box, widget);
+  return widget;
+}
+
+static void
+build_sidebar (MdReviewDesk *self)
+{
+  GtkBox *section = md_sidebar_get_review_section (self->window->sidebar);
+  const char *statuses[] = { _("Any status"), _("Unreviewed"), _("Approved"), _("Flagged"),
+                             _("Rejected"), _("Fixed"), NULL };
+
+  gtk_box_set_spacing (section, 4);
+  gtk_widget_set_margin_start (GTK_WIDGET (section), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (section), 12);
+  self->status_filter = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (statuses));
+  labelled (section, _("Status"), GTK_WIDGET (self->status_filter), _("Review status filter"));
+  g_signal_connect_swapped (self->status_filter, "notify::selected",
+                            G_CALLBACK (on_filter_changed), self);
+
+  self->reason_names = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->reason_names, _("Any reason"));
+  self->reason_filter = GTK_DROP_DOWN (gtk_drop_down_new (
+    G_LIST_MODEL (g_object_ref (self->reason_names)), NULL));
+  labelled (section, _("Reason"), GTK_WIDGET (self->reason_filter), _("Reason filter"));
+  g_signal_connect_swapped (self->reason_filter, "notify::selected",
+                            G_CALLBACK (on_filter_changed), self);
+
+  self->reviewer_filter = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->reviewer_filter, _("Anyone"));
+  labelled (section, _("Reviewer"), GTK_WIDGET (self->reviewer_filter), _("Reviewer filter"));
+  g_signal_connect_swapped (self->reviewer_filter, "changed", G_CALLBACK (on_filter_changed),
+                            self);
+
+  self->edited_filter = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Edited")));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->edited_filter),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edited pairs"), -1);
+  gtk_box_append (section, GTK_WIDGET (self->edited_filter));
+  g_signal_connect_swapped (self->edited_filter, "toggled", G_CALLBACK (on_filter_changed), self);
+
+  self->sample_filter = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Sample")));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sample_filter),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sample filter"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->sample_filter), FALSE);
+  gtk_box_append (section, GTK_WIDGET (self->sample_filter));
+  g_signal_connect_swapped (self->sample_filter, "toggled", G_CALLBACK (on_filter_changed), self);
+}
+
+static void
+fill_reasons (MdReviewDesk *self)
+{
+  g_autoptr(GPtrArray) tags = self->review != NULL ? md_review_store_list_tags (self->review,
+                                                                                NULL) : NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->reason_names));
+
+  g_ptr_array_add (tags != NULL ? tags : (tags = g_ptr_array_new ()), NULL);
+  gtk_string_list_splice (self->reason_names, 1, n - 1, (const char * const *) tags->pdata);
+}
+
+void
+md_review_desk_set_sample_filter (MdReviewDesk *self,
+                                  const char   *name)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+
+  g_free (self->sample);
+  self->sample = g_strdup (name);
+  label = g_strdup_printf (_("Sample: %s"), name != NULL ? name : "");
+  gtk_check_button_set_label (self->sample_filter, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->sample_filter), name != NULL);
+  gtk_check_button_set_active (self->sample_filter, name != NULL);
+  _md_window_requery (self->window);
+}
+
+void
+md_review_desk_apply_query (MdReviewDesk *self,
+                            MdQuery      *query)
+{
+  guint status, reason;
+  const char *reviewer;
+
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+
+  /* Rows read in the language the user reads in, whatever is searched. */
+  query->display_language = self->window->language;
+  if (self->review == NULL)
+    return;
+
+  query->review_language = query->language;
+  status = gtk_drop_down_get_selected (self->status_filter);
+  if (status != GTK_INVALID_LIST_POSITION && status > 0)
+    query->review_status = (int) status - 1;
+  reason = gtk_drop_down_get_selected (self->reason_filter);
+  if (reason != GTK_INVALID_LIST_POSITION && reason > 0)
+    query->review_reason = g_strdup (gtk_string_list_get_string (self->reason_names, reason));
+  reviewer = gtk_editable_get_text (GTK_EDITABLE (self->reviewer_filter));
+  if (*reviewer != '\0')
+    query->review_reviewer = g_strdup (reviewer);
+  query->review_edited = gtk_check_button_get_active (self->edited_filter);
+  if (self->sample != NULL && gtk_check_button_get_active (self->sample_filter))
+    query->review_sample = g_strdup (self->sample);
+}
+
+/* Store -------------------------------------------------------------------------------------- */
+
+static void
+update_reviewer (MdReviewDesk *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
+
+  if (self->review != NULL)
+    md_review_store_set_reviewer (self->review, *name != '\0' ? name : g_get_user_name ());
+}
+
+void
+md_review_desk_set_store (MdReviewDesk *self,
+                          MdStore      *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+
+  g_clear_object (&self->review);
+  g_set_object (&self->store, store);
+  md_review_desk_set_sample_filter (self, NULL);
+  if (store != NULL)
+    {
+      path = md_review_store_default_path (md_store_get_path (store));
+      self->review = md_review_store_open (path, &error);
+      if (self->review == NULL || !md_store_attach_review (store, path, &error))
+        {
+          g_clear_object (&self->review);
+          report_error (self, error);
+        }
+    }
+  update_reviewer (self);
+  fill_reasons (self);
+  gtk_widget_set_visible (GTK_WIDGET (md_sidebar_get_review_section (self->window->sidebar)),
+                          self->review != NULL);
+  md_pair_page_set_review_store (self->window->pair_page, self->review);
+  for (guint i = 0; i < G_N_ELEMENTS (action_entries); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+      G_ACTION_MAP (self->actions), action_entries[i].name)), self->review != NULL);
+  md_review_desk_refresh (self);
+}
+
+MdReviewStore *
+md_review_desk_get_review (MdReviewDesk *self)
+{
+  g_return_val_if_fail (MD_IS_REVIEW_DESK (self), NULL);
+  return self->review;
+}
+
+static void
+md_review_desk_dispose (GObject *object)
+{
+  MdReviewDesk *self = MD_REVIEW_DESK (object);
+
+  if (self->flag_popover != NULL)
+    {
+      gtk_widget_unparent (self->flag_popover);
+      gtk_widget_unparent (self->note_popover);
+      self->flag_popover = self->note_popover = NULL;
+    }
+  g_clear_object (&self->review);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->actions);
+  g_clear_object (&self->reason_names);
+  g_clear_pointer (&self->descriptions, g_hash_table_unref);
+  g_clear_pointer (&self->sample, g_free);
+  G_OBJECT_CLASS (md_review_desk_parent_class)->dispose (object);
+}
+
+static void
+md_review_desk_class_init (MdReviewDeskClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = md_review_desk_dispose;
+}
+
+static void
+md_review_desk_init (MdReviewDesk *self)
+{
+  self->descriptions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+MdReviewDesk *
+md_review_desk_new (MdWindow *window)
+{
+  MdReviewDesk *self = g_object_new (MD_TYPE_REVIEW_DESK, NULL);
+
+  self->window = window;
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::reviewer-name",
+                           G_CALLBACK (update_reviewer), self, G_CONNECT_SWAPPED);
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
+                                   G_N_ELEMENTS (action_entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (window), "review", G_ACTION_GROUP (self->actions));
+  install_keys (self);
+  build_pair_page_pieces (self);
+  build_sidebar (self);
+  md_review_desk_set_store (self, NULL);
+  return self;
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mimicdesk"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "md-review-sample.h"
+#include "md-sample-view.h"
+
+typedef struct
+{
+  MdReviewDesk  *desk;
+  MdStore       *store;
+  MdReviewStore *review;
+  GtkWidget     *window;
+  GtkSpinButton *size;
+  GtkSpinButton *seed;
+  GtkDropDown   *strata;
+  GtkEntry      *name;
+  GtkWidget     *status;
+  GtkWidget     *show_button;
+  AdwPreferencesGroup *estimates;
+  GPtrArray     *rows;
+  char          *current;
+} SampleView;
+
+static void
+sample_view_free (gpointer data)
+{
+  SampleView *v = data;
+
+  g_clear_object (&v->desk);
+  g_clear_object (&v->store);
+  g_clear_object (&v->review);
+  g_clear_pointer (&v->rows, g_ptr_array_unref);
+  g_free (v->current);
+  g_free (v);
+}
+
+static char *
+format_estimate (const MdSampleEstimate *e)
+{
+  if (isnan (e->rate))
+    return g_strdup_printf (_("%u members, none reviewed yet"), e->n_members);
+  return g_strdup_printf (_("%u of %u reviewed · %u errors · %.1f %% (95 %% CI %.1f–%.1f %%)"),
+                          e->n_reviewed, e->n_members, e->n_errors, 100 * e->rate, 100 * e->low,
+                          100 * e->high);
+}
+
+static void
+add_estimate_row (SampleView             *v,
+                  const char             *title,
+                  const MdSampleEstimate *e)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = format_estimate (e);
+  g_autofree char *name = g_strdup_printf ("Estimate %s", title);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  adw_preferences_group_add (v->estimates, row);
+  g_ptr_array_add (v->rows, row);
+}
+
+static void
+refresh_estimates (SampleView *v)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) strata = NULL;
+  g_autoptr(MdSampleEstimate) overall = NULL;
+
+  for (guint i = 0; i < v->rows->len; i++)
+    adw_preferences_group_remove (v->estimates, v->rows->pdata[i]);
+  g_ptr_array_set_size (v->rows, 0);
+  if (v->current == NULL)
+    return;
+  strata = md_review_store_sample_stats (v->review, v->current, 1.96, &overall, &error);
+  if (strata == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (v->status), error->message);
+      return;
+    }
+  add_estimate_row (v, _("Overall"), overall);
+  for (guint i = 0; i < strata->len; i++)
+    {
+      const MdSampleEstimate *e = strata->pdata[i];
+
+      add_estimate_row (v, e->stratum, e);
+    }
+}
+
+typedef struct
+{
+  GPtrArray *strings;   /* owns the dataset and id strings */
+  GArray    *units;
+  gboolean   by_language;
+} Population;
+
+static gboolean
+add_unit (const char *dataset,
+          const char *pair_id,
+          guint       languages,
+          gpointer    user_data)
+{
+  Population *p = user_data;
+  char *d = g_strdup (dataset);
+  char *id = g_strdup (pair_id);
+  MdSampleUnit unit = { d, id, "" };
+
+  g_ptr_array_add (p->strings, d);
+  g_ptr_array_add (p->strings, id);
+  if (!p->by_language)
+    g_array_append_val (p->units, unit);
+  else
+    for (guint l = 0; l < MD_N_LANGUAGES; l++)
+      if (languages & (1u << l))
+        {
+          unit.lang = md_language_code (l);
+          g_array_append_val (p->units, unit);
+        }
+  return TRUE;
+}
+
+static void
+on_draw_clicked (GtkButton  *button,
+                 SampleView *v)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
+  g_autoptr(MdSample) sample = NULL;
+  Population p = { strings, units, gtk_drop_down_get_selected (v->strata) == 1 };
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (v->name));
+  g_autofree char *message = NULL;
+
+  if (*name == '\0')
+    {
+      gtk_label_set_text (GTK_LABEL (v->status), _("Give the sample a name first."));
+      return;
+    }
+  if (!md_store_foreach_pair (v->store, NULL, add_unit, &p, &error))
+    {
+      gtk_label_set_text (GTK_LABEL (v->status), error->message);
+      return;
+    }
+  sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len,
+                           (guint64) gtk_spin_button_get_value (v->seed),
+                           (guint) gtk_spin_button_get_value (v->size),
+                           p.by_language ? MD_SAMPLE_BY_DATASET_LANGUAGE : MD_SAMPLE_BY_DATASET,
+                           MD_SAMPLE_PROPORTIONAL);
+  if (!md_review_store_save_sample (v->review, name, sample, &error))
+    {
+      gtk_label_set_text (GTK_LABEL (v->status), error->message);
+      return;
+    }
+  g_free (v->current);
+  v->current = g_strdup (name);
+  message = g_strdup_printf (_("“%s”: %u members in %u strata, drawn from %u units"), name,
+                             sample->members->len, sample->strata->len, units->len);
+  gtk_label_set_text (GTK_LABEL (v->status), message);
+  gtk_widget_set_sensitive (v->show_button, TRUE);
+  refresh_estimates (v);
+}
+
+static void
+on_load_clicked (GtkButton  *button,
+                 SampleView *v)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (v->name));
+  g_autoptr(MdSample) sample = md_review_store_load_sample (v->review, name, &error);
+
+  if (sample == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (v->status), error->message);
+      return;
+    }
+  g_free (v->current);
+  v->current = g_strdup (name);
+  gtk_label_set_text (GTK_LABEL (v->status), "");
+  gtk_widget_set_sensitive (v->show_button, TRUE);
+  refresh_estimates (v);
+}
+
+static void
+on_show_clicked (GtkButton  *button,
+                 SampleView *v)
+{
+  if (v->current == NULL)
+    return;
+  md_review_desk_set_sample_filter (v->desk, v->current);
+  gtk_window_close (GTK_WINDOW (v->window));
+}
+
+static GtkWidget *
+add_row (AdwPreferencesGroup *group,
+         const char          *title,
+         GtkWidget           *widget)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), widget);
+  adw_preferences_group_add (group, row);
+  return widget;
+}
+
+static GtkWidget *
+button (const char *label,
+        GCallback   callback,
+        SampleView *v)
+{
+  GtkWidget *b = gtk_button_new_with_mnemonic (label);
+
+  g_signal_connect (b, "clicked", callback, v);
+  return b;
+}
+
+GtkWindow *
+md_sample_view_present (MdReviewDesk  *desk,
+                        GtkWindow     *parent,
+                        MdStore       *store,
+                        MdReviewStore *review)
+{
+  SampleView *v = g_new0 (SampleView, 1);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *page = adw_preferences_page_new ();
+  AdwPreferencesGroup *draw = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *b;
+  const char *strata[] = { _("Dataset"), _("Dataset and language"), NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *default_name = g_date_time_format (now, "audit-%Y%m%d-%H%M");
+
+  v->desk = g_object_ref (desk);
+  v->store = g_object_ref (store);
+  v->review = g_object_ref (review);
+  v->rows = g_ptr_array_new ();
+  v->window = adw_window_new ();
+  g_object_set_data_full (G_OBJECT (v->window), "md-sample-view", v, sample_view_free);
+  gtk_window_set_title (GTK_WINDOW (v->window), _("Audit Sample"));
+  gtk_window_set_transient_for (GTK_WINDOW (v->window), parent);
+  gtk_window_set_modal (GTK_WINDOW (v->window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (v->window), 600, 620);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (v->window), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Audit sample"), -1);
+
+  adw_preferences_group_set_title (draw, _("Draw a Sample"));
+  adw_preferences_group_set_description (draw, _("The same seed and index always give the same "
+                                                 "members. Errors are pairs flagged or rejected."));
+  v->name = GTK_ENTRY (add_row (draw, _("Name"), gtk_entry_new ()));
+  gtk_editable_set_text (GTK_EDITABLE (v->name), default_name);
+  v->size = GTK_SPIN_BUTTON (add_row (draw, _("Size"),
+                                      gtk_spin_button_new_with_range (1, 100000, 1)));
+  gtk_spin_button_set_value (v->size, 100);
+  v->seed = GTK_SPIN_BUTTON (add_row (draw, _("Seed"),
+                                      gtk_spin_button_new_with_range (0, 2147483647, 1)));
+  gtk_spin_button_set_value (v->seed, 1);
+  v->strata = GTK_DROP_DOWN (add_row (draw, _("Strata"), gtk_drop_down_new_from_strings (strata)));
+
+  b = button (_("_Draw"), G_CALLBACK (on_draw_clicked), v);
+  gtk_widget_add_css_class (b, "suggested-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Draw sample"), -1);
+  gtk_box_append (GTK_BOX (buttons), b);
+  b = button (_("_Load"), G_CALLBACK (on_load_clicked), v);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Load sample"), -1);
+  gtk_box_append (GTK_BOX (buttons), b);
+  v->show_button = button (_("_Show in List"), G_CALLBACK (on_show_clicked), v);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (v->show_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Show sample in list"), -1);
+  gtk_widget_set_sensitive (v->show_button, FALSE);
+  gtk_box_append (GTK_BOX (buttons), v->show_button);
+  gtk_widget_set_margin_top (buttons, 12);
+  adw_preferences_group_add (draw, buttons);
+  v->status = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (v->status), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (v->status), 0);
+  gtk_widget_add_css_class (v->status, "dim-label");
+  adw_preferences_group_add (draw, v->status);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), draw);
+
+  v->estimates = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (v->estimates, _("Estimated Error Rate"));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), v->estimates);
+
+  gtk_box_append (GTK_BOX (content), adw_header_bar_new ());
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (content), page);
+  adw_window_set_content (ADW_WINDOW (v->window), content);
+  gtk_window_present (GTK_WINDOW (v->window));
+  return GTK_WINDOW (v->window);
+}
