@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "md-base64.h"
+#include "md-import-parquet-private.h"
 #include "md-import-report-private.h"
 #include "md-json-scan.h"
 #include "md-store-private.h"
@@ -35,6 +36,7 @@ typedef struct
   char       *dataset;
   gboolean    skip;
   guint64     size;
+  gboolean    parquet;    /* a Parquet file or folder of parts: md-import-parquet.c */
 } Input;
 
 typedef struct
@@ -193,6 +195,13 @@ classify (const char *path)
   input->kind = MD_FILE_KIND_UNKNOWN;
   input->skip = TRUE;
 
+  if (_md_import_parquet_classify (path, &input->kind, &input->dataset, &input->size))
+    {
+      input->parquet = TRUE;
+      input->skip = FALSE;
+      return input;
+    }
+
   if (g_str_has_suffix (base, "_instructions.json") && strlen (base) > strlen ("_instructions.json"))
     {
       input->kind = MD_FILE_KIND_INSTRUCTIONS;
@@ -289,7 +298,9 @@ collect_folder (const char *folder,
     {
       g_autofree char *child = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      if (_md_import_parquet_is_part_folder (child))
+        g_ptr_array_add (out_paths, g_steal_pointer (&child));
+      else if (g_file_test (child, G_FILE_TEST_IS_DIR))
         collect_folder (child, visited, out_paths);
       else if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
         g_ptr_array_add (out_paths, g_steal_pointer (&child));
@@ -710,6 +721,7 @@ forget_file (Importer    *imp,
   static const char * const by_file[] = {
     "DELETE FROM problems WHERE file_id = ?",
     "DELETE FROM images WHERE file_id = ?",
+    "DELETE FROM parquet_locations WHERE file_id = ?",
     "DELETE FROM image_prefixes WHERE file_id = ?",
     "DELETE FROM train_links WHERE file_id = ?",
     "DELETE FROM prompts WHERE file_id = ?",
@@ -1647,6 +1659,73 @@ update_dataset_count (Importer  *imp,
   return step_done (imp, stmt, "counting pairs", error);
 }
 
+/* What identifies an input's version; a folder of Parquet parts is one input. */
+static gboolean
+stat_input (const char  *path,
+            GStatBuf    *st,
+            char       **fingerprint)
+{
+  guint64 size;
+  gint64 mtime;
+
+  if (_md_import_parquet_stat_folder (path, &size, &mtime, fingerprint))
+    {
+      memset (st, 0, sizeof *st);
+      st->st_size = size;
+      st->st_mtime = mtime;
+      return TRUE;
+    }
+  if (g_stat (path, st) != 0)
+    return FALSE;
+  *fingerprint = fingerprint_file (path, st->st_size);
+  return TRUE;
+}
+
+typedef struct
+{
+  Importer *imp;
+  guint64   records_before;
+} ParquetProgress;
+
+static void
+parquet_progress (guint64  bytes_done,
+                  guint64  records_done,
+                  gpointer user_data)
+{
+  ParquetProgress *p = user_data;
+
+  p->imp->bytes_done = p->imp->file_base + bytes_done;
+  p->imp->records_done = p->records_before + records_done;
+  report_progress (p->imp, FALSE);
+}
+
+/* Parquet inputs are read by md-import-parquet.c, inside this file's transaction. */
+static gboolean
+import_parquet (Importer  *imp,
+                Input     *input,
+                GError   **error)
+{
+  ParquetProgress progress = { imp, imp->records_done };
+  MdImportParquet job = {
+    .db = imp->db,
+    .path = input->path,
+    .kind = input->kind,
+    .file_id = imp->file_id,
+    .dataset_id = imp->dataset_id,
+    .cancellable = imp->cancellable,
+    .progress = parquet_progress,
+    .progress_data = &progress,
+    .decide_modality = decide_modality,
+  };
+  gboolean ok;
+
+  ok = _md_import_parquet (&job, error);
+  imp->records_done = progress.records_before + job.n_records;
+  imp->n_records = job.n_records;
+  imp->n_problems = job.n_problems;
+  return ok;
+}
+
 /* Imports one file in one transaction. Returns FALSE with `error` when the file is rejected
  * (the transaction is rolled back) or the import was cancelled. */
 static gboolean
@@ -1664,12 +1743,11 @@ import_one (Importer        *imp,
   gboolean ok = FALSE;
   gint64 old_id = 0;
 
-  if (g_stat (input->path, &st) != 0)
+  if (!stat_input (input->path, &st, &fingerprint))
     {
       g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot read the file", input->path);
       return FALSE;
     }
-  fingerprint = fingerprint_file (input->path, st.st_size);
 
   find = _md_index_prepare (imp->db, "SELECT id, size, mtime, fingerprint FROM files "
                                      "WHERE path = ?", error);
@@ -1730,6 +1808,11 @@ import_one (Importer        *imp,
   if (old_id != 0 && !forget_file (imp, input->kind, requeue, error))
     goto out;
 
+  if (input->parquet)
+    {
+      ok = import_parquet (imp, input, error);
+      goto scanned;
+    }
   if (!mapped_open (&m, input->path, error))
     goto out;
 
@@ -1755,6 +1838,7 @@ import_one (Importer        *imp,
       g_assert_not_reached ();
     }
   mapped_close (&m);
+scanned:
   if (!ok)
     goto out;
 
@@ -1764,8 +1848,8 @@ import_one (Importer        *imp,
     g_autofree char *after = NULL;
     GStatBuf st_after;
 
-    if (g_stat (input->path, &st_after) == 0)
-      after = fingerprint_file (input->path, st_after.st_size);
+    if (!stat_input (input->path, &st_after, &after))
+      after = NULL;
     if (after == NULL || st_after.st_size != st.st_size || st_after.st_mtime != st.st_mtime ||
         g_strcmp0 (after, fingerprint) != 0)
       {
@@ -1804,7 +1888,7 @@ out:
     {
       sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
       if (error != NULL && *error != NULL && (*error)->domain == MD_ERROR &&
-          (*error)->code == MD_ERROR_PARSE)
+          (*error)->code == MD_ERROR_PARSE && !input->parquet)
         g_prefix_error (error, "%s: ", input->path);
       imp->bytes_done = imp->file_base + st.st_size;
       return FALSE;
@@ -2126,7 +2210,9 @@ _md_import_run (const char            *index_path,
     {
       g_autofree char *absolute = g_canonicalize_filename (paths[i], NULL);
 
-      if (g_file_test (absolute, G_FILE_TEST_IS_DIR))
+      if (_md_import_parquet_is_part_folder (absolute))
+        g_ptr_array_add (files, g_steal_pointer (&absolute));
+      else if (g_file_test (absolute, G_FILE_TEST_IS_DIR))
         collect_folder (absolute, visited, files);
       else if (g_file_test (absolute, G_FILE_TEST_IS_REGULAR))
         g_ptr_array_add (files, g_steal_pointer (&absolute));
@@ -2146,7 +2232,7 @@ _md_import_run (const char            *index_path,
       Input *input = classify (g_ptr_array_index (files, i));
       GStatBuf st;
 
-      if (g_stat (input->path, &st) == 0)
+      if (input->size == 0 && g_stat (input->path, &st) == 0)
         input->size = st.st_size;
       g_ptr_array_add (inputs, input);
     }

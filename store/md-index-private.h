@@ -20,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define MD_INDEX_SCHEMA_VERSION 2
+#define MD_INDEX_SCHEMA_VERSION 3
 #define MD_TEXT_KEY(pair_rowid, language) ((gint64) (pair_rowid) * 8 + (language))
 
 /* Bits of pairs.flags, computed after every import from all inputs. They match MdQueryFlags. */

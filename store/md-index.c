@@ -45,6 +45,14 @@ static const char schema[] =
   "  image_id TEXT PRIMARY KEY, file_id INTEGER NOT NULL, offset INTEGER NOT NULL,"
   "  length INTEGER NOT NULL, variant INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX IF NOT EXISTS images_by_file ON images (file_id);"
+  /* Images of Parquet stores: the reader's MdParquetValueLocation, next to their `images` row
+   * (md-import-parquet-private.h). */
+  "CREATE TABLE IF NOT EXISTS parquet_locations ("
+  "  image_id TEXT PRIMARY KEY, file_id INTEGER NOT NULL, part INTEGER NOT NULL,"
+  "  row_group INTEGER NOT NULL, column_index INTEGER NOT NULL, flags INTEGER NOT NULL,"
+  "  page_offset INTEGER NOT NULL, value_index INTEGER NOT NULL, byte_offset INTEGER NOT NULL,"
+  "  byte_length INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS parquet_locations_by_file ON parquet_locations (file_id);"
   /* Which image id prefixes (\"DC_IMG\") some store covers: a reference is only called missing
    * when a store for its prefix was imported. */
   "CREATE TABLE IF NOT EXISTS image_prefixes ("

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "md-import-parquet-private.h"
 #include "md-store-private.h"
 
 /* Raw access to image values: exports copy them byte for byte instead of decoding and encoding
@@ -67,6 +68,19 @@ md_store_read_image_raw (MdStore     *self,
 
   g_return_val_if_fail (MD_IS_STORE (self), NULL);
   g_return_val_if_fail (image_id != NULL, NULL);
+
+  /* A Parquet store holds base64 text or the image's bytes: either way the base64 text is
+   * returned, so that exports write a JSON store that decodes to the same bytes. */
+  {
+    g_autofree char *parquet_path = NULL;
+    MdParquetValueLocation loc;
+    gboolean in_parquet;
+
+    in_parquet = _md_store_parquet_lookup (_md_store_lock (self), image_id, &parquet_path, &loc);
+    _md_store_unlock (self);
+    if (in_parquet)
+      return _md_store_parquet_read_base64 (parquet_path, &loc, image_id, error);
+  }
 
   if (!md_store_locate_image (self, image_id, &path, &offset, &length, error))
     return NULL;

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "md-base64.h"
+#include "md-import-parquet-private.h"
 #include "md-pair-list-private.h"
 #include "md-pair-private.h"
 #include "md-store-private.h"
@@ -348,6 +349,9 @@ md_store_load_image (MdStore     *self,
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *parquet_path = NULL;
+  MdParquetValueLocation parquet_loc;
+  gboolean in_parquet;
   gint64 offset = 0, length = 0;
   const char *mime;
   gsize bad = 0;
@@ -359,6 +363,7 @@ md_store_load_image (MdStore     *self,
   g_return_val_if_fail (image_id != NULL, NULL);
 
   db = _md_store_lock (self);
+  in_parquet = _md_store_parquet_lookup (db, image_id, &parquet_path, &parquet_loc);
   stmt = _md_index_prepare (db, "SELECT f.path, i.offset, i.length FROM images i "
                                 "JOIN files f ON f.id = i.file_id WHERE i.image_id = ?", error);
   if (stmt != NULL)
@@ -378,6 +383,14 @@ md_store_load_image (MdStore     *self,
   _md_store_unlock (self);
   if (path == NULL)
     return NULL;
+  if (in_parquet)
+    {
+      /* One page of a Parquet store (md-store-parquet.c). */
+      bytes = _md_store_parquet_read_image (parquet_path, &parquet_loc, image_id, error);
+      if (bytes == NULL)
+        return NULL;
+      goto sniff;
+    }
 
   /* Read just this value; the store itself may be hundreds of gigabytes. */
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
@@ -408,6 +421,7 @@ md_store_load_image (MdStore     *self,
                    offset + (gint64) bad);
       return NULL;
     }
+sniff:
   mime = md_image_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   if (mime == NULL)
     {

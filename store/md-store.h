@@ -97,8 +97,10 @@ GBytes        *md_store_load_image    (MdStore               *self,
                                        GError               **error);
 
 /* Where an image's value lies in its store: the file, and the byte range of the base64 text
- * between its quotes (for a ["..."] value, of the one string inside). FALSE with
- * MD_ERROR_NOT_FOUND for an id no store holds. Any out argument may be NULL. */
+ * between its quotes (for a ["..."] value, of the one string inside). For a Parquet store: the
+ * file or folder, and the value's bytes when they are stored as they are, else the offset of
+ * its page and length 0. FALSE with MD_ERROR_NOT_FOUND for an id no store holds. Any out
+ * argument may be NULL. */
 gboolean       md_store_locate_image  (MdStore               *self,
                                        const char            *image_id,
                                        char                 **out_path,
@@ -108,7 +110,9 @@ gboolean       md_store_locate_image  (MdStore               *self,
 
 /* The stored value of an image exactly as its store holds it, not decoded: the base64 text between
  * the quotes, JSON escapes ("\/") included, so it can be copied byte for byte into another JSON
- * string. Errors as md_store_load_image(), plus MD_ERROR_IO when the store changed on disk. */
+ * string. From a Parquet store: its base64 text as stored, or the base64 encoding of a binary
+ * image column's bytes (still safe inside a JSON string). Errors as md_store_load_image(), plus
+ * MD_ERROR_IO when the store changed on disk. */
 GBytes        *md_store_read_image_raw (MdStore              *self,
                                         const char           *image_id,
                                         GError              **error);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
+#include "md-store.h"
 #include "parquet/md-parquet.h"
 #include "md-parquet-test-writer.h"
 
@@ -18,7 +19,9 @@
  * then measures, in the same run:
  *   - a plain sequential read() of the file (the baseline for throughput),
  *   - md_parquet_scan_image_store() over it (time, MB/s, peak RSS),
- *   - md_parquet_read_image() for random images (ms each).
+ *   - md_parquet_read_image() for random images (ms each),
+ *   - md_store_import() of the file into a fresh index (the same scan plus the SQLite rows), an
+ *     unchanged re-import, and md_store_read_image_raw() for random images through the index.
  * Usage: bench-parquet [--gb N] [--dir /tmp] [--fetch 1000] [--keep] */
 
 static double
@@ -163,6 +166,71 @@ on_image (const char *id, const MdParquetValueLocation *loc, gpointer user_data)
   return TRUE;
 }
 
+/* Through the store: a fresh index each time, so that the import is not a no-op. */
+static void
+bench_store (const char *dir, const char *path, const char *label, gboolean cold, double t_scan,
+             guint n_images, guint n_fetch)
+{
+  g_autofree char *db_dir = g_build_filename (dir, "bench-parquet-index", NULL);
+  g_autofree char *db = g_build_filename (db_dir, "index.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  const char *paths[] = { path, NULL };
+  GRand *rand = g_rand_new_with_seed (11);
+  double t, t_import, sum = 0, worst = 0;
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *f = g_strconcat (db, suffixes[i], NULL);
+
+      g_unlink (f);
+    }
+  if (cold)
+    drop_cache (path);
+  store = md_store_open (db, &error);
+  g_assert_no_error (error);
+  t = now ();
+  g_assert_true (md_store_import (store, paths, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  t_import = now () - t;
+  printf ("[%s] md_store_import:  %6.2f s  = %.2fx the reader's own scan (%.2f s)\n", label,
+          t_import, t_import / t_scan, t_scan);
+  g_clear_object (&report);
+  t = now ();
+  g_assert_true (md_store_import (store, paths, NULL, NULL, NULL, &report, &error));
+  printf ("[%s] unchanged re-import: %.3f s (%u unchanged)\n", label, now () - t,
+          md_import_report_count (report, MD_FILE_UNCHANGED));
+
+  if (cold)
+    drop_cache (path);
+  for (guint i = 0; i < n_fetch; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("LA_IMG_%012u", g_rand_int_range (rand, 0, n_images));
+      g_autoptr(GBytes) raw = NULL;
+      double dt;
+
+      t = now ();
+      raw = md_store_read_image_raw (store, id, &error);
+      dt = (now () - t) * 1000;
+      g_assert_no_error (error);
+      sum += dt;
+      worst = MAX (worst, dt);
+    }
+  printf ("[%s] md_store_read_image_raw %u random: mean %.3f ms, max %.3f ms\n", label, n_fetch,
+          sum / n_fetch, worst);
+  g_rand_free (rand);
+  g_clear_object (&store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *f = g_strconcat (db, suffixes[i], NULL);
+
+      g_unlink (f);
+    }
+  g_rmdir (db_dir);
+}
+
 static int
 compare_double (gconstpointer a, gconstpointer b)
 {
@@ -220,6 +288,7 @@ run (const char *dir, const char *codec_name, int codec, double gb, guint n_fetc
               label, t_scan, size / 1e6 / t_scan, t_read / t_scan);
       printf ("[%s]   after scan: RSS anon %ld MB, file-backed %ld MB; peak RSS %ld MB\n",
               label, anon, file, peak_rss_mb ());
+      bench_store (dir, path, label, cold, t_scan, n_images, n_fetch);
 
       if (cold)
         drop_cache (path);
