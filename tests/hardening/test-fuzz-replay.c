@@ -7,6 +7,7 @@
 
 #include "../store/md-test-store.h"
 #include "md-base64.h"
+#include "parquet/md-parquet.h"
 #include "md-syphus-parse.h"
 #include "md-translation-private.h"
 
@@ -132,6 +133,47 @@ test_reimport_translated_pairs (void)
   md_test_dir_clear (&t);
 }
 
+static gboolean
+collect_location (const char                   *image_id,
+                  const MdParquetValueLocation *location,
+                  gpointer                      user_data)
+{
+  g_array_append_val ((GArray *) user_data, *location);
+  return TRUE;
+}
+
+/* An image store whose base64 column held an empty string: reading that image returned neither
+ * bytes nor an error (g_base64_decode got NULL). Every value now gives one or the other, and the
+ * empty one is an error that says so. */
+static void
+test_parquet_empty_base64 (void)
+{
+  g_autoptr(GBytes) input = read_crash ("fuzz-parquet-79078e3c7fee");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdParquetFile) file = md_parquet_file_new_from_bytes (input, "crash.parquet", &error);
+  g_autoptr(MdParquetDataset) dataset = NULL;
+  g_autoptr(GArray) locations = g_array_new (FALSE, FALSE, sizeof (MdParquetValueLocation));
+  guint n_empty = 0;
+
+  g_assert_no_error (error);
+  dataset = md_parquet_dataset_new_for_file (file);
+  g_assert_true (md_parquet_scan_image_store (dataset, collect_location, locations, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (locations->len, >, 0);
+  for (guint i = 0; i < locations->len; i++)
+    {
+      g_autoptr(GBytes) image = md_parquet_read_image (dataset, &g_array_index (locations,
+                                                                                MdParquetValueLocation,
+                                                                                i), &error);
+
+      g_assert_true ((image != NULL) != (error != NULL));
+      if (error != NULL && strstr (error->message, "base64 text of the image is empty") != NULL)
+        n_empty++;
+      g_clear_error (&error);
+    }
+  g_assert_cmpuint (n_empty, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -142,6 +184,7 @@ main (int   argc,
   g_test_add_func ("/hardening/fuzz-replay/translation-invalid-utf8",
                    test_translation_invalid_utf8);
   g_test_add_func ("/hardening/fuzz-replay/base64-offset", test_base64_offset);
+  g_test_add_func ("/hardening/fuzz-replay/parquet-empty-base64", test_parquet_empty_base64);
   g_test_add_func ("/hardening/fuzz-replay/reimport-translated-pairs",
                    test_reimport_translated_pairs);
 
