@@ -29,7 +29,7 @@ md_store_locate_image (MdStore     *self,
   g_return_val_if_fail (MD_IS_STORE (self), FALSE);
   g_return_val_if_fail (image_id != NULL, FALSE);
 
-  db = _md_store_lock (self);
+  db = _md_store_read_begin (self, FALSE);
   stmt = _md_index_prepare (db, "SELECT f.path, i.offset, i.length FROM images i "
                                 "JOIN files f ON f.id = i.file_id WHERE i.image_id = ?", error);
   if (stmt != NULL)
@@ -50,7 +50,7 @@ md_store_locate_image (MdStore     *self,
                      "image “%s” is in no imported image store", image_id);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  _md_store_unlock (self);
+  _md_store_read_end (self, db);
   return found;
 }
 
