@@ -12,6 +12,7 @@
 #include "md-pair-text.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
+#include "md-source-video.h"
 
 struct _MdPairPage
 {
@@ -32,6 +33,7 @@ struct _MdPairPage
   GPtrArray      *examples;     /* MdPair or NULL per in-context id */
 
   MdMediaView    *media_view;
+  MdSourceVideo  *source_video;
   MdPairText     *pair_text;
   MdLanguageGrid *language_grid;
   MdContextStrip *context_strip;
@@ -97,6 +99,8 @@ update_media (MdPairPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->media_view), modality != MD_MODALITY_TEXT);
   md_media_view_set_media (self->media_view, modality, md_pair_get_image_ids (self->pair),
                            dataset_fps (md_pair_get_dataset (self->pair)));
+  md_source_video_set_pair (self->source_video, self->pair,
+                            dataset_fps (md_pair_get_dataset (self->pair)));
 }
 
 static void
@@ -416,6 +420,7 @@ md_pair_page_class_init (MdPairPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (MD_TYPE_MEDIA_VIEW);
+  g_type_ensure (MD_TYPE_SOURCE_VIDEO);
   g_type_ensure (MD_TYPE_PAIR_TEXT);
   g_type_ensure (MD_TYPE_LANGUAGE_GRID);
   g_type_ensure (MD_TYPE_CONTEXT_STRIP);
@@ -430,6 +435,7 @@ md_pair_page_class_init (MdPairPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, media_view);
+  gtk_widget_class_bind_template_child (widget_class, MdPairPage, source_video);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, pair_text);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, language_grid);
   gtk_widget_class_bind_template_child (widget_class, MdPairPage, context_strip);
@@ -446,6 +452,7 @@ md_pair_page_init (MdPairPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   build_language_switcher (self);
+  md_source_video_set_media_view (self->source_video, self->media_view);
 
 }
 

@@ -512,6 +512,15 @@ update_recent (MdWindow *self)
         gtk_list_box_append (self->recent_list, recent_row_new (recent[i]));
     }
 
+  /* An empty submenu still opens, onto nothing: say so, greyed out (its action is never
+   * enabled). */
+  if (n == 0)
+    {
+      g_autoptr(GMenuItem) none = g_menu_item_new (_("No Recent Datasets"), "recent.none");
+
+      g_menu_append_item (self->recent_menu, none);
+    }
+
   gtk_widget_set_visible (self->recent_group, n > 0);
 }
 
@@ -533,6 +542,14 @@ _md_window_init_open (MdWindow *self)
 
   g_signal_connect_object (self->settings, "changed::recent-datasets",
                            G_CALLBACK (on_recent_changed), self, 0);
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GSimpleAction) none = g_simple_action_new ("none", NULL);
+
+    g_simple_action_set_enabled (none, FALSE);
+    g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (none));
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "recent", G_ACTION_GROUP (group));
+  }
   update_recent (self);
 }
 

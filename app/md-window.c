@@ -372,8 +372,8 @@ prefetch_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The store serialises its readers, so prefetching competes with showing the pair the user is
- * on. Waiting a moment lets the current pair's images go first, and a user holding j down
+/* The store has only a few read connections, so prefetching competes with showing the pair the
+ * user is on. Waiting a moment lets the current pair's images go first, and a user holding j down
  * (30 steps a second) does not queue loads for pairs already left behind. */
 static void
 schedule_prefetch (MdWindow *self)

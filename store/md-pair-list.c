@@ -573,7 +573,7 @@ get_page (MdPairList *self,
   for (q = page; g_array_index (self->anchors, gint64, q) == UNKNOWN_ANCHOR; q--)
     ;
 
-  db = _md_store_lock (self->store);
+  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->plan->query));
   if (self->plan->mode == MODE_ALL)
     {
       gint64 next;
@@ -609,7 +609,7 @@ get_page (MdPairList *self,
           g_array_index (self->anchors, gint64, r + 1) = next;
         }
     }
-  _md_store_unlock (self->store);
+  _md_store_read_end (self->store, db);
 
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
   g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
@@ -633,10 +633,10 @@ grow (gpointer data)
   sqlite3 *db;
 
   self->grow_source = 0;
-  db = _md_store_lock (self->store);
+  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->plan->query));
   more = count_text_locked (db, self->plan, &self->count_after, self->cap * 3,
                             g_get_monotonic_time () + 250 * 1000, &self->exact, &error);
-  _md_store_unlock (self->store);
+  _md_store_read_end (self->store, db);
   self->cap *= 4;
   if (error != NULL)
     {

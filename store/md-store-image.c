@@ -30,7 +30,7 @@ md_store_locate_image (MdStore     *self,
   g_return_val_if_fail (MD_IS_STORE (self), FALSE);
   g_return_val_if_fail (image_id != NULL, FALSE);
 
-  db = _md_store_lock (self);
+  db = _md_store_read_begin (self, FALSE);
   stmt = _md_index_prepare (db, "SELECT f.path, i.offset, i.length FROM images i "
                                 "JOIN files f ON f.id = i.file_id WHERE i.image_id = ?", error);
   if (stmt != NULL)
@@ -51,7 +51,7 @@ md_store_locate_image (MdStore     *self,
                      "image “%s” is in no imported image store", image_id);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  _md_store_unlock (self);
+  _md_store_read_end (self, db);
   return found;
 }
 
@@ -74,10 +74,10 @@ md_store_read_image_raw (MdStore     *self,
   {
     g_autofree char *parquet_path = NULL;
     MdParquetValueLocation loc;
-    gboolean in_parquet;
+    sqlite3 *db = _md_store_read_begin (self, FALSE);
+    gboolean in_parquet = _md_store_parquet_lookup (db, image_id, &parquet_path, &loc);
 
-    in_parquet = _md_store_parquet_lookup (_md_store_lock (self), image_id, &parquet_path, &loc);
-    _md_store_unlock (self);
+    _md_store_read_end (self, db);
     if (in_parquet)
       return _md_store_parquet_read_base64 (parquet_path, &loc, image_id, error);
   }

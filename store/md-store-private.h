@@ -11,6 +11,15 @@ G_BEGIN_DECLS
 sqlite3 *_md_store_lock   (MdStore *self);
 void     _md_store_unlock (MdStore *self);
 
+/* A connection for reading, from the store's small pool of read-only connections (see
+ * md-read-pool-private.h), or the store's own one, locked, when the statement reads the
+ * attached review file (needs_review) or the pool cannot open the index. Give it back with
+ * _md_store_read_end(). */
+sqlite3 *_md_store_read_begin (MdStore  *self,
+                               gboolean  needs_review);
+void     _md_store_read_end   (MdStore  *self,
+                               sqlite3  *db);
+
 /* Whether a review file is ATTACHed AS review (md-store-review.c); call under the lock. */
 gboolean _md_store_has_review_locked (sqlite3 *db);
 

@@ -14,7 +14,12 @@
 #include "md-import-parquet-private.h"
 #include "md-pair-list-private.h"
 #include "md-pair-private.h"
+#include "md-read-pool-private.h"
 #include "md-store-private.h"
+
+/* Readers besides the store's own connection: the pair shown, the pairs prefetched around it
+ * and the list's pages each get one, and images take the rest. */
+#define READ_POOL_SIZE 3
 
 struct _MdStore
 {
@@ -23,6 +28,7 @@ struct _MdStore
   char     *path;
   sqlite3  *db;
   GMutex    lock;
+  MdReadPool *readers;
 };
 
 G_DEFINE_FINAL_TYPE (MdStore, md_store, G_TYPE_OBJECT)
@@ -32,6 +38,7 @@ md_store_finalize (GObject *object)
 {
   MdStore *self = MD_STORE (object);
 
+  g_clear_pointer (&self->readers, _md_read_pool_free);
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->path);
   g_mutex_clear (&self->lock);
@@ -81,6 +88,27 @@ _md_store_unlock (MdStore *self)
   g_mutex_unlock (&self->lock);
 }
 
+sqlite3 *
+_md_store_read_begin (MdStore  *self,
+                      gboolean  needs_review)
+{
+  sqlite3 *db = NULL;
+
+  if (!needs_review)
+    db = _md_read_pool_acquire (self->readers);
+  return db != NULL ? db : _md_store_lock (self);
+}
+
+void
+_md_store_read_end (MdStore *self,
+                    sqlite3 *db)
+{
+  if (db == self->db)
+    _md_store_unlock (self);
+  else
+    _md_read_pool_release (self->readers, db);
+}
+
 MdStore *
 md_store_open (const char  *index_path,
                GError     **error)
@@ -94,6 +122,7 @@ md_store_open (const char  *index_path,
   self->db = _md_index_open (self->path, FALSE, error);
   if (self->db == NULL)
     return NULL;
+  self->readers = _md_read_pool_new (self->path, READ_POOL_SIZE);
   return g_steal_pointer (&self);
 }
 
@@ -273,7 +302,7 @@ md_store_get_pair (MdStore     *self,
   g_return_val_if_fail (MD_IS_STORE (self), NULL);
   g_return_val_if_fail (pair_id != NULL, NULL);
 
-  db = _md_store_lock (self);
+  db = _md_store_read_begin (self, FALSE);
   stmt = _md_index_prepare (db,
     "SELECT p.rowid, p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, "
     "r.image_ids, r.rel_ins_ids, l.context_ids FROM pairs p JOIN datasets d "
@@ -335,7 +364,7 @@ md_store_get_pair (MdStore     *self,
 out:
   g_clear_pointer (&stmt, sqlite3_finalize);
   g_clear_pointer (&texts, sqlite3_finalize);
-  _md_store_unlock (self);
+  _md_store_read_end (self, db);
   return g_steal_pointer (&pair);
 }
 
@@ -362,7 +391,7 @@ md_store_load_image (MdStore     *self,
   g_return_val_if_fail (MD_IS_STORE (self), NULL);
   g_return_val_if_fail (image_id != NULL, NULL);
 
-  db = _md_store_lock (self);
+  db = _md_store_read_begin (self, FALSE);
   in_parquet = _md_store_parquet_lookup (db, image_id, &parquet_path, &parquet_loc);
   stmt = _md_index_prepare (db, "SELECT f.path, i.offset, i.length FROM images i "
                                 "JOIN files f ON f.id = i.file_id WHERE i.image_id = ?", error);
@@ -380,7 +409,7 @@ md_store_load_image (MdStore     *self,
                      "image “%s” is in no imported image store", image_id);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  _md_store_unlock (self);
+  _md_store_read_end (self, db);
   if (path == NULL)
     return NULL;
   if (in_parquet)

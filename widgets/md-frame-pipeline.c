@@ -36,6 +36,7 @@ struct _MdFramePipeline
   guint         last;          /* last frame index appsrc pushes in this run */
   double        rate;
   guint         run;
+  guint         generation;    /* of the pipeline installed, see Notice */
   /* Newest decoded frame waiting for the main thread. */
   GdkTexture   *pending_texture;
   guint         pending_index;
@@ -44,6 +45,7 @@ struct _MdFramePipeline
 
   /* Main thread. */
   guint         request;
+  guint         installed;     /* generation of the newest pipeline requested */
 };
 
 G_DEFINE_FINAL_TYPE (MdFramePipeline, md_frame_pipeline, G_TYPE_OBJECT)
@@ -78,6 +80,7 @@ typedef struct
   guint            index;
   double           rate;
   guint            run;
+  guint            generation;
 } Command;
 
 typedef struct
@@ -85,6 +88,7 @@ typedef struct
   MdFramePipeline *self;
   guint            signal;
   guint            run;
+  guint            generation;
   char            *message;
   guint            n_frames;
 } Notice;
@@ -124,7 +128,11 @@ deliver_notice_idle (gpointer data)
 {
   Notice *notice = data;
 
-  if (notice->run != notice->self->request)
+  /* End of stream belongs to the run that played; an error or the length of a file belongs to
+   * the pipeline, whatever was asked of it since (opening a file is followed at once by a
+   * request to show its first frame, and a file that cannot be played fails while opening). */
+  if (notice->signal == SIGNAL_EOS ? notice->run != notice->self->request
+                                   : notice->generation != notice->self->installed)
     return G_SOURCE_REMOVE;
 
   if (notice->signal == SIGNAL_ERROR)
@@ -150,6 +158,7 @@ post_notice (MdFramePipeline *self,
   notice->n_frames = n_frames;
   g_mutex_lock (&self->lock);
   notice->run = self->run;
+  notice->generation = self->generation;
   g_mutex_unlock (&self->lock);
   g_idle_add_full (G_PRIORITY_DEFAULT, deliver_notice_idle, notice, (GDestroyNotify) notice_free);
 }
@@ -429,6 +438,7 @@ run_command (gpointer data)
       self->file_mode = command->file_mode;
       self->fps = command->fps;
       self->run = command->run;
+      self->generation = command->generation;
       g_mutex_unlock (&self->lock);
 
       self->pipeline = gst_object_ref (command->pipeline);
@@ -560,6 +570,7 @@ install_pipeline (MdFramePipeline *self,
   command->file_mode = file_mode;
   command->fps = fps;
   command->run = ++self->request;
+  command->generation = ++self->installed;
   send_command (self, command);
 }
 

@@ -541,9 +541,12 @@ test_context_jump (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
   assert_label_becomes (window, "Instruction", "Describe the red picture");
-  /* The row that was activated is gone with the old page; the keyboard still has a home. */
+  /* The row that was activated is gone with the old page; the keyboard goes back to the list,
+   * ready for j and k. */
   g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
   g_assert_true (gtk_widget_get_mapped (gtk_root_get_focus (GTK_ROOT (window))));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         find (window, "Pairs")));
   /* Nothing left to go back to: the back button follows its action. */
   g_assert_false (gtk_widget_get_sensitive (find (window, "Back")));
 
