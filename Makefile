@@ -20,7 +20,7 @@ DEBIAN_PACKAGES := build-essential pkg-config meson ninja-build \
 	libsnappy-dev zlib1g-dev libzstd-dev \
 	xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream-util \
 	imagemagick valgrind time clang libclang-rt-14-dev python3 \
-	fonts-noto-core fonts-noto-cjk
+	fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

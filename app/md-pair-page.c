@@ -359,6 +359,17 @@ md_pair_page_add_header_widget (MdPairPage *self,
 }
 
 void
+md_pair_page_show_view (MdPairPage *self,
+                        const char *name)
+{
+  g_return_if_fail (MD_IS_PAIR_PAGE (self));
+  g_return_if_fail (name != NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+void
 md_pair_page_add_view (MdPairPage *self,
                        GtkWidget  *child,
                        const char *name,

@@ -49,6 +49,9 @@ GtkWidget *md_pair_page_get_pair_text    (MdPairPage    *self);
 GtkWidget *md_pair_page_get_language_grid (MdPairPage   *self);
 void       md_pair_page_add_header_widget (MdPairPage   *self,
                                            GtkWidget    *widget);
+/* Shows the view named `name` ("pair", "languages", "history"); unknown names are ignored. */
+void       md_pair_page_show_view        (MdPairPage    *self,
+                                          const char    *name);
 void       md_pair_page_add_view         (MdPairPage    *self,
                                           GtkWidget     *child,
                                           const char    *name,

@@ -290,6 +290,16 @@ toggle_sidebar_action (GtkWidget  *widget,
                                 !gtk_toggle_button_get_active (self->sidebar_button));
 }
 
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+
+  md_pair_page_show_view (self->pair_page, g_variant_get_string (parameter, NULL));
+}
+
 void
 _md_window_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -308,6 +318,13 @@ _md_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
                                    toggle_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.language", "language");
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view",
+                                       "s", "pair");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view",
+                                       "s", "languages");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-view",
+                                       "s", "history");
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
                                        NULL);

@@ -63,6 +63,9 @@ add_text_label (GtkBox     *box,
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  /* A bounded natural width lets the flow box put several languages side by side; the labels
+   * still grow to the width the box gives them. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);   /* mirrored to the right edge in RTL */
   gtk_widget_set_direction (label, direction);
@@ -147,6 +150,7 @@ add_hint_row (Cell                    *cell,
   gtk_widget_add_css_class (row, "warning");
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_set_name (row, md_translation_hint_kind_name (hint->kind));
