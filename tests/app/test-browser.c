@@ -9,6 +9,7 @@
 #include "md-image-pane.h"
 #include "md-media-view.h"
 #include "md-store.h"
+#include "md-test-desk.h"
 #include "md-test-gtk.h"
 #include "md-window.h"
 
@@ -18,254 +19,14 @@
 static MdApplication *app;
 static char *fixture_dir;
 
-/* Fixture ----------------------------------------------------------------------------------- */
-
-static char *
-png_base64 (guint8 r,
-            guint8 g,
-            guint8 b)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 32, 32);
-  g_autofree char *buffer = NULL;
-  gsize size = 0;
-  g_autoptr(GError) error = NULL;
-
-  gdk_pixbuf_fill (pixbuf, ((guint32) r << 24) | ((guint32) g << 16) | ((guint32) b << 8) | 0xff);
-  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL));
-  g_assert_no_error (error);
-  return g_base64_encode ((const guchar *) buffer, size);
-}
-
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
-write_fixture (const char *dir)
-{
-  g_autoptr(GString) images = g_string_new ("{");
-  g_autofree char *red = png_base64 (220, 40, 40);
-  g_autofree char *blue = png_base64 (40, 40, 220);
-  const char *translation_reply =
-    "{\\\"a\\\": {\\\"zh\\\": \\\"描述红色的图片\\\", \\\"es\\\": \\\"Describe la imagen roja\\\", "
-    "\\\"ja\\\": \\\"赤い画像を説明して\\\", \\\"de\\\": \\\"Beschreibe das rote Bild\\\", "
-    "\\\"fr\\\": \\\"Décris l'image rouge\\\", \\\"ko\\\": \\\"빨간 이미지를 설명하세요\\\", "
-    "\\\"ar\\\": \\\"صف الصورة الحمراء\\\"}, "
-    "\\\"b\\\": {\\\"zh\\\": \\\"它是红色的。\\\", \\\"es\\\": \\\"Es roja.\\\", "
-    "\\\"ja\\\": \\\"赤いです。\\\", \\\"de\\\": \\\"Es ist rot.\\\", \\\"fr\\\": \\\"Elle est rouge.\\\", "
-    "\\\"ko\\\": \\\"빨간색입니다.\\\", \\\"ar\\\": \\\"إنها حمراء.\\\"}}";
-  g_autofree char *translations = NULL;
-
-  write_file (dir, "T_instructions.json",
-              "{\"meta\": {\"version\": \"0.0.1\"}, \"data\": {\n"
-              " \"T_INS_00001\": {\"instruction\": \"Describe the red picture\","
-              "  \"answer\": \"It is red.\", \"image_ids\": [\"T_IMG_red\"],"
-              "  \"rel_ins_ids\": [\"T_INS_00004\"]},\n"
-              " \"T_INS_00002\": {\"instruction\": \"What happens in the clip?\","
-              "  \"answer\": \"Colours change.\", \"image_ids\": [\"T_IMG_clip_0000\","
-              "  \"T_IMG_clip_0001\", \"T_IMG_clip_0002\", \"T_IMG_clip_0003\"],"
-              "  \"rel_ins_ids\": []},\n"
-              " \"T_INS_00003\": {\"instruction\": \"Where did the picture go?\","
-              "  \"answer\": \"Nowhere.\", \"image_ids\": [\"T_IMG_gone\"], \"rel_ins_ids\": []},\n"
-              " \"T_INS_00004\": {\"instruction\": \"Describe the blue picture\","
-              "  \"answer\": \"It is blue.\", \"image_ids\": [\"T_IMG_blue\"], \"rel_ins_ids\": []}\n"
-              "}}");
-
-  g_string_append_printf (images, "\"T_IMG_red\": \"%s\", \"T_IMG_blue\": \"%s\"", red, blue);
-  for (guint i = 0; i < 4; i++)
-    {
-      g_autofree char *frame = png_base64 (40 * i, 200, 255 - 40 * i);
-
-      g_string_append_printf (images, ", \"T_IMG_clip_%04u\": \"%s\"", i, frame);
-    }
-  g_string_append (images, "}");
-  write_file (dir, "T.json", images->str);
-
-  translations = g_strdup_printf ("[{\"id\": \"T_INS_00001\", \"results\": \"%s\"}]",
-                                  translation_reply);
-  write_file (dir, "valid_output.json", translations);
-}
-
 /* Helpers ----------------------------------------------------------------------------------- */
-
-static GtkWidget *
-find (GtkWindow  *window,
-      const char *name)
-{
-  GtkWidget *widget = md_test_find_by_accessible_name (GTK_WIDGET (window), name);
-
-  if (widget == NULL)
-    g_error ("No widget named “%s”", name);
-  return widget;
-}
-
-static GtkSingleSelection *
-pairs_selection (GtkWindow *window)
-{
-  GtkWidget *view = find (window, "Pairs");
-  GtkSelectionModel *model;
-
-  g_assert_true (GTK_IS_COLUMN_VIEW (view));
-  model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
-  g_assert_true (GTK_IS_SINGLE_SELECTION (model));
-  return GTK_SINGLE_SELECTION (model);
-}
-
-static guint
-n_pairs (GtkWindow *window)
-{
-  GtkWidget *view = find (window, "Pairs");
-  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
-
-  return model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
-}
-
-static const char *
-selected_id (GtkWindow *window)
-{
-  MdPair *pair = gtk_single_selection_get_selected_item (pairs_selection (window));
-
-  return pair != NULL ? md_pair_get_id (pair) : NULL;
-}
-
-static const char *
-first_id (GtkWindow *window)
-{
-  GListModel *model = G_LIST_MODEL (pairs_selection (window));
-  g_autoptr(MdPair) pair = g_list_model_get_item (model, 0);
-
-  return pair != NULL ? md_pair_get_id (pair) : NULL;
-}
-
-static GtkWidget *
-find_typed (GtkWidget  *root,
-            const char *name,
-            GType       type)
-{
-  g_autofree char *mismatch = NULL;
-
-  /* Headings read like the text they introduce; the text itself is the text view. */
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
-                                                     GTK_ACCESSIBLE_PROPERTY_LABEL, name);
-      if (mismatch == NULL)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_typed (child, name, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The text of the text view named name; the caller frees it. */
-static char *
-label_text (GtkWindow  *window,
-            const char *name)
-{
-  GtkWidget *view = find_typed (GTK_WIDGET (window), name, GTK_TYPE_TEXT_VIEW);
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
-  if (view == NULL)
-    g_error ("No text view named “%s”", name);
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-typedef struct
-{
-  GtkWindow  *window;
-  const char *name;
-  const char *text;
-  guint       n;
-} Expect;
-
-static gboolean
-label_is (gpointer data)
-{
-  Expect *e = data;
-  g_autofree char *text = label_text (e->window, e->name);
-
-  return g_strcmp0 (text, e->text) == 0;
-}
-
-static gboolean
-n_pairs_is (gpointer data)
-{
-  Expect *e = data;
-
-  return n_pairs (e->window) == e->n;
-}
-
-typedef struct
-{
-  GtkWindow *window;
-  guint      n_pairs;
-} ImportWait;
-
-static gboolean
-import_finished (gpointer data)
-{
-  ImportWait *w = data;
-
-  /* The cancel button follows its action, enabled only while the import runs. */
-  return !gtk_widget_get_sensitive (find (w->window, "Cancel import")) &&
-         n_pairs (w->window) == w->n_pairs;
-}
-
-static void
-assert_label_becomes (GtkWindow  *window,
-                      const char *name,
-                      const char *text)
-{
-  Expect e = { window, name, text, 0 };
-
-  if (!md_test_wait_until (label_is, &e, 5000))
-    {
-      g_autofree char *shown = label_text (window, name);
-
-      g_error ("“%s” shows “%s”, expected “%s”", name, shown, text);
-    }
-}
-
-static GtkWindow *
-open_folder (const char *path,
-             guint       n_expected)
-{
-  g_autoptr(GFile) folder = g_file_new_for_path (path);
-  MdWindow *window = md_window_new (app);
-  ImportWait w = { GTK_WINDOW (window), n_expected };
-
-  gtk_window_present (GTK_WINDOW (window));
-  md_window_open_files (window, &folder, 1);
-  if (!md_test_wait_until (import_finished, &w, 20000))
-    g_error ("%s: %u pairs listed, expected %u", path, n_pairs (GTK_WINDOW (window)), n_expected);
-  return GTK_WINDOW (window);
-}
 
 static GtkWindow *
 open_fixture (void)
 {
-  GtkWindow *window = open_folder (fixture_dir, 4);
+  GtkWindow *window = md_test_desk_open_folder (app, fixture_dir, 4);
 
-  assert_label_becomes (window, "Instruction", "Describe the red picture");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
   return window;
 }
 
@@ -273,7 +34,7 @@ static void
 select_id (GtkWindow  *window,
            const char *id)
 {
-  GListModel *model = G_LIST_MODEL (pairs_selection (window));
+  GListModel *model = G_LIST_MODEL (md_test_desk_pairs_selection (window));
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -281,7 +42,7 @@ select_id (GtkWindow  *window,
 
       if (g_str_equal (md_pair_get_id (pair), id))
         {
-          gtk_single_selection_set_selected (pairs_selection (window), i);
+          gtk_single_selection_set_selected (md_test_desk_pairs_selection (window), i);
           return;
         }
     }
@@ -291,7 +52,7 @@ select_id (GtkWindow  *window,
 static MdFramePlayer *
 frame_player (GtkWindow *window)
 {
-  GtkWidget *media = find (window, "Media");
+  GtkWidget *media = md_test_desk_find (window, "Media");
 
   g_assert_true (MD_IS_MEDIA_VIEW (media));
   return md_media_view_get_frame_player (MD_MEDIA_VIEW (media));
@@ -305,13 +66,13 @@ test_open (void)
   GtkWindow *window = open_fixture ();
   g_autofree char *name = g_path_get_basename (fixture_dir);
 
-  g_assert_cmpuint (n_pairs (window), ==, 4);
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_cmpuint (md_test_desk_n_pairs (window), ==, 4);
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00001");
   /* The keyboard starts in the list, ready for j and k. */
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
-                                         find (window, "Pairs")));
+                                         md_test_desk_find (window, "Pairs")));
   g_assert_cmpstr (gtk_window_get_title (window), ==, name);
-  assert_label_becomes (window, "Answer", "It is red.");
+  md_test_desk_assert_text_becomes (window, "Answer", "It is red.");
   gtk_window_destroy (window);
 }
 
@@ -325,29 +86,27 @@ static void
 test_search (void)
 {
   GtkWindow *window = open_fixture ();
-  GtkWidget *entry = find (window, "Search pairs");
-  Expect e = { window, NULL, NULL, 1 };
+  GtkWidget *entry = md_test_desk_find (window, "Search pairs");
 
   g_assert_true (GTK_IS_SEARCH_ENTRY (entry));
 
   /* The pair that stays in the result stays selected. */
   select_id (window, "T_INS_00004");
   gtk_editable_set_text (GTK_EDITABLE (entry), "blue");
-  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
-  g_assert_cmpstr (first_id (window), ==, "T_INS_00004");
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00004");
+  g_assert_true (md_test_desk_wait_n_pairs (window, 1, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00004");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00004");
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  e.n = 4;
-  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00004");
+  g_assert_true (md_test_desk_wait_n_pairs (window, 4, 3000));
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00004");
 
   /* A query the store cannot read is said inline, on the entry, and the list stays as it was. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "\"blue");
   g_assert_true (md_test_wait_until ((gboolean (*) (gpointer)) has_error_class, entry, 3000));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (entry), "quote"));
-  g_assert_cmpuint (n_pairs (window), ==, 4);
+  g_assert_cmpuint (md_test_desk_n_pairs (window), ==, 4);
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   md_test_spin (300);
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
@@ -359,7 +118,7 @@ test_search (void)
   g_signal_emit_by_name (entry, "stop-search");
   md_test_spin (50);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
-                                         find (window, "Pairs")));
+                                         md_test_desk_find (window, "Pairs")));
 
   gtk_window_destroy (window);
 }
@@ -369,15 +128,15 @@ test_walk (void)
 {
   GtkWindow *window = open_fixture ();
 
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00001");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00002");
-  assert_label_becomes (window, "Instruction", "What happens in the clip?");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00002");
+  md_test_desk_assert_text_becomes (window, "Instruction", "What happens in the clip?");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00003");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00003");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-pair", NULL));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00002");
-  assert_label_becomes (window, "Instruction", "What happens in the clip?");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00002");
+  md_test_desk_assert_text_becomes (window, "Instruction", "What happens in the clip?");
 
   gtk_window_destroy (window);
 }
@@ -426,18 +185,18 @@ static void
 test_keys (void)
 {
   GtkWindow *window = open_fixture ();
-  GtkWidget *entry = find (window, "Search pairs");
+  GtkWidget *entry = md_test_desk_find (window, "Search pairs");
 
   /* In the list (and anywhere but an entry) j, k and the digits walk and switch language. */
-  gtk_widget_grab_focus (find (window, "Pairs"));
+  gtk_widget_grab_focus (md_test_desk_find (window, "Pairs"));
   g_assert_true (press_key (window, GDK_KEY_j));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00002");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00002");
   g_assert_true (press_key (window, GDK_KEY_k));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00001");
   g_assert_true (press_key (window, GDK_KEY_2));
-  assert_label_becomes (window, "Instruction", "描述红色的图片");
+  md_test_desk_assert_text_becomes (window, "Instruction", "描述红色的图片");
   g_assert_true (press_key (window, GDK_KEY_1));
-  assert_label_becomes (window, "Instruction", "Describe the red picture");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
 
   /* In the search entry the same keys are text: the shortcuts decline them. */
   g_assert_true (press_key (window, GDK_KEY_slash));
@@ -445,7 +204,7 @@ test_keys (void)
   g_assert_false (press_key (window, GDK_KEY_j));
   g_assert_false (press_key (window, GDK_KEY_2));
   g_assert_false (press_key (window, GDK_KEY_space));
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00001");
 
   gtk_window_destroy (window);
 }
@@ -456,11 +215,11 @@ test_languages (void)
   GtkWindow *window = open_fixture ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "zh"));
-  assert_label_becomes (window, "Instruction", "描述红色的图片");
-  assert_label_becomes (window, "Answer", "它是红色的。");
+  md_test_desk_assert_text_becomes (window, "Instruction", "描述红色的图片");
+  md_test_desk_assert_text_becomes (window, "Answer", "它是红色的。");
   /* The list follows the reading language too, and keeps the selected pair. */
   {
-    GtkSingleSelection *selection = pairs_selection (window);
+    GtkSingleSelection *selection = md_test_desk_pairs_selection (window);
     g_autoptr(MdPair) selected = g_list_model_get_item (G_LIST_MODEL (selection),
                                                         gtk_single_selection_get_selected (selection));
 
@@ -469,9 +228,9 @@ test_languages (void)
     g_assert_cmpstr (md_pair_get_summary (selected), ==, "描述红色的图片");
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "de"));
-  assert_label_becomes (window, "Instruction", "Beschreibe das rote Bild");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Beschreibe das rote Bild");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "en"));
-  assert_label_becomes (window, "Instruction", "Describe the red picture");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
 
   gtk_window_destroy (window);
 }
@@ -499,7 +258,7 @@ test_clip (void)
   FrameWait w;
 
   select_id (window, "T_INS_00002");
-  assert_label_becomes (window, "Instruction", "What happens in the clip?");
+  md_test_desk_assert_text_becomes (window, "Instruction", "What happens in the clip?");
   player = frame_player (window);
   g_assert_nonnull (player);
   w = (FrameWait) { player, 0 };
@@ -528,27 +287,27 @@ static void
 test_context_jump (void)
 {
   GtkWindow *window = open_fixture ();
-  GtkWidget *examples = find (window, "In-context examples");
+  GtkWidget *examples = md_test_desk_find (window, "In-context examples");
   GtkWidget *example = md_test_find_by_accessible_name (examples, "Example 1: T_INS_00004");
 
   g_assert_nonnull (example);
   g_assert_true (GTK_IS_LIST_BOX_ROW (example));
   g_signal_emit_by_name (example, "activate");
-  assert_label_becomes (window, "Instruction", "Describe the blue picture");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Describe the blue picture");
   /* Jumping shows the example without moving the list. */
-  g_assert_cmpstr (selected_id (window), ==, "T_INS_00001");
-  g_assert_true (gtk_widget_get_sensitive (find (window, "Back")));
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00001");
+  g_assert_true (gtk_widget_get_sensitive (md_test_desk_find (window, "Back")));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  assert_label_becomes (window, "Instruction", "Describe the red picture");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
   /* The row that was activated is gone with the old page; the keyboard goes back to the list,
    * ready for j and k. */
   g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
   g_assert_true (gtk_widget_get_mapped (gtk_root_get_focus (GTK_ROOT (window))));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
-                                         find (window, "Pairs")));
+                                         md_test_desk_find (window, "Pairs")));
   /* Nothing left to go back to: the back button follows its action. */
-  g_assert_false (gtk_widget_get_sensitive (find (window, "Back")));
+  g_assert_false (gtk_widget_get_sensitive (md_test_desk_find (window, "Back")));
 
   gtk_window_destroy (window);
 }
@@ -590,8 +349,8 @@ test_missing_image (void)
   TextSearch s;
 
   select_id (window, "T_INS_00003");
-  assert_label_becomes (window, "Instruction", "Where did the picture go?");
-  s = (TextSearch) { find (window, "Media"), "T_IMG_gone" };
+  md_test_desk_assert_text_becomes (window, "Instruction", "Where did the picture go?");
+  s = (TextSearch) { md_test_desk_find (window, "Media"), "T_IMG_gone" };
   g_assert_true (md_test_wait_until (shows_text, &s, 5000));
 
   gtk_window_destroy (window);
@@ -601,19 +360,17 @@ static void
 test_sidebar_filters (void)
 {
   GtkWindow *window = open_fixture ();
-  GtkWidget *missing = find (window, "Quick filters");
-  Expect e = { window, NULL, NULL, 1 };
+  GtkWidget *missing = md_test_desk_find (window, "Quick filters");
   GtkWidget *check;
 
   /* The first quick filter is "Missing images": only T_INS_00003 lacks its image. */
   check = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (missing), 0));
   g_assert_true (GTK_IS_CHECK_BUTTON (check));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
-  g_assert_cmpstr (first_id (window), ==, "T_INS_00003");
+  g_assert_true (md_test_desk_wait_n_pairs (window, 1, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00003");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
-  e.n = 4;
-  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
+  g_assert_true (md_test_desk_wait_n_pairs (window, 4, 3000));
 
   gtk_window_destroy (window);
 }
@@ -657,7 +414,6 @@ test_drop (void)
   GValue value = G_VALUE_INIT;
   GtkDropTarget *target;
   gboolean accepted = FALSE;
-  ImportWait w = { GTK_WINDOW (window), 4 };
 
   gtk_window_present (GTK_WINDOW (window));
   md_test_spin (50);
@@ -671,8 +427,8 @@ test_drop (void)
   g_value_unset (&value);
 
   g_assert_true (accepted);
-  g_assert_true (md_test_wait_until (import_finished, &w, 10000));
-  assert_label_becomes (GTK_WINDOW (window), "Instruction", "Describe the red picture");
+  g_assert_true (md_test_desk_wait_import (GTK_WINDOW (window), 4, 10000));
+  md_test_desk_assert_text_becomes (GTK_WINDOW (window), "Instruction", "Describe the red picture");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -683,7 +439,6 @@ test_sample (void)
   const char *sample_dir = g_getenv ("MD_SAMPLE_DIR");
   g_autofree char *probe = NULL;
   GtkWindow *window;
-  Expect e;
 
   if (sample_dir != NULL)
     probe = g_build_filename (sample_dir, "TVC_instructions.json", NULL);
@@ -693,15 +448,14 @@ test_sample (void)
       return;
     }
 
-  window = open_folder (sample_dir, 65);
-  e = (Expect) { window, NULL, NULL, 2 };
-  gtk_editable_set_text (GTK_EDITABLE (find (window, "Search pairs")), "sofa");
-  g_assert_true (md_test_wait_until (n_pairs_is, &e, 3000));
-  g_assert_cmpstr (first_id (window), ==, "TVC_INS_00002");
-  assert_label_becomes (window, "Instruction", "What color is the sofa in the room?");
+  window = md_test_desk_open_folder (app, sample_dir, 65);
+  gtk_editable_set_text (GTK_EDITABLE (md_test_desk_find (window, "Search pairs")), "sofa");
+  g_assert_true (md_test_desk_wait_n_pairs (window, 2, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "TVC_INS_00002");
+  md_test_desk_assert_text_becomes (window, "Instruction", "What color is the sofa in the room?");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
-  g_assert_cmpstr (selected_id (window), ==, "TVC_INS_00003");
-  assert_label_becomes (window, "Instruction", "Is anyone sitting on the sofa?");
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "TVC_INS_00003");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Is anyone sitting on the sofa?");
 
   gtk_window_destroy (window);
 }
@@ -724,7 +478,7 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  write_fixture (fixture_dir);
+  md_test_desk_write_fixture (fixture_dir);
 
   app = md_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
