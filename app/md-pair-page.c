@@ -34,6 +34,10 @@ struct _MdPairPage
 
   MdMediaView    *media_view;
   MdSourceVideo  *source_video;
+
+  /* What the media view shows, so that fetching the same pair again does not restart it. */
+  char           *media_pair_id;
+  GStrv           media_image_ids;
   MdPairText     *pair_text;
   MdLanguageGrid *language_grid;
   MdContextStrip *context_strip;
@@ -94,6 +98,18 @@ static void
 update_media (MdPairPage *self)
 {
   MdModality modality = md_pair_get_modality (self->pair);
+  const char * const *image_ids = md_pair_get_image_ids (self->pair);
+
+  /* A pair fetched again (after a review action, or a new query that keeps it selected) must
+   * not reload its images or restart its clip or source video. */
+  if (g_strcmp0 (self->media_pair_id, md_pair_get_id (self->pair)) == 0 &&
+      self->media_image_ids != NULL && image_ids != NULL &&
+      g_strv_equal ((const char * const *) self->media_image_ids, image_ids))
+    return;
+  g_free (self->media_pair_id);
+  self->media_pair_id = g_strdup (md_pair_get_id (self->pair));
+  g_strfreev (self->media_image_ids);
+  self->media_image_ids = g_strdupv ((char **) image_ids);
 
   /* A text-only pair has nothing to show: give its text the room. */
   gtk_widget_set_visible (GTK_WIDGET (self->media_view), modality != MD_MODALITY_TEXT);
@@ -411,6 +427,8 @@ md_pair_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->pair);
+  g_clear_pointer (&self->media_pair_id, g_free);
+  g_clear_pointer (&self->media_image_ids, g_strfreev);
   g_clear_object (&self->loader);
   g_clear_object (&self->review);
   g_clear_pointer (&self->examples, g_ptr_array_unref);

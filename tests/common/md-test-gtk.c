@@ -37,13 +37,24 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Sanitizer and valgrind runs are several times slower: their test setups set
+ * MD_TEST_TIMEOUT_SCALE so that waits for the window keep their meaning there. */
+static guint
+scaled_timeout (guint timeout_ms)
+{
+  const char *scale = g_getenv ("MD_TEST_TIMEOUT_SCALE");
+  guint64 factor = scale != NULL ? g_ascii_strtoull (scale, NULL, 10) : 1;
+
+  return timeout_ms * CLAMP (factor, 1, 50);
+}
+
 gboolean
 md_test_wait_until (gboolean (*condition) (gpointer data),
                     gpointer   data,
                     guint      timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint source = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+  guint source = g_timeout_add (scaled_timeout (timeout_ms), on_timeout, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);

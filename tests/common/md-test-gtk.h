@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 GtkWidget *md_test_find_by_accessible_name (GtkWidget  *root,
                                             const char *name);
 
-/* Runs the default main context until condition returns TRUE or timeout_ms passes. */
+/* Runs the default main context until condition returns TRUE or timeout_ms passes (times
+ * MD_TEST_TIMEOUT_SCALE, which the sanitizer and valgrind setups set). */
 gboolean   md_test_wait_until              (gboolean  (*condition) (gpointer data),
                                             gpointer    data,
                                             guint       timeout_ms);
