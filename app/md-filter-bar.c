@@ -22,6 +22,7 @@ struct _MdFilterBar
   GtkDropDown   *dataset_dropdown;
   GtkDropDown   *language_dropdown;
   GtkDropDown   *modality_dropdown;
+  GtkDropDown   *status_dropdown;
   GtkStringList *dataset_strings;
   GtkLabel      *count_label;
   GtkLabel      *error_label;
@@ -34,10 +35,14 @@ enum {
   PROP_DATASET,
   PROP_LANGUAGE,
   PROP_MODALITY,
+  PROP_REVIEW_STATUS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The review statuses (MdReviewStatus) the chip offers. */
+#define N_STATUSES 5
 
 /* The modality choices, in the order of the dropdown after "All kinds". */
 static const MdModality modalities[] = {
@@ -129,6 +134,37 @@ md_filter_bar_get_modality (MdFilterBar *self)
   return modalities[selected - 1];
 }
 
+int
+md_filter_bar_get_review_status (MdFilterBar *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (MD_IS_FILTER_BAR (self), -1);
+
+  selected = gtk_drop_down_get_selected (self->status_dropdown);
+  return selected == 0 || selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected - 1;
+}
+
+void
+md_filter_bar_set_review_status (MdFilterBar *self,
+                                 int          status)
+{
+  g_return_if_fail (MD_IS_FILTER_BAR (self));
+  g_return_if_fail (status >= -1 && status < (int) N_STATUSES);
+
+  /* The dropdown's notify says it changed. */
+  gtk_drop_down_set_selected (self->status_dropdown, (guint) (status + 1));
+}
+
+void
+md_filter_bar_set_review_available (MdFilterBar *self,
+                                    gboolean     available)
+{
+  g_return_if_fail (MD_IS_FILTER_BAR (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->status_dropdown), available);
+}
+
 void
 md_filter_bar_set_count (MdFilterBar *self,
                          guint        n_pairs)
@@ -189,6 +225,32 @@ on_modality_selected (GtkDropDown *dropdown,
 }
 
 static void
+on_status_selected (GtkDropDown *dropdown,
+                    GParamSpec  *pspec,
+                    MdFilterBar *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVIEW_STATUS]);
+}
+
+static void
+md_filter_bar_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  MdFilterBar *self = MD_FILTER_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_REVIEW_STATUS:
+      md_filter_bar_set_review_status (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 md_filter_bar_dispose (GObject *object)
 {
   MdFilterBar *self = MD_FILTER_BAR (object);
@@ -223,6 +285,9 @@ md_filter_bar_get_property (GObject    *object,
     case PROP_MODALITY:
       g_value_set_int (value, md_filter_bar_get_modality (self));
       break;
+    case PROP_REVIEW_STATUS:
+      g_value_set_int (value, md_filter_bar_get_review_status (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -236,6 +301,7 @@ md_filter_bar_class_init (MdFilterBarClass *klass)
 
   object_class->dispose = md_filter_bar_dispose;
   object_class->get_property = md_filter_bar_get_property;
+  object_class->set_property = md_filter_bar_set_property;
 
   properties[PROP_DATASET] =
     g_param_spec_string ("dataset", NULL, NULL, NULL,
@@ -246,6 +312,10 @@ md_filter_bar_class_init (MdFilterBarClass *klass)
   properties[PROP_MODALITY] =
     g_param_spec_int ("modality", NULL, NULL, -1, MD_MODALITY_VIDEO, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Not the filter itself: the review desk owns the status and binds this both ways. */
+  properties[PROP_REVIEW_STATUS] =
+    g_param_spec_int ("review-status", NULL, NULL, -1, N_STATUSES - 1, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -253,11 +323,13 @@ md_filter_bar_class_init (MdFilterBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdFilterBar, dataset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdFilterBar, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdFilterBar, modality_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdFilterBar, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdFilterBar, count_label);
   gtk_widget_class_bind_template_child (widget_class, MdFilterBar, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_dataset_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_language_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_modality_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_status_selected);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "mdfilterbar");
@@ -268,6 +340,10 @@ md_filter_bar_init (MdFilterBar *self)
 {
   g_autoptr(GtkStringList) languages = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
+  /* In MdReviewStatus order after "Any status"; the filter bar stays free of the review store. */
+  const char *status_labels[] = { _("Any status"), _("Unreviewed"), _("Approved"), _("Flagged"),
+                                  _("Rejected"), _("Fixed"), NULL };
+  g_autoptr(GtkStringList) statuses = gtk_string_list_new (status_labels);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -289,6 +365,8 @@ md_filter_bar_init (MdFilterBar *self)
   for (guint i = 0; i < G_N_ELEMENTS (modalities); i++)
     gtk_string_list_append (kinds, md_modality_label (modalities[i]));
   gtk_drop_down_set_model (self->modality_dropdown, G_LIST_MODEL (kinds));
+
+  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (statuses));
 }
 
 GtkWidget *

@@ -19,6 +19,13 @@ void        md_filter_bar_set_dataset   (MdFilterBar        *self,
                                          const char         *dataset);
 int         md_filter_bar_get_language  (MdFilterBar        *self);
 int         md_filter_bar_get_modality  (MdFilterBar        *self);
+/* The review status chip ("review-status", an MdReviewStatus or -1 for any), shown only while
+ * a review file is open. */
+int         md_filter_bar_get_review_status    (MdFilterBar        *self);
+void        md_filter_bar_set_review_status    (MdFilterBar        *self,
+                                                int                 status);
+void        md_filter_bar_set_review_available (MdFilterBar        *self,
+                                                gboolean            available);
 void        md_filter_bar_set_count     (MdFilterBar        *self,
                                          guint               n_pairs);
 /* Shows a query error inline; NULL clears it. */

@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "md-error.h"
 #include "md-history-view.h"
 #include "md-language-grid.h"
 #include "md-pair-text.h"
@@ -34,7 +36,9 @@ struct _MdReviewDesk
   GtkEntry       *note_entry;
   gboolean        editing;
 
-  /* Sidebar filters */
+  /* Sidebar filters. The status is ours: the sidebar's dropdown and the filter bar's chip both
+   * bind to "status-filter", so the two can never disagree. */
+  int             status;        /* MdReviewStatus, -1 for any */
   GtkDropDown    *status_filter;
   GtkDropDown    *reason_filter;
   GtkStringList  *reason_names;
@@ -45,6 +49,14 @@ struct _MdReviewDesk
 };
 
 G_DEFINE_FINAL_TYPE (MdReviewDesk, md_review_desk, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATUS_FILTER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* The pair under review ------------------------------------------------------------------------ */
 
@@ -921,6 +933,31 @@ labelled (GtkBox     *box,
   return widget;
 }
 
+/* Dropdown positions: "Any status", then the statuses in MdReviewStatus order. */
+static gboolean
+status_to_position (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  g_value_set_uint (to, (guint) (g_value_get_int (from) + 1));
+  return TRUE;
+}
+
+static gboolean
+position_to_status (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  guint position = g_value_get_uint (from);
+
+  if (position == GTK_INVALID_LIST_POSITION || position > MD_REVIEW_N_STATUSES)
+    return FALSE;
+  g_value_set_int (to, (int) position - 1);
+  return TRUE;
+}
+
 static void
 build_sidebar (MdReviewDesk *self)
 {
@@ -933,8 +970,9 @@ build_sidebar (MdReviewDesk *self)
   gtk_widget_set_margin_end (GTK_WIDGET (section), 12);
   self->status_filter = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (statuses));
   labelled (section, _("Status"), GTK_WIDGET (self->status_filter), _("Review status filter"));
-  g_signal_connect_swapped (self->status_filter, "notify::selected",
-                            G_CALLBACK (on_filter_changed), self);
+  g_object_bind_property_full (self, "status-filter", self->status_filter, "selected",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               status_to_position, position_to_status, NULL, NULL);
 
   self->reason_names = gtk_string_list_new (NULL);
   gtk_string_list_append (self->reason_names, _("Any reason"));
@@ -992,33 +1030,156 @@ md_review_desk_set_sample_filter (MdReviewDesk *self,
   _md_window_requery (self->window);
 }
 
-void
-md_review_desk_apply_query (MdReviewDesk *self,
-                            MdQuery      *query)
+/* Takes the review prefixes (status:, reason:, reviewer:, is:) out of the search text into the
+ * query, so that the store searches only the words. They narrow the sidebar's filters for this
+ * query; a value we do not know is a query error rather than a silent search for the word. */
+static gboolean
+take_prefixes (MdReviewDesk  *self,
+               MdQuery       *query,
+               GError       **error)
 {
-  guint status, reason;
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) text = NULL;
+
+  if (query->text == NULL || strchr (query->text, ':') == NULL)
+    return TRUE;
+
+  words = g_strsplit_set (query->text, " \t\n", -1);
+  text = g_string_new (NULL);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *word = words[i];
+      const char *colon = strchr (word, ':');
+      g_autofree char *prefix = colon != NULL ? g_ascii_strdown (word, colon - word) : NULL;
+      const char *value = colon != NULL ? colon + 1 : NULL;
+      gboolean known = prefix != NULL && (g_str_equal (prefix, "status") ||
+                                          g_str_equal (prefix, "reason") ||
+                                          g_str_equal (prefix, "reviewer") ||
+                                          g_str_equal (prefix, "is"));
+
+      if (*word == '\0')
+        continue;
+      if (!known)
+        {
+          g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", word);
+          continue;
+        }
+      if (self->review == NULL)
+        {
+          g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                       _("“%s”: no review file is open to filter by"), word);
+          return FALSE;
+        }
+      if (g_str_equal (prefix, "status"))
+        {
+          MdReviewStatus status;
+          g_autofree char *down = g_ascii_strdown (value, -1);
+
+          if (!md_review_status_from_name (down, &status))
+            {
+              g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                           _("“%s”: unknown status, expected unreviewed, approved, flagged, "
+                             "rejected or fixed"), word);
+              return FALSE;
+            }
+          query->review_status = status;
+        }
+      else if (g_str_equal (prefix, "reason"))
+        {
+          g_autoptr(GPtrArray) tags = md_review_store_list_tags (self->review, NULL);
+          gboolean found = FALSE;
+
+          for (guint t = 0; tags != NULL && t < tags->len && !found; t++)
+            found = g_ascii_strcasecmp (tags->pdata[t], value) == 0;
+          if (!found)
+            {
+              g_autofree char *list = NULL;
+
+              g_ptr_array_add (tags != NULL ? tags : (tags = g_ptr_array_new ()), NULL);
+              list = g_strjoinv (", ", (char **) tags->pdata);
+              g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                           _("“%s”: unknown reason, expected one of %s"), word, list);
+              return FALSE;
+            }
+          g_free (query->review_reason);
+          query->review_reason = g_ascii_strdown (value, -1);
+        }
+      else if (g_str_equal (prefix, "reviewer"))
+        {
+          if (*value == '\0')
+            {
+              g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                           _("“%s”: expected a reviewer name after the colon"), word);
+              return FALSE;
+            }
+          g_free (query->review_reviewer);
+          query->review_reviewer = g_strdup (value);
+        }
+      else if (g_ascii_strcasecmp (value, "edited") == 0)
+        query->review_edited = TRUE;
+      else if (g_ascii_strcasecmp (value, "unreviewed") == 0)
+        query->review_unreviewed = TRUE;
+      else
+        {
+          g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                       _("“%s”: unknown filter, expected is:edited or is:unreviewed"), word);
+          return FALSE;
+        }
+    }
+  g_free (query->text);
+  query->text = g_string_free (g_steal_pointer (&text), FALSE);
+  return TRUE;
+}
+
+gboolean
+md_review_desk_apply_query (MdReviewDesk  *self,
+                            MdQuery       *query,
+                            GError       **error)
+{
+  guint reason;
   const char *reviewer;
 
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+  g_return_val_if_fail (MD_IS_REVIEW_DESK (self), FALSE);
 
   /* Rows read in the language the user reads in, whatever is searched. */
   query->display_language = self->window->language;
-  if (self->review == NULL)
-    return;
+  if (self->review != NULL)
+    {
+      query->review_language = query->language;
+      query->review_status = self->status;
+      reason = gtk_drop_down_get_selected (self->reason_filter);
+      if (reason != GTK_INVALID_LIST_POSITION && reason > 0)
+        query->review_reason = g_strdup (gtk_string_list_get_string (self->reason_names,
+                                                                     reason));
+      reviewer = gtk_editable_get_text (GTK_EDITABLE (self->reviewer_filter));
+      if (*reviewer != '\0')
+        query->review_reviewer = g_strdup (reviewer);
+      query->review_edited = gtk_check_button_get_active (self->edited_filter);
+      if (self->sample != NULL && gtk_check_button_get_active (self->sample_filter))
+        query->review_sample = g_strdup (self->sample);
+    }
+  return take_prefixes (self, query, error);
+}
 
-  query->review_language = query->language;
-  status = gtk_drop_down_get_selected (self->status_filter);
-  if (status != GTK_INVALID_LIST_POSITION && status > 0)
-    query->review_status = (int) status - 1;
-  reason = gtk_drop_down_get_selected (self->reason_filter);
-  if (reason != GTK_INVALID_LIST_POSITION && reason > 0)
-    query->review_reason = g_strdup (gtk_string_list_get_string (self->reason_names, reason));
-  reviewer = gtk_editable_get_text (GTK_EDITABLE (self->reviewer_filter));
-  if (*reviewer != '\0')
-    query->review_reviewer = g_strdup (reviewer);
-  query->review_edited = gtk_check_button_get_active (self->edited_filter);
-  if (self->sample != NULL && gtk_check_button_get_active (self->sample_filter))
-    query->review_sample = g_strdup (self->sample);
+int
+md_review_desk_get_status_filter (MdReviewDesk *self)
+{
+  g_return_val_if_fail (MD_IS_REVIEW_DESK (self), -1);
+  return self->status;
+}
+
+void
+md_review_desk_set_status_filter (MdReviewDesk *self,
+                                  int           status)
+{
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+  g_return_if_fail (status >= -1 && status < MD_REVIEW_N_STATUSES);
+
+  if (self->status == status)
+    return;
+  self->status = status;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_FILTER]);
+  _md_window_requery (self->window);
 }
 
 /* Store -------------------------------------------------------------------------------------- */
@@ -1058,6 +1219,7 @@ md_review_desk_set_store (MdReviewDesk *self,
   fill_reasons (self);
   gtk_widget_set_visible (GTK_WIDGET (md_sidebar_get_review_section (self->window->sidebar)),
                           self->review != NULL);
+  md_filter_bar_set_review_available (self->window->filter_bar, self->review != NULL);
   md_pair_page_set_review_store (self->window->pair_page, self->review);
   for (guint i = 0; i < G_N_ELEMENTS (action_entries); i++)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
@@ -1094,14 +1256,60 @@ md_review_desk_dispose (GObject *object)
 }
 
 static void
+md_review_desk_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  MdReviewDesk *self = MD_REVIEW_DESK (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS_FILTER:
+      g_value_set_int (value, self->status);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+md_review_desk_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  MdReviewDesk *self = MD_REVIEW_DESK (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS_FILTER:
+      md_review_desk_set_status_filter (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 md_review_desk_class_init (MdReviewDeskClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = md_review_desk_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = md_review_desk_dispose;
+  object_class->get_property = md_review_desk_get_property;
+  object_class->set_property = md_review_desk_set_property;
+
+  properties[PROP_STATUS_FILTER] =
+    g_param_spec_int ("status-filter", NULL, NULL, -1, MD_REVIEW_N_STATUSES - 1, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 md_review_desk_init (MdReviewDesk *self)
 {
+  self->status = -1;
   self->descriptions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 }
 
@@ -1121,6 +1329,8 @@ md_review_desk_new (MdWindow *window)
   install_keys (self);
   build_pair_page_pieces (self);
   build_sidebar (self);
+  g_object_bind_property (self, "status-filter", window->filter_bar, "review-status",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   md_review_desk_set_store (self, NULL);
   return self;
 }

@@ -22,9 +22,17 @@ MdReviewDesk  *md_review_desk_new          (MdWindow     *window);
 void           md_review_desk_set_store    (MdReviewDesk *self,
                                             MdStore      *store);
 MdReviewStore *md_review_desk_get_review   (MdReviewDesk *self);
-/* Adds the display language and the review filters to a query about to run. */
-void           md_review_desk_apply_query  (MdReviewDesk *self,
-                                            MdQuery      *query);
+/* Adds the display language and the review filters to a query about to run, and moves the
+ * review prefixes of its text (status:NAME, reason:TAG, reviewer:NAME, is:edited,
+ * is:unreviewed) into the query's review filters. An unknown value is MD_ERROR_QUERY. */
+gboolean       md_review_desk_apply_query  (MdReviewDesk  *self,
+                                            MdQuery       *query,
+                                            GError       **error);
+/* The review status listed (property "status-filter"): an MdReviewStatus, -1 for any. The
+ * sidebar's status dropdown and the filter bar's chip are both bound to it. */
+int            md_review_desk_get_status_filter (MdReviewDesk *self);
+void           md_review_desk_set_status_filter (MdReviewDesk *self,
+                                                 int           status);
 /* The pair page shows a new pair: refresh the status pill, language statuses and history. */
 void           md_review_desk_pair_shown   (MdReviewDesk *self);
 /* Lists only the members of a saved sample (NULL: no sample filter). */

@@ -21,6 +21,8 @@ typedef struct
   GtkEntry      *name;
   GtkWidget     *status;
   GtkWidget     *show_button;
+  GtkWidget     *draw_button;
+  GtkWidget     *spinner;
   AdwPreferencesGroup *estimates;
   GPtrArray     *rows;
   char          *current;
@@ -124,45 +126,127 @@ add_unit (const char *dataset,
   return TRUE;
 }
 
+/* The draw runs in a thread: walking the index of millions of pairs takes seconds. The thread
+ * opens its own connections to the index and the review file, so the window's stay free. */
+typedef struct
+{
+  char         *index_path;
+  char         *review_path;
+  char         *name;
+  guint64       seed;
+  guint         size;
+  gboolean      by_language;
+  /* results */
+  guint         n_members;
+  guint         n_strata;
+  guint         n_units;
+} DrawJob;
+
+static void
+draw_job_free (gpointer data)
+{
+  DrawJob *job = data;
+
+  g_free (job->index_path);
+  g_free (job->review_path);
+  g_free (job->name);
+  g_free (job);
+}
+
+static void
+draw_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  DrawJob *job = task_data;
+  GError *error = NULL;
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
+  g_autoptr(MdSample) sample = NULL;
+  Population p = { strings, units, job->by_language };
+
+  if ((store = md_store_open (job->index_path, &error)) == NULL ||
+      !md_store_foreach_pair (store, NULL, add_unit, &p, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len, job->seed,
+                           job->size,
+                           p.by_language ? MD_SAMPLE_BY_DATASET_LANGUAGE : MD_SAMPLE_BY_DATASET,
+                           MD_SAMPLE_PROPORTIONAL);
+  if ((review = md_review_store_open (job->review_path, &error)) == NULL ||
+      !md_review_store_save_sample (review, job->name, sample, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->n_members = sample->members->len;
+  job->n_strata = sample->strata->len;
+  job->n_units = units->len;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+draw_done (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SampleView *v = g_object_get_data (source_object, "md-sample-view");
+  DrawJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  gtk_spinner_stop (GTK_SPINNER (v->spinner));
+  gtk_widget_set_visible (v->spinner, FALSE);
+  gtk_widget_set_sensitive (v->draw_button, TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      gtk_label_set_text (GTK_LABEL (v->status), error->message);
+      return;
+    }
+  g_free (v->current);
+  v->current = g_strdup (job->name);
+  message = g_strdup_printf (_("“%s”: %u members in %u strata, drawn from %u units"), job->name,
+                             job->n_members, job->n_strata, job->n_units);
+  gtk_label_set_text (GTK_LABEL (v->status), message);
+  gtk_widget_set_sensitive (v->show_button, TRUE);
+  refresh_estimates (v);
+}
+
 static void
 on_draw_clicked (GtkButton  *button,
                  SampleView *v)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
-  g_autoptr(MdSample) sample = NULL;
-  Population p = { strings, units, gtk_drop_down_get_selected (v->strata) == 1 };
+  g_autoptr(GTask) task = NULL;
   const char *name = gtk_editable_get_text (GTK_EDITABLE (v->name));
-  g_autofree char *message = NULL;
+  DrawJob *job;
 
   if (*name == '\0')
     {
       gtk_label_set_text (GTK_LABEL (v->status), _("Give the sample a name first."));
       return;
     }
-  if (!md_store_foreach_pair (v->store, NULL, add_unit, &p, &error))
-    {
-      gtk_label_set_text (GTK_LABEL (v->status), error->message);
-      return;
-    }
-  sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len,
-                           (guint64) gtk_spin_button_get_value (v->seed),
-                           (guint) gtk_spin_button_get_value (v->size),
-                           p.by_language ? MD_SAMPLE_BY_DATASET_LANGUAGE : MD_SAMPLE_BY_DATASET,
-                           MD_SAMPLE_PROPORTIONAL);
-  if (!md_review_store_save_sample (v->review, name, sample, &error))
-    {
-      gtk_label_set_text (GTK_LABEL (v->status), error->message);
-      return;
-    }
-  g_free (v->current);
-  v->current = g_strdup (name);
-  message = g_strdup_printf (_("“%s”: %u members in %u strata, drawn from %u units"), name,
-                             sample->members->len, sample->strata->len, units->len);
-  gtk_label_set_text (GTK_LABEL (v->status), message);
-  gtk_widget_set_sensitive (v->show_button, TRUE);
-  refresh_estimates (v);
+  job = g_new0 (DrawJob, 1);
+  job->index_path = g_strdup (md_store_get_path (v->store));
+  job->review_path = g_strdup (md_review_store_get_path (v->review));
+  job->name = g_strdup (name);
+  job->seed = (guint64) gtk_spin_button_get_value (v->seed);
+  job->size = (guint) gtk_spin_button_get_value (v->size);
+  job->by_language = gtk_drop_down_get_selected (v->strata) == 1;
+
+  gtk_widget_set_sensitive (v->draw_button, FALSE);
+  gtk_widget_set_visible (v->spinner, TRUE);
+  gtk_spinner_start (GTK_SPINNER (v->spinner));
+  gtk_label_set_text (GTK_LABEL (v->status), _("Drawing…"));
+  /* The task holds the window, so the view outlives a close during the draw. */
+  task = g_task_new (v->window, NULL, draw_done, NULL);
+  g_task_set_source_tag (task, on_draw_clicked);
+  g_task_set_task_data (task, job, draw_job_free);
+  g_task_run_in_thread (task, draw_thread);
 }
 
 static void
@@ -264,7 +348,7 @@ md_sample_view_present (MdReviewDesk  *desk,
   gtk_spin_button_set_value (v->seed, 1);
   v->strata = GTK_DROP_DOWN (add_row (draw, _("Strata"), gtk_drop_down_new_from_strings (strata)));
 
-  b = button (_("_Draw"), G_CALLBACK (on_draw_clicked), v);
+  b = v->draw_button = button (_("_Draw"), G_CALLBACK (on_draw_clicked), v);
   gtk_widget_add_css_class (b, "suggested-action");
   gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Draw sample"), -1);
@@ -278,6 +362,11 @@ md_sample_view_present (MdReviewDesk  *desk,
                                   _("Show sample in list"), -1);
   gtk_widget_set_sensitive (v->show_button, FALSE);
   gtk_box_append (GTK_BOX (buttons), v->show_button);
+  v->spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (v->spinner, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (v->spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Drawing sample"), -1);
+  gtk_box_append (GTK_BOX (buttons), v->spinner);
   gtk_widget_set_margin_top (buttons, 12);
   adw_preferences_group_add (draw, buttons);
   v->status = gtk_label_new (NULL);

@@ -14,6 +14,7 @@ void
 _md_window_show_export (MdWindow *self)
 {
   g_autoptr(MdQuery) query = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *review_path = NULL;
   MdReviewStore *review;
   MdExportDialog *dialog;
@@ -23,7 +24,12 @@ _md_window_show_export (MdWindow *self)
   if (self->store == NULL)
     return;
 
-  query = _md_window_build_query (self);
+  query = _md_window_build_query (self, &error);
+  if (query == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
   review = md_review_desk_get_review (self->review);
   review_path = review != NULL ? g_strdup (md_review_store_get_path (review))
                                : md_review_store_default_path (md_store_get_path (self->store));

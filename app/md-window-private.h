@@ -74,7 +74,9 @@ struct _MdWindow
 
 /* md-window.c */
 void      _md_window_requery            (MdWindow   *self);
-MdQuery  *_md_window_build_query        (MdWindow   *self);
+/* NULL with MD_ERROR_QUERY when the search text's review prefixes are wrong. */
+MdQuery  *_md_window_build_query        (MdWindow   *self,
+                                         GError    **error);
 void      _md_window_show_pair          (MdWindow   *self,
                                          const char *pair_id);
 void      _md_window_go_back            (MdWindow   *self);

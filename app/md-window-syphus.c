@@ -62,6 +62,7 @@ open_batch (MdWindow        *self,
             MdSyphusJobKind  kind)
 {
   g_autoptr(MdQuery) query = NULL;
+  g_autoptr(GError) error = NULL;
   MdBatchView *view;
 
   if (self->store == NULL)
@@ -69,7 +70,12 @@ open_batch (MdWindow        *self,
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Open a dataset first")));
       return;
     }
-  query = _md_window_build_query (self);
+  query = _md_window_build_query (self, &error);
+  if (query == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
   view = md_batch_view_new (GTK_WINDOW (self), self->store, kind, query);
   g_signal_connect_object (view, "revised", G_CALLBACK (on_revised), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (view));

@@ -47,9 +47,10 @@ set_query_error (MdWindow     *self,
 /* What the window lists: the search text and every filter of the filter bar, the sidebar and
  * the review desk. The export dialog starts from the same query. */
 MdQuery *
-_md_window_build_query (MdWindow *self)
+_md_window_build_query (MdWindow  *self,
+                        GError   **error)
 {
-  MdQuery *query = md_query_new ();
+  g_autoptr(MdQuery) query = md_query_new ();
 
   query->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   query->dataset = g_strdup (self->dataset);
@@ -61,8 +62,9 @@ _md_window_build_query (MdWindow *self)
    * English where a pair lacks it. */
   query->language = md_filter_bar_get_language (self->filter_bar);
   query->display_language = self->language;
-  md_review_desk_apply_query (self->review, query);
-  return query;
+  if (!md_review_desk_apply_query (self->review, query, error))
+    return NULL;
+  return g_steal_pointer (&query);
 }
 
 void
@@ -77,10 +79,11 @@ _md_window_requery (MdWindow *self)
   if (self->store == NULL)
     return;
 
-  query = _md_window_build_query (self);
+  query = _md_window_build_query (self, &error);
 
   /* Models are lazy: building one is cheap, and a newer query simply replaces an older one. */
-  pairs = md_store_query (self->store, query, &error);
+  if (query != NULL)
+    pairs = md_store_query (self->store, query, &error);
   if (pairs == NULL)
     {
       if (g_error_matches (error, MD_ERROR, MD_ERROR_QUERY))

@@ -7,6 +7,7 @@
 
 #include "md-application.h"
 #include "md-history-view.h"
+#include "md-review-sample.h"
 #include "md-review-store.h"
 #include "md-store.h"
 #include "md-test-desk.h"
@@ -396,6 +397,170 @@ test_progress (void)
   gtk_window_destroy (window);
 }
 
+static void
+search (GtkWindow  *window,
+        const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (MD_WINDOW (window)->search_entry), text);
+  /* The entry's search-changed comes after its typing delay. */
+  md_test_spin (400);
+}
+
+static GtkWindow *
+find_toplevel (GtkWindow  *parent,
+               const char *title)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == parent &&
+        g_strcmp0 (gtk_window_get_title (l->data), title) == 0)
+      found = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+test_search_filters (void)
+{
+  GtkWindow *window = md_test_desk_open_folder (app, fixture_dir, 4);
+  GtkWidget *entry = GTK_WIDGET (MD_WINDOW (window)->search_entry);
+  GtkDropDown *chip;
+  GtkDropDown *sidebar;
+  WaitCount w = { window, 0 };
+  const char * const reasons[] = { "hallucination", NULL };
+
+  wait_pair (window, "T_INS_00001");
+
+  /* The chip of the filter bar and the sidebar's dropdown are one filter. */
+  chip = GTK_DROP_DOWN (md_test_desk_find (window, "Review status"));
+  sidebar = GTK_DROP_DOWN (md_test_desk_find (window, "Review status filter"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chip)));
+  gtk_drop_down_set_selected (chip, 1 + MD_REVIEW_STATUS_FLAGGED);
+  g_assert_cmpuint (gtk_drop_down_get_selected (sidebar), ==, 1 + MD_REVIEW_STATUS_FLAGGED);
+  w.n = 1;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00002");
+  gtk_drop_down_set_selected (sidebar, 1 + MD_REVIEW_STATUS_REJECTED);
+  g_assert_cmpuint (gtk_drop_down_get_selected (chip), ==, 1 + MD_REVIEW_STATUS_REJECTED);
+  w.n = 2;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  /* Searches combine with it: of the rejected 00001 and 00003, only 00001 is red. */
+  search (window, "red");
+  w.n = 1;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00001");
+  search (window, "");
+  gtk_drop_down_set_selected (chip, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (sidebar), ==, 0);
+  w.n = 4;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+
+  /* Flag the blue pair from another connection, as a second reviewer would. */
+  {
+    g_autoptr(MdReviewStore) review = open_review ();
+    g_autoptr(GError) error = NULL;
+
+    md_review_store_set_reviewer (review, "bo");
+    g_assert_cmpint (md_review_store_set_status (review, "T", "T_INS_00004", NULL,
+                                                 MD_REVIEW_STATUS_FLAGGED, reasons, NULL,
+                                                 &error), >, 0);
+    g_assert_no_error (error);
+  }
+
+  /* Prefixes: exactly the flagged pairs that match "blue". */
+  search (window, "status:flagged blue");
+  w.n = 1;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00004");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  search (window, "status:flagged");
+  w.n = 2;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  search (window, "reviewer:bo");
+  w.n = 1;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00004");
+  search (window, "reason:hallucination is:edited");
+  w.n = 0;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  search (window, "is:unreviewed");
+  w.n = 0;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  search (window, "is:edited");
+  w.n = 1;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00001");
+
+  /* A value we do not know is a query error, shown on the entry and under the filter bar. */
+  search (window, "status:shiny blue");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (entry), "status:shiny"));
+  search (window, "is:pretty");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  search (window, "reason:nope");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  search (window, "");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  w.n = 4;
+  g_assert_true (md_test_wait_until (count_is, &w, 3000));
+
+  gtk_window_destroy (window);
+}
+
+static gboolean
+is_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static void
+test_sample (void)
+{
+  GtkWindow *window = md_test_desk_open_folder (app, fixture_dir, 4);
+  GtkWindow *view;
+  GtkWidget *draw;
+  GtkWidget *label;
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(MdSample) sample = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wait_pair (window, "T_INS_00001");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.sample", NULL);
+  md_test_spin (200);
+  view = find_toplevel (window, "Audit Sample");
+  gtk_editable_set_text (GTK_EDITABLE (md_test_desk_find_typed (GTK_WIDGET (view), "Name",
+                                                                GTK_TYPE_ENTRY)), "spot");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (md_test_desk_find_typed (GTK_WIDGET (view), "Size",
+                                                                       GTK_TYPE_SPIN_BUTTON)), 2);
+  draw = md_test_find_by_accessible_name (GTK_WIDGET (view), "Draw sample");
+  g_signal_emit_by_name (draw, "clicked");
+  /* The index is walked in a thread: the button waits for it. */
+  g_assert_false (gtk_widget_get_sensitive (draw));
+  g_assert_true (md_test_wait_until (is_sensitive, draw, 10000));
+  label = md_test_find_by_accessible_name (GTK_WIDGET (view), "Drawing sample");
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_true (gtk_widget_get_sensitive (md_test_find_by_accessible_name (GTK_WIDGET (view),
+                                                                            "Show sample in list")));
+
+  review = open_review ();
+  sample = md_review_store_load_sample (review, "spot", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample->members->len, ==, 2);
+
+  /* Show in List lists exactly its members. */
+  g_signal_emit_by_name (md_test_find_by_accessible_name (GTK_WIDGET (view),
+                                                          "Show sample in list"), "clicked");
+  {
+    WaitCount w = { window, 2 };
+
+    g_assert_true (md_test_wait_until (count_is, &w, 3000));
+  }
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -423,6 +588,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/review/edit-history", test_edit_history);
   g_test_add_func ("/app/review/filters", test_filters);
   g_test_add_func ("/app/review/progress", test_progress);
+  g_test_add_func ("/app/review/search-filters", test_search_filters);
+  g_test_add_func ("/app/review/sample", test_sample);
 
   status = g_test_run ();
 
