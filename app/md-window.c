@@ -453,13 +453,23 @@ prefetch_timeout (gpointer user_data)
 }
 
 /* The store has only a few read connections, so prefetching competes with showing the pair the
- * user is on. Waiting a moment lets the current pair's images go first, and a user holding j down
- * (30 steps a second) does not queue loads for pairs already left behind. */
+ * user is on. Waiting a moment lets the current pair's images go first. The wait is not started
+ * again by every step: a user holding j down (30 steps a second) still gets a prefetch from
+ * wherever the selection is when it ends, so the walk finds the pairs ahead ready, and loads for
+ * pairs left behind are cancelled by the next prefetch. A pair shown from the cache had its
+ * images prefetched and leaves one new neighbour to read: that goes once the frame is drawn. */
 static void
-schedule_prefetch (MdWindow *self)
+schedule_prefetch (MdWindow *self,
+                   gboolean  at_once)
 {
-  g_clear_handle_id (&self->prefetch_source, g_source_remove);
-  self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
+  if (at_once)
+    {
+      g_clear_handle_id (&self->prefetch_source, g_source_remove);
+      self->prefetch_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, prefetch_timeout, self,
+                                               NULL);
+    }
+  else if (self->prefetch_source == 0)
+    self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
 }
 
 /* Widgets the focus was on may be gone after the page changed (a strip row, the back button
@@ -474,11 +484,12 @@ ensure_focus (MdWindow *self)
 }
 
 static void
-pair_page_changed (MdWindow *self)
+pair_page_changed (MdWindow *self,
+                   gboolean  from_cache)
 {
   md_review_desk_pair_shown (self->review);
   ensure_focus (self);
-  schedule_prefetch (self);
+  schedule_prefetch (self, from_cache);
 }
 
 static void
@@ -508,7 +519,7 @@ get_pair_done (GObject      *object,
       md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
     }
   g_clear_pointer (&bundle, pair_bundle_free);
-  pair_page_changed (self);
+  pair_page_changed (self, FALSE);
 }
 
 void
@@ -543,7 +554,7 @@ _md_window_show_pair (MdWindow   *self,
       g_autoptr(GPtrArray) strip = examples != NULL ? g_ptr_array_ref (examples) : NULL;
 
       md_pair_page_set_pair (self->pair_page, pair, strip);
-      pair_page_changed (self);
+      pair_page_changed (self, TRUE);
       return;
     }
 
