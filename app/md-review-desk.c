@@ -188,11 +188,9 @@ update_history (MdReviewDesk *self)
                             md_pair_get_id (pair), (const char * const (*)[MD_N_FIELDS]) originals);
 }
 
-void
-md_review_desk_refresh (MdReviewDesk *self)
+static void
+refresh_view (MdReviewDesk *self)
 {
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
-
   md_pair_page_reload_text (self->window->pair_page);
   update_pill (self);
   update_language_buttons (self);
@@ -206,11 +204,28 @@ md_review_desk_refresh (MdReviewDesk *self)
 }
 
 void
+md_review_desk_refresh (MdReviewDesk *self)
+{
+  MdPair *pair;
+
+  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+
+  /* Texts are read from the review file whenever a pair is shown, so a cached pair is not
+   * wrong after an edit; it is dropped all the same, so that nothing read before a change to
+   * the shown pair outlives it. Pairs changed elsewhere (Syphus batches) are dropped by the
+   * window when they report it. */
+  if ((pair = current_pair (self)) != NULL)
+    md_pair_cache_invalidate (self->window->pair_cache, md_pair_get_id (pair));
+  refresh_view (self);
+}
+
+void
 md_review_desk_pair_shown (MdReviewDesk *self)
 {
   g_return_if_fail (MD_IS_REVIEW_DESK (self));
   self->editing = FALSE;
-  md_review_desk_refresh (self);
+  /* Just shown, just read: nothing to drop. */
+  refresh_view (self);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "md-filter-bar.h"
 #include "md-image-loader.h"
+#include "md-pair-cache.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
 #include "md-review-desk.h"
@@ -47,6 +48,7 @@ struct _MdWindow
   GCancellable         *pair_cancellable;
   GCancellable         *prefetch_cancellable;
   guint                 prefetch_source;
+  MdPairCache          *pair_cache;    /* full pairs read, shown without a worker */
   guint                 datasets_serial;
 
   /* Template children */

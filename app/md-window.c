@@ -8,9 +8,12 @@
 #include "md-app-private.h"
 #include "md-window-private.h"
 
-/* Pairs after the selected one whose images are loaded ahead of time. */
+/* Pairs after (and before) the selected one read and whose images are loaded ahead of time. */
 #define PREFETCH_AHEAD 3
+#define PREFETCH_BEHIND 1
 #define PREFETCH_DELAY_MS 40
+/* Room for the prefetched neighbours, the pair shown and a few just left. */
+#define PAIR_CACHE_SIZE 8
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -97,6 +100,8 @@ _md_window_requery (MdWindow *self)
     }
 
   set_query_error (self, NULL);
+  /* A new model may come from a new import that changed the pairs themselves. */
+  md_pair_cache_clear (self->pair_cache);
   md_pair_table_set_language (self->pair_table, self->language);
   md_pair_table_set_model (self->pair_table, pairs);
   md_filter_bar_set_count (self->filter_bar, g_list_model_get_n_items (pairs));
@@ -258,26 +263,19 @@ pair_bundle_free (PairBundle *bundle)
   g_free (bundle);
 }
 
-static void
-get_pair_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+static PairBundle *
+read_bundle (MdStore      *store,
+             const char   *pair_id,
+             GCancellable *cancellable,
+             GError      **error)
 {
-  MdStore *store = MD_STORE (source_object);
-  GError *error = NULL;
-  PairBundle *bundle;
+  PairBundle *bundle = g_new0 (PairBundle, 1);
   const char * const *context_ids;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  bundle = g_new0 (PairBundle, 1);
-  if ((bundle->pair = md_store_get_pair (store, task_data, &error)) == NULL)
+  if ((bundle->pair = md_store_get_pair (store, pair_id, error)) == NULL)
     {
       pair_bundle_free (bundle);
-      g_task_return_error (task, error);
-      return;
+      return NULL;
     }
 
   /* The strip shows each example's text and images: a handful of lookups, done here too so
@@ -290,8 +288,54 @@ get_pair_thread (GTask        *task,
         break;
       g_ptr_array_add (bundle->examples, md_store_get_pair (store, context_ids[i], NULL));
     }
+  return bundle;
+}
 
-  g_task_return_pointer (task, bundle, (GDestroyNotify) pair_bundle_free);
+typedef struct
+{
+  char  *id;
+  guint  generation;
+} ShowRequest;
+
+static void
+show_request_free (ShowRequest *request)
+{
+  g_free (request->id);
+  g_free (request);
+}
+
+static void
+get_pair_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  ShowRequest *request = task_data;
+  GError *error = NULL;
+  PairBundle *bundle;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if ((bundle = read_bundle (MD_STORE (source_object), request->id, cancellable, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bundle, (GDestroyNotify) pair_bundle_free);
+}
+
+typedef struct
+{
+  GStrv ids;          /* the neighbours, nearest first */
+  GStrv to_read;      /* those not in the cache when the prefetch started */
+  guint generation;
+} Prefetch;
+
+static void
+prefetch_free (Prefetch *prefetch)
+{
+  g_strfreev (prefetch->ids);
+  g_strfreev (prefetch->to_read);
+  g_free (prefetch);
 }
 
 static void
@@ -300,39 +344,61 @@ prefetch_thread (GTask        *task,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  GStrv ids = task_data;
-  g_autoptr(GStrvBuilder) image_ids = g_strv_builder_new ();
+  Prefetch *prefetch = task_data;
+  GPtrArray *bundles = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_bundle_free);
 
-  for (guint i = 0; ids[i] != NULL; i++)
+  for (guint i = 0; prefetch->to_read[i] != NULL; i++)
     {
-      g_autoptr(MdPair) pair = NULL;
-      const char * const *images;
+      PairBundle *bundle;
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      if ((pair = md_store_get_pair (MD_STORE (source_object), ids[i], NULL)) == NULL)
-        continue;
-      images = md_pair_get_image_ids (pair);
-      for (guint j = 0; images != NULL && images[j] != NULL; j++)
-        g_strv_builder_add (image_ids, images[j]);
+      if ((bundle = read_bundle (MD_STORE (source_object), prefetch->to_read[i], cancellable,
+                                 NULL)) != NULL)
+        g_ptr_array_add (bundles, bundle);
     }
 
-  g_task_return_pointer (task, g_strv_builder_end (image_ids), (GDestroyNotify) g_strfreev);
+  g_task_return_pointer (task, bundles, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* The pairs read go to the cache, so that moving to one of them needs no worker; their images
+ * go to the loader, so that they are decoded by then. */
 static void
 prefetch_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(MdWindow) self = user_data;
-  g_auto(GStrv) image_ids = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GPtrArray) bundles = g_task_propagate_pointer (G_TASK (result), NULL);
+  Prefetch *prefetch = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GStrvBuilder) image_ids = g_strv_builder_new ();
+  g_auto(GStrv) images = NULL;
 
-  if (image_ids == NULL || g_task_had_error (G_TASK (result)))
+  if (bundles == NULL || g_task_had_error (G_TASK (result)))
     return;
 
-  if (self->loader != NULL)
-    md_image_loader_prefetch (self->loader, (const char * const *) image_ids);
+  for (guint i = 0; i < bundles->len; i++)
+    {
+      PairBundle *bundle = g_ptr_array_index (bundles, i);
+
+      md_pair_cache_insert (self->pair_cache, prefetch->generation, bundle->pair,
+                            bundle->examples);
+    }
+
+  for (guint i = 0; prefetch->ids[i] != NULL; i++)
+    {
+      MdPair *pair = md_pair_cache_lookup (self->pair_cache, prefetch->ids[i], NULL);
+      const char * const *ids = pair != NULL ? md_pair_get_image_ids (pair) : NULL;
+
+      for (guint j = 0; ids != NULL && ids[j] != NULL; j++)
+        g_strv_builder_add (image_ids, ids[j]);
+    }
+  /* Looking the neighbours up marked them used: the pair shown goes back in front of them. */
+  md_pair_cache_lookup (self->pair_cache, self->shown_id, NULL);
+
+  images = g_strv_builder_end (image_ids);
+  if (self->loader != NULL && images[0] != NULL)
+    md_image_loader_prefetch (self->loader, (const char * const *) images);
 }
 
 static void
@@ -340,7 +406,9 @@ prefetch_after (MdWindow *self)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) to_read = g_strv_builder_new ();
   GListModel *model = md_pair_table_get_model (self->pair_table);
+  Prefetch *prefetch;
   guint position = md_pair_table_get_selected (self->pair_table);
 
   g_clear_handle_id (&self->prefetch_source, g_source_remove);
@@ -350,18 +418,30 @@ prefetch_after (MdWindow *self)
   if (model == NULL || position == GTK_INVALID_LIST_POSITION || self->store == NULL)
     return;
 
-  for (guint i = 1; i <= PREFETCH_AHEAD; i++)
+  /* Next pairs first: j is pressed far more often than k. */
+  for (gint i = 1; i <= PREFETCH_AHEAD + PREFETCH_BEHIND; i++)
     {
-      g_autoptr(MdPair) row = g_list_model_get_item (model, position + i);
+      gint offset = i <= PREFETCH_AHEAD ? i : PREFETCH_AHEAD - i;
+      g_autoptr(MdPair) row = NULL;
 
-      if (row != NULL)
-        g_strv_builder_add (ids, md_pair_get_id (row));
+      if (offset < 0 && position < (guint) -offset)
+        continue;
+      if ((row = g_list_model_get_item (model, position + offset)) == NULL)
+        continue;
+      g_strv_builder_add (ids, md_pair_get_id (row));
+      if (!md_pair_cache_contains (self->pair_cache, md_pair_get_id (row)))
+        g_strv_builder_add (to_read, md_pair_get_id (row));
     }
+
+  prefetch = g_new0 (Prefetch, 1);
+  prefetch->ids = g_strv_builder_end (ids);
+  prefetch->to_read = g_strv_builder_end (to_read);
+  prefetch->generation = md_pair_cache_get_generation (self->pair_cache);
 
   self->prefetch_cancellable = g_cancellable_new ();
   task = g_task_new (self->store, self->prefetch_cancellable, prefetch_done, g_object_ref (self));
   g_task_set_source_tag (task, prefetch_after);
-  g_task_set_task_data (task, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
+  g_task_set_task_data (task, prefetch, (GDestroyNotify) prefetch_free);
   g_task_run_in_thread (task, prefetch_thread);
 }
 
@@ -376,13 +456,23 @@ prefetch_timeout (gpointer user_data)
 }
 
 /* The store has only a few read connections, so prefetching competes with showing the pair the
- * user is on. Waiting a moment lets the current pair's images go first, and a user holding j down
- * (30 steps a second) does not queue loads for pairs already left behind. */
+ * user is on. Waiting a moment lets the current pair's images go first. The wait is not started
+ * again by every step: a user holding j down (30 steps a second) still gets a prefetch from
+ * wherever the selection is when it ends, so the walk finds the pairs ahead ready, and loads for
+ * pairs left behind are cancelled by the next prefetch. A pair shown from the cache had its
+ * images prefetched and leaves one new neighbour to read: that goes once the frame is drawn. */
 static void
-schedule_prefetch (MdWindow *self)
+schedule_prefetch (MdWindow *self,
+                   gboolean  at_once)
 {
-  g_clear_handle_id (&self->prefetch_source, g_source_remove);
-  self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
+  if (at_once)
+    {
+      g_clear_handle_id (&self->prefetch_source, g_source_remove);
+      self->prefetch_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, prefetch_timeout, self,
+                                               NULL);
+    }
+  else if (self->prefetch_source == 0)
+    self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
 }
 
 /* Widgets the focus was on may be gone after the page changed (a strip row, the back button
@@ -397,6 +487,15 @@ ensure_focus (MdWindow *self)
 }
 
 static void
+pair_page_changed (MdWindow *self,
+                   gboolean  from_cache)
+{
+  md_review_desk_pair_shown (self->review);
+  ensure_focus (self);
+  schedule_prefetch (self, from_cache);
+}
+
+static void
 get_pair_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -404,25 +503,26 @@ get_pair_done (GObject      *object,
   g_autoptr(MdWindow) self = user_data;
   PairBundle *bundle;
   g_autoptr(GError) error = NULL;
-  const char *id = g_task_get_task_data (G_TASK (result));
+  ShowRequest *request = g_task_get_task_data (G_TASK (result));
 
   bundle = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_strcmp0 (id, self->shown_id) != 0)
+      g_strcmp0 (request->id, self->shown_id) != 0)
     {
       g_clear_pointer (&bundle, pair_bundle_free);
       return;
     }
 
   if (bundle == NULL)
-    md_pair_page_set_error (self->pair_page, id, error);
+    md_pair_page_set_error (self->pair_page, request->id, error);
   else
-    md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
+    {
+      md_pair_cache_insert (self->pair_cache, request->generation, bundle->pair,
+                            bundle->examples);
+      md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
+    }
   g_clear_pointer (&bundle, pair_bundle_free);
-  md_review_desk_pair_shown (self->review);
-  ensure_focus (self);
-
-  schedule_prefetch (self);
+  pair_page_changed (self, FALSE);
 }
 
 void
@@ -430,6 +530,9 @@ _md_window_show_pair (MdWindow   *self,
                       const char *pair_id)
 {
   g_autoptr(GTask) task = NULL;
+  ShowRequest *request;
+  GPtrArray *examples = NULL;
+  MdPair *cached;
 
   g_assert (MD_IS_WINDOW (self));
 
@@ -446,10 +549,26 @@ _md_window_show_pair (MdWindow   *self,
       return;
     }
 
+  /* A prefetched neighbour: its text now, in the same frame as the selection, and its images
+   * from the loader, already decoded. */
+  if ((cached = md_pair_cache_lookup (self->pair_cache, pair_id, &examples)) != NULL)
+    {
+      g_autoptr(MdPair) pair = g_object_ref (cached);
+      g_autoptr(GPtrArray) strip = examples != NULL ? g_ptr_array_ref (examples) : NULL;
+
+      md_pair_page_set_pair (self->pair_page, pair, strip);
+      pair_page_changed (self, TRUE);
+      return;
+    }
+
+  request = g_new0 (ShowRequest, 1);
+  request->id = g_strdup (pair_id);
+  request->generation = md_pair_cache_get_generation (self->pair_cache);
+
   self->pair_cancellable = g_cancellable_new ();
   task = g_task_new (self->store, self->pair_cancellable, get_pair_done, g_object_ref (self));
   g_task_set_source_tag (task, _md_window_show_pair);
-  g_task_set_task_data (task, g_strdup (pair_id), g_free);
+  g_task_set_task_data (task, request, (GDestroyNotify) show_request_free);
   g_task_run_in_thread (task, get_pair_thread);
 }
 
@@ -551,6 +670,7 @@ md_window_dispose (GObject *object)
   g_clear_object (&self->prefetch_cancellable);
   g_queue_clear_full (&self->history, g_free);
   g_clear_object (&self->review);
+  g_clear_object (&self->pair_cache);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
@@ -663,6 +783,7 @@ md_window_init (MdWindow *self)
 {
   g_queue_init (&self->history);
   self->language = MD_LANGUAGE_EN;
+  self->pair_cache = md_pair_cache_new (PAIR_CACHE_SIZE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

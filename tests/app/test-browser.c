@@ -12,6 +12,7 @@
 #include "md-test-desk.h"
 #include "md-test-gtk.h"
 #include "md-window.h"
+#include "md-window-private.h"
 
 /* The review desk as a user meets it: a real shard on disk, a real index, a real window under
  * Xvfb, found and driven through accessible names and the window's actions. */
@@ -73,6 +74,83 @@ test_open (void)
                                          md_test_desk_find (window, "Pairs")));
   g_assert_cmpstr (gtk_window_get_title (window), ==, name);
   md_test_desk_assert_text_becomes (window, "Answer", "It is red.");
+  gtk_window_destroy (window);
+}
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *id;
+} CacheWait;
+
+static gboolean
+is_cached (gpointer data)
+{
+  CacheWait *w = data;
+
+  return md_pair_cache_contains (MD_WINDOW (w->window)->pair_cache, w->id);
+}
+
+static void
+assert_text_now (GtkWindow  *window,
+                 const char *text)
+{
+  g_autofree char *shown = md_test_desk_text (window, "Instruction");
+
+  g_assert_cmpstr (shown, ==, text);
+}
+
+/* Once the neighbours are prefetched, moving to one shows its text before the main loop runs
+ * again: no worker hop, no frame with the old text. Edits made meanwhile still show. */
+static void
+test_next_cached (void)
+{
+  g_autofree char *dir = g_build_filename (fixture_dir, "..", "T-cached", NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  MdReviewStore *review;
+  CacheWait w;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  md_test_desk_write_fixture (dir);
+  window = md_test_desk_open_folder (app, dir, 4);
+  md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
+  w.window = window;
+
+  w.id = "T_INS_00002";
+  g_assert_true (md_test_wait_until (is_cached, &w, 5000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00002");
+  assert_text_now (window, "What happens in the clip?");
+
+  /* An edit of a prefetched pair, made through the review file as the review desk makes it. */
+  w.id = "T_INS_00003";
+  g_assert_true (md_test_wait_until (is_cached, &w, 5000));
+  review = md_review_desk_get_review (MD_WINDOW (window)->review);
+  g_assert_nonnull (review);
+  g_assert_cmpint (md_review_store_edit_text (review, "T", "T_INS_00003", MD_LANGUAGE_EN,
+                                              MD_FIELD_INSTRUCTION, "Where did the picture go?",
+                                              "Where has the picture gone?", NULL,
+                                              MD_REVIEW_AUTHOR_PERSON, &error), >, 0);
+  g_assert_no_error (error);
+  md_review_desk_refresh (MD_WINDOW (window)->review);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00003");
+  assert_text_now (window, "Where has the picture gone?");
+
+  /* The pair left behind is kept too, for k. */
+  w.id = "T_INS_00002";
+  g_assert_true (md_test_wait_until (is_cached, &w, 5000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-pair", NULL));
+  assert_text_now (window, "What happens in the clip?");
+
+  /* A change to a pair drops it, and every pair showing it as an example. */
+  w.id = "T_INS_00001";
+  g_assert_true (md_test_wait_until (is_cached, &w, 5000));
+  md_pair_cache_invalidate (MD_WINDOW (window)->pair_cache, "T_INS_00004");
+  g_assert_false (md_pair_cache_contains (MD_WINDOW (window)->pair_cache, "T_INS_00001"));
+  g_assert_true (md_pair_cache_contains (MD_WINDOW (window)->pair_cache, "T_INS_00003"));
+
   gtk_window_destroy (window);
 }
 
@@ -486,6 +564,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/browser/open", test_open);
   g_test_add_func ("/app/browser/search", test_search);
   g_test_add_func ("/app/browser/walk", test_walk);
+  g_test_add_func ("/app/browser/next-cached", test_next_cached);
   g_test_add_func ("/app/browser/keys", test_keys);
   g_test_add_func ("/app/browser/languages", test_languages);
   g_test_add_func ("/app/browser/clip", test_clip);
