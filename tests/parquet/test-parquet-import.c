@@ -548,6 +548,7 @@ test_rejected (void)
   MdTestDir t;
   g_autoptr(GError) error = NULL;
   g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(MdPair) pair = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *bad = NULL;
   g_autofree char *odd = NULL;
@@ -600,7 +601,8 @@ test_rejected (void)
   g_assert_nonnull (strstr (file->error->message, lzo));
   g_assert_nonnull (strstr (file->error->message, "LZO"));
 
-  g_assert_nonnull (md_store_get_pair (t.store, "OK_INS_1", NULL));
+  pair = md_store_get_pair (t.store, "OK_INS_1", NULL);
+  g_assert_nonnull (pair);
   md_test_dir_clear (&t);
 }
 
