@@ -175,7 +175,9 @@ parse_line (const char  *line,
     *out_expected = "expected \"old\" and \"new\" to be strings or null";
   else if (!get_string (object, "author", FALSE, &in->author) || *in->author == '\0')
     *out_expected = "expected a non-empty string \"author\"";
-  else if (time == NULL || !cJSON_IsNumber (time) || time->valuedouble < 0)
+  /* Written this way round so that NaN fails too; beyond 2^63 the cast to gint64 is undefined. */
+  else if (time == NULL || !cJSON_IsNumber (time) ||
+           !(time->valuedouble >= 0 && time->valuedouble < 9.2e18))
     *out_expected = "expected \"time\" in microseconds since the epoch";
   else if (g_strcmp0 (in->field, MD_REVIEW_FIELD_STATUS) == 0 && in->new_value != NULL &&
            !md_review_status_from_name (in->new_value, NULL))

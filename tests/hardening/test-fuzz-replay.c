@@ -7,6 +7,8 @@
 
 #include "../store/md-test-store.h"
 #include "md-base64.h"
+#include "md-review-merge.h"
+#include "md-review-store.h"
 #include "parquet/md-parquet.h"
 #include "md-syphus-parse.h"
 #include "md-translation-private.h"
@@ -174,6 +176,40 @@ test_parquet_empty_base64 (void)
   g_assert_cmpuint (n_empty, >, 0);
 }
 
+/* A review log whose "time" was 1.7e20 microseconds: converting it to gint64 is undefined. The
+ * line is refused with the expectation, and the rest of the log still imports. */
+static void
+test_review_log_huge_time (void)
+{
+  MdTestDir t;
+  g_autoptr(GBytes) input = read_crash ("fuzz-review-import-42274fc4ec5f");
+  g_autofree char *log = NULL;
+  g_autofree char *review_path = NULL;
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(MdReviewMergeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean time_refused = FALSE;
+
+  md_test_dir_init (&t);
+  log = g_build_filename (t.dir, "log.jsonl", NULL);
+  review_path = g_build_filename (t.dir, "review.sqlite", NULL);
+  g_file_set_contents (log, g_bytes_get_data (input, NULL), g_bytes_get_size (input), &error);
+  g_assert_no_error (error);
+  review = md_review_store_open (review_path, &error);
+  g_assert_no_error (error);
+
+  report = md_review_store_import_log (review, log, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  for (guint i = 0; i < report->errors->len; i++)
+    if (strstr (g_ptr_array_index (report->errors, i), "expected \"time\"") != NULL)
+      time_refused = TRUE;
+  g_assert_true (time_refused);
+
+  g_clear_object (&review);
+  md_test_dir_clear (&t);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -185,6 +221,7 @@ main (int   argc,
                    test_translation_invalid_utf8);
   g_test_add_func ("/hardening/fuzz-replay/base64-offset", test_base64_offset);
   g_test_add_func ("/hardening/fuzz-replay/parquet-empty-base64", test_parquet_empty_base64);
+  g_test_add_func ("/hardening/fuzz-replay/review-log-huge-time", test_review_log_huge_time);
   g_test_add_func ("/hardening/fuzz-replay/reimport-translated-pairs",
                    test_reimport_translated_pairs);
 
