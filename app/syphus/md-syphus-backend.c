@@ -382,9 +382,11 @@ read_usage (ChatState   *state,
     return;
   prompt = cJSON_GetObjectItemCaseSensitive (usage, "prompt_tokens");
   completion = cJSON_GetObjectItemCaseSensitive (usage, "completion_tokens");
-  if (cJSON_IsNumber (prompt))
+  /* A server may send anything: only counts a gint64 can hold are taken (NaN fails too). */
+  if (cJSON_IsNumber (prompt) && prompt->valuedouble >= 0 && prompt->valuedouble < 9.2e18)
     state->response->prompt_tokens = (gint64) prompt->valuedouble;
-  if (cJSON_IsNumber (completion))
+  if (cJSON_IsNumber (completion) && completion->valuedouble >= 0 &&
+      completion->valuedouble < 9.2e18)
     state->response->completion_tokens = (gint64) completion->valuedouble;
 }
 
