@@ -32,17 +32,27 @@ md_export_format_name (MdExportFormat format)
   return format_names[format];
 }
 
+/* The index of `name` in `names`, or -1. */
+static int
+index_of_name (const char * const *names,
+               guint               n_names,
+               const char         *name)
+{
+  for (guint i = 0; name != NULL && i < n_names; i++)
+    if (strcmp (name, names[i]) == 0)
+      return i;
+  return -1;
+}
+
 gboolean
 md_export_format_from_name (const char     *name,
                             MdExportFormat *out_format)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (format_names); i++)
-    if (strcmp (name, format_names[i]) == 0)
-      {
-        *out_format = i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = index_of_name (format_names, G_N_ELEMENTS (format_names), name);
+
+  if (i >= 0)
+    *out_format = i;
+  return i >= 0;
 }
 
 const char *
@@ -56,13 +66,11 @@ gboolean
 md_export_context_from_name (const char      *name,
                              MdExportContext *out_context)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (context_names); i++)
-    if (strcmp (name, context_names[i]) == 0)
-      {
-        *out_context = i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = index_of_name (context_names, G_N_ELEMENTS (context_names), name);
+
+  if (i >= 0)
+    *out_context = i;
+  return i >= 0;
 }
 
 const char *
