@@ -25,7 +25,7 @@ struct _MdImportProgress
   guint64  records_done;
   char    *current_file;
   guint    files_started;
-  gboolean browsable;    /* files and references done; the search index is being built */
+  guint    whole_index_steps; /* every file in (browsable), then references checked */
 };
 
 static void
@@ -64,7 +64,7 @@ on_import_progress (guint64     bytes_done,
   progress->bytes_total = bytes_total;
   progress->records_done = records_done;
   if (current_file == NULL && progress->files_started > 0)
-    progress->browsable = TRUE;
+    progress->whole_index_steps++;
   if (current_file != NULL && g_strcmp0 (current_file, progress->current_file) != 0)
     {
       g_free (progress->current_file);
@@ -83,6 +83,7 @@ poll_import (gpointer user_data)
   g_autofree char *text = NULL;
   guint64 done, total, records;
   guint files_started;
+  guint whole_index_steps;
   gboolean browsable;
 
   g_mutex_lock (&progress->mutex);
@@ -90,7 +91,8 @@ poll_import (gpointer user_data)
   total = progress->bytes_total;
   records = progress->records_done;
   files_started = progress->files_started;
-  browsable = progress->browsable;
+  whole_index_steps = progress->whole_index_steps;
+  browsable = whole_index_steps > 0;
   file = browsable ? NULL : progress->current_file != NULL ? g_path_get_basename (progress->current_file) : NULL;
   g_mutex_unlock (&progress->mutex);
 
@@ -104,12 +106,13 @@ poll_import (gpointer user_data)
         }
       self->import_files_seen = files_started;
     }
-  /* The last file is in and checked: show its pairs while the search index is built. */
-  if (browsable && !self->import_browsable_seen)
+  /* The last file is in: show its pairs while the rest is done. Once the references are
+   * checked, the problem counts and flag filters change: show them too. */
+  if (whole_index_steps > self->import_whole_index_steps_seen)
     {
       _md_window_requery (self);
       _md_window_refresh_datasets (self);
-      self->import_browsable_seen = TRUE;
+      self->import_whole_index_steps_seen = whole_index_steps;
     }
 
   if (g_get_monotonic_time () - self->import_started > REVEAL_AFTER_US)
@@ -122,6 +125,8 @@ poll_import (gpointer user_data)
 
   if (file != NULL)
     text = g_strdup_printf (_("Indexing %s · %'" G_GUINT64_FORMAT " records"), file, records);
+  else if (whole_index_steps == 1)
+    text = g_strdup (_("Checking image and in-context references…"));
   else if (browsable)
     text = g_strdup (_("Building the search index…"));
   else
@@ -235,7 +240,7 @@ start_import (MdWindow *self)
   self->import_cancellable = g_cancellable_new ();
   self->import_progress = g_rc_box_acquire (progress);
   self->import_files_seen = 0;
-  self->import_browsable_seen = FALSE;
+  self->import_whole_index_steps_seen = 0;
   self->import_started = g_get_monotonic_time ();
   gtk_progress_bar_set_fraction (self->import_bar, 0);
   self->import_poll_source = g_timeout_add (POLL_INTERVAL_MS, poll_import, self);

@@ -37,7 +37,7 @@ struct _MdWindow
   MdImportProgress     *import_progress;
   guint                 import_poll_source;
   guint                 import_files_seen;
-  gboolean              import_browsable_seen;
+  guint                 import_whole_index_steps_seen;
   gint64                import_started;
 
   /* What is shown */

@@ -57,6 +57,8 @@ typedef struct
   gpointer                 progress_data;
   /* Same rules as the JSON pairs (md-import.c). */
   MdModality             (*decide_modality) (char **images, guint n_images);
+  /* In and out: the rowid the next pair gets (md-import.c hands them out). */
+  gint64                  *next_pair_rowid;
 
   /* Out. */
   guint64                  n_records;

@@ -382,8 +382,8 @@ prepare (Run     *run,
   if (run->insert_prefix == NULL)
     return FALSE;
   run->insert_pair = _md_index_prepare (db,
-    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, languages) "
-    "VALUES (?, ?, ?, ?, ?, ?)", error);
+    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, languages, rowid) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (run->insert_pair == NULL)
     return FALSE;
   run->insert_refs = _md_index_prepare (db,
@@ -556,6 +556,7 @@ import_row (Run                        *run,
   sqlite3_bind_int (s, 4, job->decide_modality ((char **) ids->pdata, ids->len));
   sqlite3_bind_int (s, 5, ids->len);
   sqlite3_bind_int (s, 6, has_text ? 1 << MD_LANGUAGE_EN : 0);
+  sqlite3_bind_int64 (s, 7, *job->next_pair_rowid);
   rc = sqlite3_step (s);
   sqlite3_reset (s);
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -568,7 +569,7 @@ import_row (Run                        *run,
     }
   if (rc != SQLITE_DONE)
     return _md_index_set_error (job->db, error, "adding a pair");
-  rowid = sqlite3_last_insert_rowid (job->db);
+  rowid = (*job->next_pair_rowid)++;
 
   if (images->len > 0 || context->len > 0)
     {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 
 #include "md-base64.h"
 #include "md-import-parquet-private.h"
+#include "md-import-record-private.h"
 #include "md-import-report-private.h"
 #include "md-json-scan.h"
 #include "md-store-private.h"
@@ -52,6 +54,7 @@ typedef struct
   gint64                last_progress;
   guint64               file_base;      /* bytes_done when the current file started */
   gint64                fts_marker;
+  gint64                next_pair_rowid;
   gboolean              changed;
 
   /* The file being imported. */
@@ -519,36 +522,6 @@ _md_image_clip_of (const char *image_id)
   return g_strndup (image_id, end);
 }
 
-static MdModality
-decide_modality (char **images,
-                 guint  n_images)
-{
-  g_autofree char *clip = NULL;
-  gboolean same_clip = TRUE;
-
-  if (n_images == 0)
-    return MD_MODALITY_TEXT;
-  if (n_images == 1)
-    return MD_MODALITY_IMAGE;
-
-  /* Spot the difference: "<x>_1" and "<x>_2". */
-  if (n_images == 2 && g_str_has_suffix (images[0], "_1") && g_str_has_suffix (images[1], "_2") &&
-      strlen (images[0]) == strlen (images[1]) &&
-      strncmp (images[0], images[1], strlen (images[0]) - 1) == 0)
-    return MD_MODALITY_IMAGE_PAIR;
-
-  clip = _md_image_clip_of (images[0]);
-  for (guint i = 1; i < n_images && same_clip; i++)
-    {
-      g_autofree char *other = _md_image_clip_of (images[i]);
-
-      same_clip = clip != NULL && other != NULL && strcmp (clip, other) == 0;
-    }
-  if (same_clip && clip != NULL)
-    return MD_MODALITY_VIDEO;
-  return n_images == 2 ? MD_MODALITY_IMAGE_PAIR : MD_MODALITY_MULTI_IMAGE;
-}
-
 /* Removing what a file contributed ------------------------------------------------------------ */
 
 static gboolean
@@ -564,7 +537,7 @@ delete_texts_of_pair_range (Importer    *imp,
   if (first_key <= imp->fts_marker)
     {
       fts = _md_index_prepare (imp->db,
-                               "INSERT INTO fts (fts, rowid, instruction, answer) "
+                               "INSERT INTO search.fts (fts, rowid, instruction, answer) "
                                "SELECT 'delete', key, instruction, answer FROM texts "
                                "WHERE key BETWEEN ?1 AND ?2 AND key <= ?3", error);
       if (fts == NULL)
@@ -756,23 +729,7 @@ forget_file (Importer    *imp,
 
 typedef struct
 {
-  char       *id;
-  gsize       start;          /* byte offset of the record, for messages */
-  cJSON      *record;
-  char       *problem;        /* a bad record: what is wrong with it */
-  const char *instruction;    /* inside `record` */
-  const char *answer;
-  char       *images;         /* ids joined by '\n' */
-  char       *context;
-  MdModality  modality;
-  guint       n_images;
-  guint       n_repaired;
-  gsize       first_repaired;
-} ParsedPair;
-
-typedef struct
-{
-  ParsedPair  pairs[PAIR_BATCH];
+  MdParsedPair pairs[PAIR_BATCH];
   guint       n;
   gsize       scan_pos;       /* where the scan was when the batch was full */
   gboolean    last;           /* nothing follows: the reader has finished */
@@ -786,77 +743,18 @@ typedef struct
   GAsyncQueue   *full;
   GAsyncQueue   *empty;
   gint           stop;        /* set by the writer when it gives up */
+  double         cpu_seconds;
 } PairReader;
 
-static void
-parsed_pair_clear (ParsedPair *pair)
+/* Frees what a batch held. The reader does it when it takes a batch back, so that the writing
+ * thread, the slower one, spends nothing on it. */
+static PairBatch *
+pair_batch_reuse (PairBatch *batch)
 {
-  g_free (pair->id);
-  cJSON_Delete (pair->record);
-  g_free (pair->problem);
-  g_free (pair->images);
-  g_free (pair->context);
-  memset (pair, 0, sizeof *pair);
-}
-
-static void
-parse_pair (const char *path,
-            const char *data,
-            MdJsonSpan  span,
-            ParsedPair *out,
-            GString    *images,
-            GString    *context)
-{
-  g_autofree char *repaired = md_json_repair_escapes (data + span.start, span.end - span.start,
-                                                      &out->n_repaired, &out->first_repaired);
-  cJSON *record = cJSON_ParseWithLength (repaired != NULL ? repaired : data + span.start,
-                                         span.end - span.start);
-  cJSON *instruction, *answer, *image_ids, *rel;
-  g_auto(GStrv) image_list = NULL;
-
-  out->start = span.start;
-  out->record = record;
-  if (record == NULL || !cJSON_IsObject (record))
-    {
-      out->problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
-                                      " is %s, expected an object with “instruction” and "
-                                      "“answer”", path, out->id, span.start,
-                                      record ? json_type_name (record) : "not valid JSON");
-      return;
-    }
-  instruction = cJSON_GetObjectItemCaseSensitive (record, "instruction");
-  answer = cJSON_GetObjectItemCaseSensitive (record, "answer");
-  image_ids = cJSON_GetObjectItemCaseSensitive (record, "image_ids");
-  rel = cJSON_GetObjectItemCaseSensitive (record, "rel_ins_ids");
-  if ((instruction != NULL && !cJSON_IsString (instruction) && !cJSON_IsNull (instruction)) ||
-      (answer != NULL && !cJSON_IsString (answer) && !cJSON_IsNull (answer)))
-    {
-      cJSON *wrong = instruction != NULL && !cJSON_IsString (instruction) ? instruction : answer;
-
-      out->problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
-                                      ": “%s” is %s, expected a string", path, out->id,
-                                      span.start, wrong->string, json_type_name (wrong));
-      return;
-    }
-  if (!is_id_list (image_ids) || !is_id_list (rel))
-    {
-      cJSON *wrong = !is_id_list (image_ids) ? image_ids : rel;
-
-      out->problem = g_strdup_printf ("%s: record “%s” at byte %" G_GSIZE_FORMAT
-                                      ": “%s” is %s, expected a list of id strings", path,
-                                      out->id, span.start, wrong->string, json_type_name (wrong));
-      return;
-    }
-
-  join_ids (images, image_ids);
-  join_ids (context, rel);
-  image_list = images->len > 0 ? g_strsplit (images->str, "\n", -1) : g_new0 (char *, 1);
-  out->n_images = g_strv_length (image_list);
-  out->modality = decide_modality (image_list, out->n_images);
-  out->images = images->len > 0 ? g_strndup (images->str, images->len) : NULL;
-  out->context = context->len > 0 ? g_strndup (context->str, context->len) : NULL;
-  out->instruction = cJSON_IsString (instruction) ? instruction->valuestring : NULL;
-  out->answer = cJSON_IsString (answer) ? answer->valuestring : NULL;
+  for (guint i = 0; i < batch->n; i++)
+    _md_parsed_pair_clear (&batch->pairs[i]);
+  batch->n = 0;
+  return batch;
 }
 
 /* Scans the whole file; every batch, the last one included, goes to `full`. */
@@ -870,8 +768,7 @@ read_pairs (PairReader  *reader,
   MdJsonSpan key, value;
   gboolean has_next;
   gboolean seen_data = FALSE;
-  g_autoptr(GString) images = g_string_new (NULL);
-  g_autoptr(GString) context = g_string_new (NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
 
   md_json_scan_init (&scan, m->data, m->len);
   scan.max_string = 16 * 1024 * 1024;
@@ -899,7 +796,7 @@ read_pairs (PairReader  *reader,
         return FALSE;
       for (;;)
         {
-          ParsedPair *pair;
+          MdParsedPair *pair;
           char *id;
 
           if (!md_json_scan_next (&scan, &key, &has_next, error))
@@ -919,7 +816,7 @@ read_pairs (PairReader  *reader,
             }
           pair = &(*batch)->pairs[(*batch)->n++];
           pair->id = id;
-          parse_pair (reader->path, m->data, value, pair, images, context);
+          _md_parse_pair_record (reader->path, m->data, value, pair, ids);
 
           if ((*batch)->n == PAIR_BATCH)
             {
@@ -928,7 +825,10 @@ read_pairs (PairReader  *reader,
               (*batch)->scan_pos = scan.pos;
               g_async_queue_push (reader->full, *batch);
               *batch = g_async_queue_pop (reader->empty);
-              mapped_release_before (m, scan.pos);
+              /* Batches come back in order: what the returned one held, and all before it, is
+               * written. Texts point into the mapping until then. */
+              mapped_release_before (m, (*batch)->scan_pos);
+              pair_batch_reuse (*batch);
             }
         }
     }
@@ -945,21 +845,34 @@ read_pairs (PairReader  *reader,
   return TRUE;
 }
 
+/* CPU seconds of the calling thread, for the debug log: wall times are noisy on shared
+ * machines, and the slower of the two threads sets the pace. */
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec now;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+    return 0;
+  return now.tv_sec + now.tv_nsec / 1e9;
+}
+
 static gpointer
 pair_reader_thread (gpointer data)
 {
   PairReader *reader = data;
-  PairBatch *batch = g_async_queue_pop (reader->empty);
+  PairBatch *batch = pair_batch_reuse (g_async_queue_pop (reader->empty));
 
   read_pairs (reader, &batch, &batch->error);
+  reader->cpu_seconds = thread_cpu_seconds ();
   batch->last = TRUE;
   g_async_queue_push (reader->full, batch);
   return NULL;
 }
 
 static gboolean
-write_pair (Importer    *imp,
-            ParsedPair  *pair,
+write_pair (Importer      *imp,
+            MdParsedPair  *pair,
             GError     **error)
 {
   const char *id = pair->id;
@@ -971,8 +884,7 @@ write_pair (Importer    *imp,
   if (pair->problem != NULL)
     return add_problem (imp, "bad_record", id, NULL, pair->problem, error);
 
-  has_text = (pair->instruction != NULL && *pair->instruction != '\0') ||
-             (pair->answer != NULL && *pair->answer != '\0');
+  has_text = pair->instruction_len > 0 || pair->answer_len > 0;
   sqlite3_reset (s);
   sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (s, 2, imp->dataset_id);
@@ -980,6 +892,7 @@ write_pair (Importer    *imp,
   sqlite3_bind_int (s, 4, pair->modality);
   sqlite3_bind_int (s, 5, pair->n_images);
   sqlite3_bind_int (s, 6, has_text ? 1 << MD_LANGUAGE_EN : 0);
+  sqlite3_bind_int64 (s, 7, imp->next_pair_rowid);
   rc = sqlite3_step (s);
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
@@ -992,7 +905,7 @@ write_pair (Importer    *imp,
     }
   if (rc != SQLITE_DONE)
     return _md_index_set_error (imp->db, error, "adding a pair");
-  rowid = sqlite3_last_insert_rowid (imp->db);
+  rowid = imp->next_pair_rowid++;
 
   if (pair->images != NULL || pair->context != NULL)
     {
@@ -1008,8 +921,8 @@ write_pair (Importer    *imp,
   s = imp->insert_text;
   sqlite3_reset (s);
   sqlite3_bind_int64 (s, 1, MD_TEXT_KEY (rowid, MD_LANGUAGE_EN));
-  sqlite3_bind_text (s, 2, pair->instruction, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 3, pair->answer, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, pair->instruction, pair->instruction_len, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, pair->answer, pair->answer_len, SQLITE_STATIC);
   /* English comes from the pair's own file: origin NULL keeps the origin index small. */
   sqlite3_bind_null (s, 4);
   sqlite3_bind_null (s, 5);
@@ -1042,6 +955,7 @@ import_instructions (Importer    *imp,
   GThread *thread;
   gboolean ok = TRUE;
   gboolean finished = FALSE;
+  double cpu_before = thread_cpu_seconds ();
 
   reader.full = g_async_queue_new ();
   reader.empty = g_async_queue_new ();
@@ -1069,9 +983,7 @@ import_instructions (Importer    *imp,
               if (!ok)
                 g_atomic_int_set (&reader.stop, TRUE);
             }
-          parsed_pair_clear (&batch->pairs[i]);
         }
-      batch->n = 0;
       finished = batch->last;
       if (finished && batch->error != NULL)
         {
@@ -1083,6 +995,10 @@ import_instructions (Importer    *imp,
       g_async_queue_push (reader.empty, batch);
     }
   g_thread_join (thread);
+  g_debug ("%s: read in %.2f CPU s, written in %.2f CPU s", imp->path, reader.cpu_seconds,
+           thread_cpu_seconds () - cpu_before);
+  for (guint i = 0; i < N_PAIR_BATCHES; i++)
+    pair_batch_reuse (&batches[i]);
   g_async_queue_unref (reader.full);
   g_async_queue_unref (reader.empty);
   g_free (batches);
@@ -1152,11 +1068,6 @@ import_train (Importer    *imp,
 }
 
 /* Image stores ----------------------------------------------------------------------------------- */
-
-/* Variant bits of images.variant. */
-#define MD_IMAGE_ESCAPED 1   /* the string holds JSON escapes ("\/") */
-#define MD_IMAGE_LISTED  2   /* the value was ["..."] */
-#define MD_IMAGE_BAD     4   /* not base64 or not an image: reported for each pair using it */
 
 static gboolean
 import_image_store (Importer    *imp,
@@ -1406,7 +1317,7 @@ import_translation_entry (Importer     *imp,
       if (key <= imp->fts_marker)
         {
           g_auto(sqlite3_stmt_ptr) fts = _md_index_prepare (imp->db,
-            "INSERT INTO fts (rowid, instruction, answer) VALUES (?, ?, ?)", error);
+            "INSERT INTO search.fts (rowid, instruction, answer) VALUES (?, ?, ?)", error);
 
           if (fts == NULL)
             return FALSE;
@@ -1600,13 +1511,26 @@ import_prompt (Importer    *imp,
 
 /* One file ----------------------------------------------------------------------------------- */
 
+/* Pair rowids are handed out here, never reused: a pair imported again after its file changed
+ * gets rowids (and text keys) past the full-text marker, so the search phase picks it up. */
+static gint64
+first_free_pair_rowid (sqlite3 *db)
+{
+  g_auto(sqlite3_stmt_ptr) max = _md_index_prepare (db, "SELECT max(rowid) FROM pairs", NULL);
+  gint64 next = _md_index_get_meta_int (db, "next_pair_rowid", 1);
+
+  if (max != NULL && sqlite3_step (max) == SQLITE_ROW)
+    next = MAX (next, sqlite3_column_int64 (max, 0) + 1);
+  return MAX (next, 1);
+}
+
 static gboolean
 prepare_statements (Importer  *imp,
                     GError   **error)
 {
   imp->insert_pair = _md_index_prepare (imp->db,
-    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, languages) "
-    "VALUES (?, ?, ?, ?, ?, ?)", error);
+    "INSERT INTO pairs (pair_id, dataset_id, file_id, modality, n_images, languages, rowid) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (imp->insert_pair == NULL)
     return FALSE;
   imp->insert_refs = _md_index_prepare (imp->db,
@@ -1715,7 +1639,8 @@ import_parquet (Importer  *imp,
     .cancellable = imp->cancellable,
     .progress = parquet_progress,
     .progress_data = &progress,
-    .decide_modality = decide_modality,
+    .decide_modality = _md_decide_modality,
+    .next_pair_rowid = &imp->next_pair_rowid,
   };
   gboolean ok;
 
@@ -1772,6 +1697,9 @@ import_one (Importer        *imp,
   imp->file_base = imp->bytes_done;
   imp->n_records = 0;
   imp->n_problems = 0;
+  /* Replaced texts that were indexed are taken out of the search file in this transaction. */
+  if (imp->fts_marker > 0 && !_md_index_set_meta_int (imp->db, "search_suspect", 1, error))
+    return FALSE;
   if (!_md_index_exec (imp->db, "BEGIN IMMEDIATE", error))
     return FALSE;
 
@@ -1881,12 +1809,20 @@ scanned:
   if (ok && input->kind == MD_FILE_KIND_INSTRUCTIONS)
     ok = update_dataset_count (imp, error);
   if (ok)
+    ok = _md_index_set_meta_int (imp->db, "next_pair_rowid", imp->next_pair_rowid, error);
+  g_debug ("%s: committing", input->path);
+  if (ok)
     ok = _md_index_exec (imp->db, "COMMIT", error);
+  g_debug ("%s: committed", input->path);
 
 out:
   if (!ok)
+    sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Both files committed, or both rolled back: they agree again. */
+  if (imp->fts_marker > 0)
+    _md_index_set_meta_int (imp->db, "search_suspect", 0, NULL);
+  if (!ok)
     {
-      sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
       if (error != NULL && *error != NULL && (*error)->domain == MD_ERROR &&
           (*error)->code == MD_ERROR_PARSE && !input->parquet)
         g_prefix_error (error, "%s: ", input->path);
@@ -1902,216 +1838,12 @@ out:
   return TRUE;
 }
 
-/* References ------------------------------------------------------------------------------------- */
-
-static gboolean
-doubled_clip_name (const char *image_id)
-{
-  const char *first = strstr (image_id, "_clip_");
-
-  return first != NULL && strstr (first + 1, "_clip_") != NULL;
-}
-
-/* Missing images, dangling in-context links and the pair flags, from all inputs together. */
-static gboolean
-compute_references (Importer  *imp,
-                    GError   **error)
-{
-  g_auto(sqlite3_stmt_ptr) pairs = NULL;
-  g_auto(sqlite3_stmt_ptr) image = NULL;
-  g_auto(sqlite3_stmt_ptr) pair = NULL;
-  g_auto(sqlite3_stmt_ptr) tr = NULL;
-  g_auto(sqlite3_stmt_ptr) flags = NULL;
-  g_auto(sqlite3_stmt_ptr) problem = NULL;
-  g_auto(sqlite3_stmt_ptr) prefixes = NULL;
-  g_autoptr(GHashTable) covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gboolean any_translation_problem = FALSE;
-  guint64 n = 0;
-
-  if (!_md_index_exec (imp->db, "BEGIN IMMEDIATE;"
-                                "DELETE FROM problems WHERE phase = 1;", error))
-    return FALSE;
-
-  prefixes = _md_index_prepare (imp->db, "SELECT DISTINCT prefix FROM image_prefixes", error);
-  tr = _md_index_prepare (imp->db, "SELECT 1 FROM problems WHERE kind IN "
-                                   "('missing_translation', 'unparsable_translation') LIMIT 1",
-                          error);
-  if (prefixes == NULL || tr == NULL)
-    goto fail;
-  while (sqlite3_step (prefixes) == SQLITE_ROW)
-    g_hash_table_add (covered, g_strdup ((const char *) sqlite3_column_text (prefixes, 0)));
-  any_translation_problem = sqlite3_step (tr) == SQLITE_ROW;
-  g_clear_pointer (&tr, sqlite3_finalize);
-
-  pairs = _md_index_prepare (imp->db,
-    "SELECT p.rowid, p.pair_id, p.dataset_id, r.image_ids, r.rel_ins_ids, p.languages, p.flags, "
-    "l.context_ids, f.path FROM pairs p LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
-    "LEFT JOIN train_links l ON l.pair_id = p.pair_id "
-    "LEFT JOIN files f ON f.id = l.file_id ORDER BY p.rowid", error);
-  image = _md_index_prepare (imp->db, "SELECT variant FROM images WHERE image_id = ?", error);
-  pair = _md_index_prepare (imp->db, "SELECT 1 FROM pairs WHERE pair_id = ?", error);
-  tr = _md_index_prepare (imp->db, "SELECT 1 FROM problems WHERE pair_id = ? AND kind IN "
-                                   "('missing_translation', 'unparsable_translation')", error);
-  flags = _md_index_prepare (imp->db, "UPDATE pairs SET flags = ? WHERE rowid = ?", error);
-  problem = _md_index_prepare (imp->db,
-    "INSERT INTO problems (kind, phase, dataset_id, pair_id, ref, detail) "
-    "VALUES (?, 1, ?, ?, ?, ?)", error);
-  if (pairs == NULL || image == NULL || pair == NULL || tr == NULL || flags == NULL ||
-      problem == NULL)
-    goto fail;
-
-#define ADD_PROBLEM(kind, ref, ...) G_STMT_START {                                   \
-    g_autofree char *detail_ = g_strdup_printf (__VA_ARGS__);                          \
-    sqlite3_reset (problem);                                                           \
-    sqlite3_bind_text (problem, 1, kind, -1, SQLITE_STATIC);                           \
-    sqlite3_bind_int64 (problem, 2, dataset_id);                                       \
-    sqlite3_bind_text (problem, 3, pair_id, -1, SQLITE_STATIC);                        \
-    sqlite3_bind_text (problem, 4, ref, -1, SQLITE_STATIC);                            \
-    sqlite3_bind_text (problem, 5, detail_, -1, SQLITE_STATIC);                        \
-    if (sqlite3_step (problem) != SQLITE_DONE)                                         \
-      {                                                                                \
-        _md_index_set_error (imp->db, error, "recording a problem");                   \
-        goto fail;                                                                     \
-      }                                                                                \
-  } G_STMT_END
-
-  while (sqlite3_step (pairs) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (pairs, 0);
-      const char *pair_id = (const char *) sqlite3_column_text (pairs, 1);
-      gint64 dataset_id = sqlite3_column_int64 (pairs, 2);
-      const char *image_ids = (const char *) sqlite3_column_text (pairs, 3);
-      const char *rel = (const char *) sqlite3_column_text (pairs, 4);
-      guint languages = sqlite3_column_int (pairs, 5);
-      guint old_flags = sqlite3_column_int (pairs, 6);
-      const char *train = (const char *) sqlite3_column_text (pairs, 7);
-      const char *train_path = (const char *) sqlite3_column_text (pairs, 8);
-      guint new_flags = 0;
-      gboolean reported_doubled = FALSE;
-
-      if (image_ids != NULL)
-        {
-          g_auto(GStrv) list = g_strsplit (image_ids, "\n", -1);
-
-          for (guint i = 0; list[i] != NULL; i++)
-            {
-              const char *img = strstr (list[i], "_IMG_");
-              g_autofree char *prefix = img ? g_strndup (list[i], img - list[i] + 4) : NULL;
-              gboolean doubled = doubled_clip_name (list[i]);
-
-              if (doubled && !reported_doubled)
-                {
-                  g_autofree char *clip = _md_image_clip_of (list[i]);
-
-                  ADD_PROBLEM ("doubled_clip_name", clip ? clip : list[i],
-                               "pair “%s”: frame “%s” names its clip twice", pair_id, list[i]);
-                  reported_doubled = TRUE;
-                }
-              if (prefix == NULL || !g_hash_table_contains (covered, prefix))
-                continue;
-              sqlite3_reset (image);
-              sqlite3_bind_text (image, 1, list[i], -1, SQLITE_STATIC);
-              if (sqlite3_step (image) != SQLITE_ROW)
-                {
-                  ADD_PROBLEM ("missing_image", list[i],
-                               "pair “%s”: image “%s” is in no imported image store%s", pair_id,
-                               list[i], doubled ? " (its clip name is doubled)" : "");
-                  new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
-                }
-              else if (sqlite3_column_int (image, 0) & MD_IMAGE_BAD)
-                {
-                  /* Cannot be shown: as good as missing for whoever filters on it. */
-                  ADD_PROBLEM ("undecodable_image", list[i],
-                               "pair “%s”: image “%s” does not decode to a PNG or JPEG", pair_id,
-                               list[i]);
-                  new_flags |= MD_PAIR_FLAG_MISSING_IMAGES;
-                }
-            }
-        }
-
-      for (guint source = 0; source < 2; source++)
-        {
-          const char *ids = source == 0 ? rel : train;
-          g_auto(GStrv) list = NULL;
-
-          if (ids == NULL || *ids == '\0')
-            continue;
-          list = g_strsplit (ids, "\n", -1);
-          for (guint i = 0; list[i] != NULL; i++)
-            {
-              sqlite3_reset (pair);
-              sqlite3_bind_text (pair, 1, list[i], -1, SQLITE_STATIC);
-              if (sqlite3_step (pair) == SQLITE_ROW)
-                continue;
-              if (source == 0)
-                ADD_PROBLEM ("dangling_context", list[i],
-                             "pair “%s”: rel_ins_ids names “%s”, which is no pair of the index",
-                             pair_id, list[i]);
-              else
-                ADD_PROBLEM ("dangling_context", list[i],
-                             "pair “%s”: %s names “%s”, which is no pair of the index",
-                             pair_id, train_path, list[i]);
-              /* Only the links shown (train over rel_ins_ids) set the flag. */
-              if (source == 1 || train == NULL)
-                new_flags |= MD_PAIR_FLAG_DANGLING_CONTEXT;
-            }
-        }
-
-      if ((languages & 0xfe) != 0 && (languages & 0xfe) != 0xfe)
-        new_flags |= MD_PAIR_FLAG_MISSING_TRANSLATIONS;
-      else if (any_translation_problem)
-        {
-          sqlite3_reset (tr);
-          sqlite3_bind_text (tr, 1, pair_id, -1, SQLITE_STATIC);
-          if (sqlite3_step (tr) == SQLITE_ROW)
-            new_flags |= MD_PAIR_FLAG_MISSING_TRANSLATIONS;
-        }
-
-      if (new_flags != old_flags)
-        {
-          sqlite3_reset (flags);
-          sqlite3_bind_int (flags, 1, new_flags);
-          sqlite3_bind_int64 (flags, 2, rowid);
-          if (sqlite3_step (flags) != SQLITE_DONE)
-            {
-              _md_index_set_error (imp->db, error, "updating pair flags");
-              goto fail;
-            }
-        }
-      if (++n % CHECK_EVERY == 0 && !check_cancel (imp, error))
-        goto fail;
-    }
-#undef ADD_PROBLEM
-
-  /* Train keys that name no pair of an imported dataset. */
-  {
-    g_auto(sqlite3_stmt_ptr) orphans = _md_index_prepare (imp->db,
-      "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
-      "SELECT 'dangling_context', 1, f.dataset_id, f.id, l.pair_id, l.pair_id, "
-      "f.path || ': key “' || l.pair_id || '” is no pair of the index' "
-      "FROM train_links l JOIN files f ON f.id = l.file_id "
-      "JOIN datasets d ON d.id = f.dataset_id AND d.n_pairs > 0 "
-      "WHERE NOT EXISTS (SELECT 1 FROM pairs p WHERE p.pair_id = l.pair_id)", error);
-
-    if (orphans == NULL || sqlite3_step (orphans) != SQLITE_DONE)
-      {
-        if (orphans != NULL)
-          _md_index_set_error (imp->db, error, "checking in-context keys");
-        goto fail;
-      }
-  }
-
-  return _md_index_exec (imp->db, "COMMIT", error);
-
-fail:
-  sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
-}
-
 /* Full-text phase -------------------------------------------------------------------------------- */
 
 #define FTS_BATCH 100000
 
+/* Only the search file is written, in deferred transactions: the index's file stays free for
+ * the other writer (the reference check runs beside this on an import). */
 gboolean
 _md_import_build_fts (sqlite3       *db,
                       GCancellable  *cancellable,
@@ -2120,8 +1852,8 @@ _md_import_build_fts (sqlite3       *db,
   g_auto(sqlite3_stmt_ptr) upto = _md_index_prepare (db,
     "SELECT max(key) FROM (SELECT key FROM texts WHERE key > ? ORDER BY key LIMIT ?)", error);
   g_auto(sqlite3_stmt_ptr) fill = _md_index_prepare (db,
-    "INSERT INTO fts (rowid, instruction, answer) SELECT key, instruction, answer FROM texts "
-    "WHERE key > ? AND key <= ?", error);
+    "INSERT INTO search.fts (rowid, instruction, answer) SELECT key, instruction, answer "
+    "FROM texts WHERE key > ? AND key <= ?", error);
 
   if (upto == NULL || fill == NULL)
     return FALSE;
@@ -2129,10 +1861,10 @@ _md_import_build_fts (sqlite3       *db,
   /* Measured on 200k English pairs: a 16 MB pending-terms hash (flushing fewer, larger
    * segments) and merging 8 segments of a level at a time instead of 4 build the index in
    * about 55% of the time, with the same number of pages and no slower queries. Both settings
-   * live in the index, so the GUI's resumed builds use them too. */
-  if (!_md_index_exec (db, "BEGIN IMMEDIATE;"
-                           "INSERT INTO fts (fts, rank) VALUES ('hashsize', 16777216);"
-                           "INSERT INTO fts (fts, rank) VALUES ('automerge', 8);"
+   * live in the search file, so the GUI's resumed builds use them too. */
+  if (!_md_index_exec (db, "BEGIN;"
+                           "INSERT INTO search.fts (fts, rank) VALUES ('hashsize', 16777216);"
+                           "INSERT INTO search.fts (fts, rank) VALUES ('automerge', 8);"
                            "COMMIT;", error))
     {
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -2141,7 +1873,7 @@ _md_import_build_fts (sqlite3       *db,
 
   for (;;)
     {
-      gint64 marker = _md_index_get_meta_int (db, "fts_built_up_to", 0);
+      gint64 marker = _md_index_get_search_marker (db);
       gint64 next;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -2154,7 +1886,7 @@ _md_import_build_fts (sqlite3       *db,
       next = sqlite3_column_int64 (upto, 0);
       sqlite3_reset (upto);
 
-      if (!_md_index_exec (db, "BEGIN IMMEDIATE", error))
+      if (!_md_index_exec (db, "BEGIN", error))
         return FALSE;
       sqlite3_reset (fill);
       sqlite3_bind_int64 (fill, 1, marker);
@@ -2165,13 +1897,61 @@ _md_import_build_fts (sqlite3       *db,
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
         }
-      if (!_md_index_set_meta_int (db, "fts_built_up_to", next, error) ||
+      if (!_md_index_set_search_marker (db, next, error) ||
           !_md_index_exec (db, "COMMIT", error))
         {
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
         }
     }
+}
+
+/* The search index is built on a connection of its own, in a thread of its own, while the
+ * importing thread checks the references. */
+typedef struct
+{
+  const char   *index_path;
+  GCancellable *cancellable;
+  GError       *error;
+} SearchBuild;
+
+static gpointer
+search_build_thread (gpointer data)
+{
+  SearchBuild *build = data;
+  sqlite3 *db = _md_index_open (build->index_path, TRUE, &build->error);
+
+  /* Texts are read once, in key order: a small cache for them, more for merging segments. */
+  if (db != NULL && !_md_index_exec (db, "PRAGMA main.cache_size = -8192;", &build->error))
+    g_clear_pointer (&db, sqlite3_close);
+  if (db != NULL)
+    {
+      _md_import_build_fts (db, build->cancellable, &build->error);
+      sqlite3_close (db);
+    }
+  return NULL;
+}
+
+/* A crash between the commits of the index's file and the search file may have left the
+ * search index out of step with the texts (md-index-private.h): it is built again. */
+static gboolean
+reset_suspect_search (Importer  *imp,
+                      GError   **error)
+{
+  if (_md_index_get_meta_int (imp->db, "search_suspect", 0) == 0)
+    return TRUE;
+  g_message ("index %s: the last import stopped while writing the search index; it is built "
+             "again", sqlite3_db_filename (imp->db, "main"));
+  if (!_md_index_exec (imp->db, "BEGIN;"
+                                "INSERT INTO search.fts (fts) VALUES ('delete-all');", error) ||
+      !_md_index_set_search_marker (imp->db, 0, error) ||
+      !_md_index_exec (imp->db, "COMMIT", error))
+    {
+      sqlite3_exec (imp->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  imp->fts_marker = 0;
+  return _md_index_set_meta_int (imp->db, "search_suspect", 0, error);
 }
 
 /* Entry point ------------------------------------------------------------------------------------ */
@@ -2245,11 +2025,12 @@ _md_import_run (const char            *index_path,
   imp.progress = progress;
   imp.progress_data = progress_data;
   imp.cancellable = cancellable;
-  imp.fts_marker = _md_index_get_meta_int (imp.db, "fts_built_up_to", 0);
+  imp.fts_marker = _md_index_get_search_marker (imp.db);
+  imp.next_pair_rowid = first_free_pair_rowid (imp.db);
   for (guint i = 0; i < inputs->len; i++)
     if (!((Input *) g_ptr_array_index (inputs, i))->skip)
       imp.bytes_total += ((Input *) g_ptr_array_index (inputs, i))->size;
-  if (!prepare_statements (&imp, error))
+  if (!reset_suspect_search (&imp, error) || !prepare_statements (&imp, error))
     {
       finalize_statements (&imp);
       sqlite3_close (imp.db);
@@ -2301,21 +2082,37 @@ _md_import_run (const char            *index_path,
   finalize_statements (&imp);
   g_debug ("import: files done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
 
-  /* A phase cut short (cancelled, crashed) is finished by the next import, changes or not. */
-  if (imp.changed)
-    _md_index_set_meta_int (imp.db, "references_dirty", 1, NULL);
-  if (ok && _md_index_get_meta_int (imp.db, "references_dirty", 0) != 0)
-    {
-      ok = compute_references (&imp, error);
-      if (ok)
-        _md_index_set_meta_int (imp.db, "references_dirty", 0, NULL);
-    }
-  g_debug ("import: references done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
+  /* Every file is in: the pairs can be browsed while their references are checked and the
+   * search index is built. */
+  imp.path = NULL;
+  if (ok)
+    report_progress (&imp, TRUE);
+
   if (ok)
     {
-      imp.path = NULL;
-      report_progress (&imp, TRUE);
-      ok = _md_import_build_fts (imp.db, cancellable, error);
+      SearchBuild build = { index_path, cancellable, NULL };
+      GThread *builder = g_thread_new ("md-build-search", search_build_thread, &build);
+
+      /* A phase cut short (cancelled, crashed) is finished by the next import, changes or not. */
+      if (imp.changed)
+        _md_index_set_meta_int (imp.db, "references_dirty", 1, NULL);
+      if (_md_index_get_meta_int (imp.db, "references_dirty", 0) != 0)
+        {
+          ok = _md_import_check_references (imp.db, cancellable, error);
+          if (ok)
+            _md_index_set_meta_int (imp.db, "references_dirty", 0, NULL);
+          if (ok)
+            report_progress (&imp, TRUE);
+        }
+      g_debug ("import: references done after %.2f s",
+               (g_get_monotonic_time () - started) / 1e6);
+      g_thread_join (builder);
+      if (ok && build.error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&build.error));
+          ok = FALSE;
+        }
+      g_clear_error (&build.error);
     }
   g_debug ("import: search index done after %.2f s", (g_get_monotonic_time () - started) / 1e6);
   if (ok && n_ok == 0)

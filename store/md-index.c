@@ -20,7 +20,7 @@ static const char schema[] =
   /* Narrow rows: listing and counting walk this table, and skipping a million rows of it to
    * reach the end of the list must stay cheap. */
   "CREATE TABLE IF NOT EXISTS pairs ("
-  "  rowid INTEGER PRIMARY KEY AUTOINCREMENT, pair_id TEXT NOT NULL UNIQUE,"
+  "  rowid INTEGER PRIMARY KEY, pair_id TEXT NOT NULL UNIQUE,"
   "  dataset_id INTEGER NOT NULL, file_id INTEGER NOT NULL, modality INTEGER NOT NULL,"
   "  n_images INTEGER NOT NULL, languages INTEGER NOT NULL DEFAULT 0,"
   "  flags INTEGER NOT NULL DEFAULT 0);"
@@ -69,10 +69,14 @@ static const char schema[] =
   "  n_examples INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS reports ("
   "  id INTEGER PRIMARY KEY, time INTEGER NOT NULL, n_imported INTEGER, n_unchanged INTEGER,"
-  "  n_skipped INTEGER, n_rejected INTEGER, summary TEXT);"
-  "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 ("
-  "  instruction, answer, content='texts', content_rowid='key',"
-  "  tokenize='trigram case_sensitive 0', detail='none');";
+  "  n_skipped INTEGER, n_rejected INTEGER, summary TEXT);";
+
+/* The search file (md-index-private.h): contentless, so it needs nothing of the index's file
+ * and is written by its own connection beside the index's writer. */
+static const char search_schema[] =
+  "CREATE TABLE IF NOT EXISTS search.search_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+  "CREATE VIRTUAL TABLE IF NOT EXISTS search.fts USING fts5 ("
+  "  instruction, answer, content='', tokenize='trigram case_sensitive 0', detail='none');";
 
 char *
 _md_sqlite_describe_error (sqlite3 *db)
@@ -175,6 +179,64 @@ _md_index_set_meta_int (sqlite3     *db,
   return TRUE;
 }
 
+char *
+_md_index_search_path (const char *index_path)
+{
+  return g_strconcat (index_path, ".search.sqlite", NULL);
+}
+
+gboolean
+_md_index_attach_search (sqlite3     *db,
+                         const char  *index_path,
+                         gboolean     writable,
+                         GError     **error)
+{
+  g_autofree char *search_path = _md_index_search_path (index_path);
+  g_auto(sqlite3_stmt_ptr) attach = _md_index_prepare (db, "ATTACH ? AS search", error);
+
+  if (attach == NULL)
+    return FALSE;
+  sqlite3_bind_text (attach, 1, search_path, -1, SQLITE_STATIC);
+  if (sqlite3_step (attach) != SQLITE_DONE)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "cannot open the search index %s: %s",
+                   search_path, sqlite3_errmsg (db));
+      return FALSE;
+    }
+  if (!writable)
+    return TRUE;
+  return _md_index_exec (db, "PRAGMA search.journal_mode = WAL;"
+                             "PRAGMA search.synchronous = OFF;", error) &&
+         _md_index_exec (db, search_schema, error);
+}
+
+gint64
+_md_index_get_search_marker (sqlite3 *db)
+{
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db,
+    "SELECT value FROM search.search_meta WHERE key = 'built_up_to'", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gboolean
+_md_index_set_search_marker (sqlite3     *db,
+                             gint64       value,
+                             GError     **error)
+{
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db,
+    "INSERT OR REPLACE INTO search.search_meta (key, value) VALUES ('built_up_to', ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, value);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _md_index_set_error (db, error, "writing the search index's progress");
+  return TRUE;
+}
+
 sqlite3 *
 _md_index_open (const char  *path,
                 gboolean     for_import,
@@ -182,8 +244,18 @@ _md_index_open (const char  *path,
 {
   sqlite3 *db = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  /* An import's connection belongs to its thread alone: the per-call locking is saved. */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+              (for_import ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX);
+  static gsize configured = 0;
 
+  /* Memory statistics take a global lock around every allocation, and nothing reads them.
+   * This only works before SQLite's first use, hence the first open. */
+  if (g_once_init_enter (&configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&configured, 1);
+    }
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       g_set_error (error, MD_ERROR, MD_ERROR_IO, "cannot create the folder %s of the index", dir);
@@ -214,7 +286,8 @@ _md_index_open (const char  *path,
                                  "PRAGMA cache_size = -65536;", error) ||
             !_md_index_exec (db, for_import ? "PRAGMA synchronous = OFF;"
                                               "PRAGMA cache_size = -131072;"
-                                            : "PRAGMA synchronous = NORMAL;", error))
+                                            : "PRAGMA synchronous = NORMAL;", error) ||
+            !_md_index_attach_search (db, path, TRUE, error))
           {
             sqlite3_close (db);
             return NULL;
@@ -246,7 +319,7 @@ _md_index_open (const char  *path,
     if (current != 0 && current != MD_INDEX_SCHEMA_VERSION)
       {
         g_auto(sqlite3_stmt_ptr) ours = _md_index_prepare (db,
-          "SELECT count(*) FROM sqlite_schema WHERE name IN ('pairs', 'texts', 'fts', 'files')",
+          "SELECT count(*) FROM sqlite_schema WHERE name IN ('pairs', 'texts', 'meta', 'files')",
           NULL);
 
         /* An older index is rebuilt from the shards (it is derived data); anything else, say a
@@ -264,9 +337,11 @@ _md_index_open (const char  *path,
         sqlite3_close (db);
         g_message ("index %s has schema version %d, expected %d: it will be rebuilt by the next "
                    "import", path, current, MD_INDEX_SCHEMA_VERSION);
-        for (guint i = 0; i < 3; i++)
+        for (guint i = 0; i < 6; i++)
           {
-            static const char * const suffixes[] = { "", "-wal", "-shm" };
+            static const char * const suffixes[] = {
+              "", "-wal", "-shm", ".search.sqlite", ".search.sqlite-wal", ".search.sqlite-shm"
+            };
             g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
 
             g_unlink (file);
@@ -278,6 +353,11 @@ _md_index_open (const char  *path,
       !_md_index_exec (db, "PRAGMA user_version = " G_STRINGIFY (MD_INDEX_SCHEMA_VERSION) ";"
                            "COMMIT;", error))
     goto fail;
+  if (!_md_index_attach_search (db, path, TRUE, error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
 
   return db;
 

@@ -447,3 +447,82 @@ md_json_repair_escapes (const char *data,
   *out_n_repaired = n;
   return copy;
 }
+
+static char *
+append_utf8 (char     *out,
+             gunichar  c)
+{
+  return out + g_unichar_to_utf8 (c, out);
+}
+
+char *
+md_json_unescape (const char *data,
+                  MdJsonSpan  span,
+                  gsize      *out_len,
+                  guint      *out_n_repaired,
+                  gsize      *out_first)
+{
+  const char *p = data + span.start + 1;
+  const char *end = data + span.end - 1;
+  /* An escape never decodes to more bytes than it takes: "\uFFFD" is 6 bytes for 3. */
+  g_autofree char *result = g_malloc (span.end - span.start);
+  char *out = result;
+
+  *out_n_repaired = 0;
+  *out_first = 0;
+  if (span.end - span.start < 2 || data[span.start] != '"' || data[span.end - 1] != '"')
+    return NULL;
+  while (p < end)
+    {
+      const char *backslash = memchr (p, '\\', end - p);
+      gsize run = (backslash != NULL ? backslash : end) - p;
+      int code;
+
+      memcpy (out, p, run);
+      out += run;
+      p += run;
+      if (p >= end)
+        break;
+      if (p + 1 >= end)
+        return NULL;
+      switch (p[1])
+        {
+        case '"': *out++ = '"'; p += 2; continue;
+        case '\\': *out++ = '\\'; p += 2; continue;
+        case '/': *out++ = '/'; p += 2; continue;
+        case 'b': *out++ = '\b'; p += 2; continue;
+        case 'f': *out++ = '\f'; p += 2; continue;
+        case 'n': *out++ = '\n'; p += 2; continue;
+        case 'r': *out++ = '\r'; p += 2; continue;
+        case 't': *out++ = '\t'; p += 2; continue;
+        case 'u': break;
+        default: return NULL;
+        }
+      code = hex_escape_at (p, end - p, 0);
+      if (code < 0)
+        return NULL;
+      if (code >= 0xD800 && code <= 0xDBFF)
+        {
+          int low = hex_escape_at (p, end - p, 6);
+
+          if (low >= 0xDC00 && low <= 0xDFFF)
+            {
+              out = append_utf8 (out, 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+              p += 12;
+              continue;
+            }
+        }
+      if (code == 0 || (code >= 0xD800 && code <= 0xDFFF))
+        {
+          /* Text cannot hold it: the same replacement as md_json_repair_escapes(). */
+          if ((*out_n_repaired)++ == 0)
+            *out_first = p - (data + span.start);
+          code = 0xFFFD;
+        }
+      out = append_utf8 (out, code);
+      p += 6;
+    }
+  *out = '\0';
+  *out_len = out - result;
+  return g_steal_pointer (&result);
+}

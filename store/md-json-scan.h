@@ -65,6 +65,17 @@ gboolean  md_json_scan_finish     (MdJsonScan   *scan,
 char     *md_json_decode_string   (const char   *data,
                                    MdJsonSpan    span);
 
+/* Decodes a JSON string span (quotes included) the scanner accepted, without a parse tree. What
+ * text cannot hold is kept visible, as md_json_repair_escapes() does: \u0000 and lone surrogates
+ * become U+FFFD, counted in *out_n_repaired, *out_first being the offset of the first from
+ * span.start. Returns a newly allocated string of *out_len bytes, or NULL for an escape that JSON
+ * does not have. */
+char     *md_json_unescape        (const char   *data,
+                                   MdJsonSpan    span,
+                                   gsize        *out_len,
+                                   guint        *out_n_repaired,
+                                   gsize        *out_first);
+
 /* JSON text whose \u escapes would lose data: \u0000 (cJSON ends the string there, silently
  * dropping the rest) and lone surrogates (cJSON rejects the whole record). Returns NULL when the
  * span has none, else a copy of the same length in which each such escape is \uFFFD (the

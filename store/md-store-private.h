@@ -32,6 +32,11 @@ gboolean _md_import_run   (const char            *index_path,
                            MdImportReport        *report,
                            GError               **error);
 
+/* Missing images, dangling in-context links and the pair flags, from all inputs together
+ * (md-import-references.c). One transaction. */
+gboolean _md_import_check_references (sqlite3      *db,
+                                      GCancellable *cancellable,
+                                      GError      **error);
 /* Brings the full-text index up to date with the texts table, in batches, resumable. */
 gboolean _md_import_build_fts (sqlite3      *db,
                                GCancellable *cancellable,

@@ -610,7 +610,8 @@ md_store_is_search_index_complete (MdStore *self)
 
   db = _md_store_lock (self);
   stmt = _md_index_prepare (db, "SELECT coalesce(max(key), 0) <= coalesce((SELECT value FROM "
-                                "meta WHERE key = 'fts_built_up_to'), 0) FROM texts", NULL);
+                                "search.search_meta WHERE key = 'built_up_to'), 0) FROM texts",
+                           NULL);
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     complete = sqlite3_column_int (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);

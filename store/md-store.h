@@ -39,8 +39,10 @@ G_DECLARE_FINAL_TYPE (MdStore, md_store, MD, STORE, GObject)
 
 /* Progress of an import, called from the importing thread: bytes scanned of all inputs and records
  * indexed so far. Return nothing; cancel through the GCancellable. `current_file` is NULL once
- * every file is in the index and the references are checked: from then on the pairs can be
- * browsed and filtered while the full-text index is built, which the import's return ends. */
+ * every file is in the index: from then on the pairs can be browsed. It is called with NULL a
+ * second time when the references are checked (problem counts and the missing-image,
+ * missing-translation and dangling-context filters are then up to date); the full-text index is
+ * built after that, and the import's return ends it. */
 typedef void (*MdImportProgressFunc) (guint64     bytes_done,
                                       guint64     bytes_total,
                                       guint64     records_done,

@@ -26,6 +26,8 @@ SQL_WORDS = re.compile(r'\b(SELECT|INSERT|UPDATE|DELETE|WHERE|JOIN|ORDER BY|CREA
 VETTED = {
     ('store/md-index.c', 'sql'),            # the wrappers themselves
     ('store/md-index.c', 'schema'),         # a literal
+    ('store/md-index.c', 'search_schema'),  # a literal
+    ('store/md-import-references.c', 'sql'),  # count_rows(): its callers pass literals
     ('store/md-review-store.c', 'sql'),     # the wrappers themselves
     ('store/md-import.c', 'by_file[i]'),    # a static array of literals
     ('store/md-pair-list.c', 'sql'),        # build_sql(): literals and "?N" placeholders
