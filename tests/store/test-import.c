@@ -5,6 +5,7 @@
 #include <utime.h>
 
 #include <cJSON.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "md-test-store.h"
@@ -421,6 +422,79 @@ test_bad_records (void)
   md_test_dir_clear (&t);
 }
 
+/* What the record reader must agree with a JSON parser on, without building a tree. */
+static void
+test_record_reader (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autofree char *path = NULL;
+  MdImportedFile *file;
+  MdPair *pair;
+
+  md_test_dir_init (&t);
+  path = md_test_write (&t, "RR_instructions.json",
+    "{\"data\": {"
+    /* An escaped key is the same key; the first of doubled keys counts. */
+    "\"RR_INS_1\": {\"instr\\u0075ction\": \"Tab\\there\", \"answer\": \"first\","
+    " \"answer\": \"second\", \"image_ids\": [\"RR_IMG_\\u0041\", \"RR_IMG_B\"]},"
+    /* null text, an id list as null, unknown members of every kind. */
+    "\"RR_INS_2\": {\"instruction\": null, \"answer\": \"a\\/b \\\"q\\\" \\u00e9\","
+    " \"rel_ins_ids\": null, \"x\": [true, false, null, -1.5e3, {\"y\": []}]},"
+    /* Not JSON inside: a bad literal, a bad escape, a bad unknown member, a bad id list. */
+    "\"RR_INS_3\": {\"instruction\": tru, \"answer\": \"b\"},"
+    "\"RR_INS_4\": {\"instruction\": \"bad \\q escape\", \"answer\": \"b\"},"
+    "\"RR_INS_5\": {\"instruction\": \"a\", \"answer\": \"b\", \"x\": {\"y\" 1}},"
+    "\"RR_INS_6\": {\"instruction\": \"a\", \"answer\": \"b\", \"image_ids\": [\"x\" \"y\"]},"
+    /* Types: a boolean answer, ids that are objects. */
+    "\"RR_INS_7\": {\"instruction\": \"a\", \"answer\": true},"
+    "\"RR_INS_8\": {\"instruction\": \"a\", \"answer\": \"b\", \"rel_ins_ids\": [{}]},"
+    /* NUL and a lone surrogate are kept visible and reported. */
+    "\"RR_INS_9\": {\"instruction\": \"x\\u0000y\", \"answer\": \"\\ud800z\"}"
+    "}}", -1);
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  file = md_test_report_file (report, "RR_instructions.json");
+  g_assert_cmpint (file->outcome, ==, MD_FILE_IMPORTED);
+  g_assert_cmpuint (file->n_records, ==, 3);
+
+  pair = get_pair (&t, "RR_INS_1");
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION), ==, "Tab\there");
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_ANSWER), ==, "first");
+  assert_strv (md_pair_get_image_ids (pair), "RR_IMG_A,RR_IMG_B");
+  g_assert_cmpint (md_pair_get_modality (pair), ==, MD_MODALITY_IMAGE_PAIR);
+  g_object_unref (pair);
+
+  pair = get_pair (&t, "RR_INS_2");
+  g_assert_null (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION));
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_ANSWER), ==, "a/b \"q\" é");
+  g_object_unref (pair);
+
+  for (guint i = 3; i <= 6; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("RR_INS_%u", i);
+
+      g_assert_true (md_test_pair_has_problem (t.store, id, "bad_record",
+                                               "is not valid JSON, expected an object"));
+      g_assert_null (md_store_get_pair (t.store, id, NULL));
+    }
+  g_assert_true (md_test_pair_has_problem (t.store, "RR_INS_7", "bad_record",
+                                           "“answer” is a boolean, expected a string"));
+  g_assert_true (md_test_pair_has_problem (t.store, "RR_INS_8", "bad_record",
+                                           "“rel_ins_ids” is an array, expected a list of id "
+                                           "strings"));
+
+  pair = get_pair (&t, "RR_INS_9");
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION), ==,
+                   "x\xef\xbf\xbdy");
+  g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_ANSWER), ==, "\xef\xbf\xbdz");
+  g_assert_true (md_test_pair_has_problem (t.store, "RR_INS_9", "bad_escape",
+                                           "2 \\u escapes (NUL or lone surrogate"));
+  g_object_unref (pair);
+  md_test_dir_clear (&t);
+}
+
 static void
 test_nothing_to_do (void)
 {
@@ -553,12 +627,16 @@ test_translations (void)
   g_autoptr(MdImportReport) report = NULL;
   g_autoptr(MdPair) one = NULL;
   g_autoptr(MdPair) two = NULL;
-  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  g_autoptr(MdPair) three = NULL;
+  g_autoptr(MdPair) english_only = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
   g_autofree char *reply = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *valid = NULL;
 
   md_test_dir_init (&t);
+  d = md_test_write (&t, "EO_instructions.json",
+    "{\"data\": {\"EO_INS_1\": {\"instruction\": \"Why?\", \"answer\": \"So.\"}}}", -1);
   a = md_test_write (&t, "TR_instructions.json",
     "{\"data\": {\"TR_INS_1\": {\"instruction\": \"What is on the table?\", \"answer\": \"A cup.\"},"
     "\"TR_INS_2\": {\"instruction\": \"Where?\", \"answer\": \"Here.\"},"
@@ -600,6 +678,14 @@ test_translations (void)
   g_assert_true (md_pair_get_problem_flags (two) & MD_QUERY_MISSING_TRANSLATIONS);
   g_assert_true (md_test_pair_has_problem (t.store, "TR_INS_404", "unknown_translated_pair",
                                            NULL));
+
+  /* Not in the translation output at all: its dataset has translations, so it lacks them. */
+  three = get_pair (&t, "TR_INS_3");
+  g_assert_cmpuint (md_pair_get_languages (three), ==, 1);
+  g_assert_true (md_pair_get_problem_flags (three) & MD_QUERY_MISSING_TRANSLATIONS);
+  /* A dataset nobody translated is not flagged pair by pair. */
+  english_only = get_pair (&t, "EO_INS_1");
+  g_assert_false (md_pair_get_problem_flags (english_only) & MD_QUERY_MISSING_TRANSLATIONS);
   md_test_dir_clear (&t);
 }
 
@@ -926,6 +1012,79 @@ check_browsable (guint64     bytes_done,
   state->search_complete = md_store_is_search_index_complete (reader);
 }
 
+static guint64
+count_matches (MdStore    *store,
+               const char *text)
+{
+  g_autoptr(MdQuery) query = md_query_new ();
+  g_autoptr(GError) error = NULL;
+  guint64 n;
+
+  query->text = g_strdup (text);
+  n = md_store_count_pairs (store, query, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The search index is a file of its own: lost or left out of step, the next import rebuilds it. */
+static void
+test_search_file (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *search_path = NULL;
+
+  md_test_dir_init (&t);
+  path = write_many (&t, "SRF", 3000);
+  search_path = g_strconcat (t.db_path, ".search.sqlite", NULL);
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (search_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_matches (t.store, "Answer 2999"), ==, 1);
+  g_assert_true (md_store_is_search_index_complete (t.store));
+  g_clear_object (&report);
+  g_clear_object (&t.store);
+
+  /* A crash between the two files' commits: the index says so, the search file is stale. */
+  exec_sql (t.db_path, "INSERT OR REPLACE INTO meta (key, value) VALUES ('search_suspect', 1)");
+  exec_sql (search_path, "INSERT INTO fts (fts) VALUES ('delete-all')");
+  t.store = md_store_open (t.db_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_matches (t.store, "Answer 2999"), ==, 0);
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (md_test_report_file (report, "SRF_instructions.json")->outcome, ==,
+                   MD_FILE_UNCHANGED);
+  g_assert_cmpuint (count_matches (t.store, "Answer 2999"), ==, 1);
+  g_assert_cmpuint (count_matches (t.store, "\"Answer 1\""), ==, 1111);
+  g_clear_object (&report);
+  g_clear_object (&t.store);
+
+  /* The search file removed: the index still opens, and the next import builds it again. */
+  g_assert_cmpint (g_unlink (search_path), ==, 0);
+  t.store = md_store_open (t.db_path, &error);
+  g_assert_no_error (error);
+  g_assert_false (md_store_is_search_index_complete (t.store));
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (md_store_is_search_index_complete (t.store));
+  g_assert_cmpuint (count_matches (t.store, "Answer 2999"), ==, 1);
+  md_test_dir_clear (&t);
+}
+
 static void
 test_browsable_before_search (void)
 {
@@ -1028,6 +1187,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/bad/nesting", test_bad_nesting);
   g_test_add_func ("/store/import/bad/giant-string", test_bad_giant_string);
   g_test_add_func ("/store/import/bad/records", test_bad_records);
+  g_test_add_func ("/store/import/record-reader", test_record_reader);
   g_test_add_func ("/store/import/nothing-to-do", test_nothing_to_do);
   g_test_add_func ("/store/import/reimport", test_reimport);
   g_test_add_func ("/store/import/translations", test_translations);
@@ -1038,6 +1198,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/schema-versions", test_schema_versions);
   g_test_add_func ("/store/import/many-batches", test_many_batches);
   g_test_add_func ("/store/import/browsable-before-search", test_browsable_before_search);
+  g_test_add_func ("/store/import/search-file", test_search_file);
 
   return g_test_run ();
 }

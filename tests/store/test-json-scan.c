@@ -5,6 +5,7 @@
 
 #include "md-base64.h"
 #include "md-error.h"
+#include "md-id-set-private.h"
 #include "md-json-scan.h"
 
 /* Walks a top-level object and returns "key=value-span-text;..." */
@@ -142,6 +143,89 @@ check_decodes (const char   *text,
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, len);
 }
 
+static char *
+unescape (const char *json,
+          guint      *n_repaired,
+          gsize      *first)
+{
+  MdJsonSpan span = { 0, strlen (json) };
+  gsize len = 0;
+  char *text = md_json_unescape (json, span, &len, n_repaired, first);
+
+  if (text != NULL)
+    g_assert_cmpuint (strlen (text), ==, len);
+  return text;
+}
+
+static void
+test_unescape (void)
+{
+  static const struct { const char *json; const char *text; guint n_repaired; gsize first; }
+  cases[] = {
+    { "\"plain\"", "plain", 0, 0 },
+    { "\"\"", "", 0, 0 },
+    { "\"a\\\"b\\\\c\\/d\"", "a\"b\\c/d", 0, 0 },
+    { "\"\\b\\f\\n\\r\\t\"", "\b\f\n\r\t", 0, 0 },
+    { "\"caf\\u00e9 \\u4e2d\"", "café 中", 0, 0 },
+    { "\"\\ud83d\\ude00!\"", "😀!", 0, 0 },
+    /* What text cannot hold becomes U+FFFD and is counted; `first` is the backslash. */
+    { "\"x\\u0000y\"", "x\xef\xbf\xbdy", 1, 2 },
+    { "\"\\ud800\\ud800\\udc00\"", "\xef\xbf\xbd\xf0\x90\x80\x80", 1, 1 },
+    { "\"ab\\udc00\\ud83d\"", "ab\xef\xbf\xbd\xef\xbf\xbd", 2, 3 },
+    /* Raw UTF-8 passes as it is. */
+    { "\"مرحبا\"", "مرحبا", 0, 0 },
+  };
+  static const char * const invalid[] = {
+    "\"\\q\"", "\"\\u12\"", "\"\\u12g4\"", "\"trailing\\\"", "no quotes", "\"",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint n_repaired = 99;
+      gsize first = 99;
+      g_autofree char *text = unescape (cases[i].json, &n_repaired, &first);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_cmpuint (n_repaired, ==, cases[i].n_repaired);
+      g_assert_cmpuint (first, ==, cases[i].first);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      guint n_repaired;
+      gsize first;
+      g_autofree char *text = unescape (invalid[i], &n_repaired, &first);
+
+      g_assert_null (text);
+    }
+}
+
+static void
+test_id_set (void)
+{
+  MdIdSet set;
+  char id[32];
+
+  _md_id_set_init (&set, 10);
+  /* Grows well past its first size; ids differing in one digit stay apart. */
+  for (guint i = 0; i < 100000; i += 2)
+    {
+      g_snprintf (id, sizeof id, "XX_INS_%06u", i);
+      _md_id_set_add (&set, id, strlen (id));
+    }
+  _md_id_set_add (&set, "XX_INS_000000", strlen ("XX_INS_000000"));
+  g_assert_cmpuint (set.n, ==, 50000);
+  for (guint i = 0; i < 100000; i++)
+    {
+      g_snprintf (id, sizeof id, "XX_INS_%06u", i);
+      g_assert_cmpint (_md_id_set_contains (&set, id, strlen (id)), ==, i % 2 == 0);
+    }
+  /* The length is part of the id: a prefix is another id. */
+  g_assert_false (_md_id_set_contains (&set, "XX_INS_00000", strlen ("XX_INS_00000")));
+  g_assert_true (_md_id_set_contains (&set, "XX_INS_000000 and more", strlen ("XX_INS_000000")));
+  _md_id_set_clear (&set);
+  g_assert_null (set.slots);
+}
+
 static void
 test_base64_variants (void)
 {
@@ -188,6 +272,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/scan/escaped-keys", test_scan_escaped_keys);
   g_test_add_func ("/store/scan/errors", test_scan_errors);
   g_test_add_func ("/store/scan/giant-string", test_scan_giant_string);
+  g_test_add_func ("/store/scan/unescape", test_unescape);
+  g_test_add_func ("/store/id-set", test_id_set);
   g_test_add_func ("/store/base64/variants", test_base64_variants);
   g_test_add_func ("/store/base64/sniff", test_image_sniff);
 
