@@ -28,6 +28,9 @@
  * brought up to date in a separate, resumable phase. */
 
 #define RELEASE_CHUNK (32 * 1024 * 1024)
+/* One statement inserts this many rows: a statement's set-up (cursors, transaction check, reset)
+ * costs about as much as a narrow row. */
+#define ROWS_PER_INSERT 32
 #define PEEK_SIZE 4096
 #define CHECK_EVERY 4096
 
@@ -67,6 +70,13 @@ typedef struct
   sqlite3_stmt         *insert_pair;
   sqlite3_stmt         *insert_refs;
   sqlite3_stmt         *insert_text;
+  /* Pairs whose row is in, waiting for their text and id lists: written ROWS_PER_INSERT at a
+   * time (md-import.c, "Instruction files"). */
+  sqlite3_stmt         *insert_texts_en;
+  sqlite3_stmt         *insert_many_refs;
+  MdParsedPair         *pending[ROWS_PER_INSERT];
+  gint64                pending_rowid[ROWS_PER_INSERT];
+  guint                 n_pending;
   sqlite3_stmt         *insert_problem;
   sqlite3_stmt         *insert_image;
   sqlite3_stmt         *insert_train;
@@ -870,6 +880,75 @@ pair_reader_thread (gpointer data)
   return NULL;
 }
 
+static void
+bind_pending_text (sqlite3_stmt *s,
+                   int           first,
+                   MdParsedPair *pair,
+                   gint64        rowid)
+{
+  sqlite3_bind_int64 (s, first, MD_TEXT_KEY (rowid, MD_LANGUAGE_EN));
+  sqlite3_bind_text (s, first + 1, pair->instruction, pair->instruction_len, SQLITE_STATIC);
+  sqlite3_bind_text (s, first + 2, pair->answer, pair->answer_len, SQLITE_STATIC);
+}
+
+static void
+bind_pending_refs (sqlite3_stmt *s,
+                   int           first,
+                   MdParsedPair *pair,
+                   gint64        rowid)
+{
+  sqlite3_bind_int64 (s, first, rowid);
+  sqlite3_bind_text (s, first + 1, pair->images, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, first + 2, pair->context, -1, SQLITE_STATIC);
+}
+
+/* Texts and id lists of the pending pairs: one statement for a full set, one per row for the
+ * rest (the end of a file). */
+static gboolean
+flush_pending (Importer  *imp,
+               GError   **error)
+{
+  gboolean full = imp->n_pending == ROWS_PER_INSERT;
+  sqlite3_stmt *s = full ? imp->insert_texts_en : imp->insert_text;
+  guint n_refs = 0;
+
+  for (guint i = 0; i < imp->n_pending; i++)
+    {
+      if (!full)
+        {
+          sqlite3_reset (s);
+          /* English comes from the pair's own file: origin NULL keeps the origin index small. */
+          sqlite3_bind_null (s, 4);
+          sqlite3_bind_null (s, 5);
+        }
+      bind_pending_text (s, full ? 3 * i + 1 : 1, imp->pending[i], imp->pending_rowid[i]);
+      if (!full && sqlite3_step (s) != SQLITE_DONE)
+        return _md_index_set_error (imp->db, error, "adding a text");
+      if (imp->pending[i]->images != NULL || imp->pending[i]->context != NULL)
+        n_refs++;
+    }
+  if (full && (sqlite3_step (s) != SQLITE_DONE || sqlite3_reset (s) != SQLITE_OK))
+    return _md_index_set_error (imp->db, error, "adding texts");
+
+  /* Most pairs have images; the few that have none make the rest one row at a time. */
+  full = n_refs == ROWS_PER_INSERT;
+  s = full ? imp->insert_many_refs : imp->insert_refs;
+  for (guint i = 0, n = 0; i < imp->n_pending; i++)
+    {
+      if (imp->pending[i]->images == NULL && imp->pending[i]->context == NULL)
+        continue;
+      if (!full)
+        sqlite3_reset (s);
+      bind_pending_refs (s, full ? 3 * n++ + 1 : 1, imp->pending[i], imp->pending_rowid[i]);
+      if (!full && sqlite3_step (s) != SQLITE_DONE)
+        return _md_index_set_error (imp->db, error, "adding image and in-context ids");
+    }
+  if (full && (sqlite3_step (s) != SQLITE_DONE || sqlite3_reset (s) != SQLITE_OK))
+    return _md_index_set_error (imp->db, error, "adding image and in-context ids");
+  imp->n_pending = 0;
+  return TRUE;
+}
+
 static gboolean
 write_pair (Importer      *imp,
             MdParsedPair  *pair,
@@ -907,27 +986,10 @@ write_pair (Importer      *imp,
     return _md_index_set_error (imp->db, error, "adding a pair");
   rowid = imp->next_pair_rowid++;
 
-  if (pair->images != NULL || pair->context != NULL)
-    {
-      s = imp->insert_refs;
-      sqlite3_reset (s);
-      sqlite3_bind_int64 (s, 1, rowid);
-      sqlite3_bind_text (s, 2, pair->images, -1, SQLITE_STATIC);
-      sqlite3_bind_text (s, 3, pair->context, -1, SQLITE_STATIC);
-      if (sqlite3_step (s) != SQLITE_DONE)
-        return _md_index_set_error (imp->db, error, "adding image and in-context ids");
-    }
-
-  s = imp->insert_text;
-  sqlite3_reset (s);
-  sqlite3_bind_int64 (s, 1, MD_TEXT_KEY (rowid, MD_LANGUAGE_EN));
-  sqlite3_bind_text (s, 2, pair->instruction, pair->instruction_len, SQLITE_STATIC);
-  sqlite3_bind_text (s, 3, pair->answer, pair->answer_len, SQLITE_STATIC);
-  /* English comes from the pair's own file: origin NULL keeps the origin index small. */
-  sqlite3_bind_null (s, 4);
-  sqlite3_bind_null (s, 5);
-  if (sqlite3_step (s) != SQLITE_DONE)
-    return _md_index_set_error (imp->db, error, "adding a text");
+  imp->pending[imp->n_pending] = pair;
+  imp->pending_rowid[imp->n_pending] = rowid;
+  if (++imp->n_pending == ROWS_PER_INSERT && !flush_pending (imp, error))
+    return FALSE;
   imp->n_records++;
   /* The pair is kept with U+FFFD in place of what could not be text; the change is a problem
    * so that nobody mistakes the repaired text for the shard's. */
@@ -984,6 +1046,13 @@ import_instructions (Importer    *imp,
                 g_atomic_int_set (&reader.stop, TRUE);
             }
         }
+      /* The pending pairs live in the batch, which goes back to the reader now. */
+      if (ok && !flush_pending (imp, error))
+        {
+          ok = FALSE;
+          g_atomic_int_set (&reader.stop, TRUE);
+        }
+      imp->n_pending = 0;
       finished = batch->last;
       if (finished && batch->error != NULL)
         {
@@ -1524,6 +1593,20 @@ first_free_pair_rowid (sqlite3 *db)
   return MAX (next, 1);
 }
 
+/* "INSERT ... VALUES (?, ?, ?), (?, ?, ?), ..." with ROWS_PER_INSERT rows: literals only. */
+static sqlite3_stmt *
+prepare_many (sqlite3     *db,
+              const char  *insert,
+              const char  *row,
+              GError     **error)
+{
+  g_autoptr(GString) sql = g_string_new (insert);
+
+  for (guint i = 0; i < ROWS_PER_INSERT; i++)
+    g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "", row);
+  return _md_index_prepare (db, sql->str, error);
+}
+
 static gboolean
 prepare_statements (Importer  *imp,
                     GError   **error)
@@ -1542,6 +1625,15 @@ prepare_statements (Importer  *imp,
     "INSERT OR REPLACE INTO texts (key, instruction, answer, instruction_origin, answer_origin) "
     "VALUES (?, ?, ?, ?, ?)", error);
   if (imp->insert_text == NULL)
+    return FALSE;
+  imp->insert_texts_en = prepare_many (imp->db, "INSERT OR REPLACE INTO texts (key, instruction, "
+                                                "answer) VALUES ", "(?, ?, ?)", error);
+  if (imp->insert_texts_en == NULL)
+    return FALSE;
+  imp->insert_many_refs = prepare_many (imp->db, "INSERT OR REPLACE INTO pair_refs (pair_rowid, "
+                                                 "image_ids, rel_ins_ids) VALUES ", "(?, ?, ?)",
+                                        error);
+  if (imp->insert_many_refs == NULL)
     return FALSE;
   imp->insert_problem = _md_index_prepare (imp->db,
     "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
@@ -1564,6 +1656,8 @@ finalize_statements (Importer *imp)
   g_clear_pointer (&imp->insert_pair, sqlite3_finalize);
   g_clear_pointer (&imp->insert_refs, sqlite3_finalize);
   g_clear_pointer (&imp->insert_text, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_texts_en, sqlite3_finalize);
+  g_clear_pointer (&imp->insert_many_refs, sqlite3_finalize);
   g_clear_pointer (&imp->insert_problem, sqlite3_finalize);
   g_clear_pointer (&imp->insert_image, sqlite3_finalize);
   g_clear_pointer (&imp->insert_train, sqlite3_finalize);

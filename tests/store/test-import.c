@@ -495,6 +495,47 @@ test_record_reader (void)
   md_test_dir_clear (&t);
 }
 
+/* Rows are written several to a statement: a set where some pairs have no id lists, and the
+ * rows left at the end of the file, must come out the same as one by one. */
+static void
+test_rows_in_sets (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GString) text = g_string_new ("{\"data\": {");
+  g_autofree char *path = NULL;
+
+  md_test_dir_init (&t);
+  for (guint i = 0; i < 75; i++)
+    {
+      g_string_append_printf (text, "%s\"SET_INS_%02u\": {\"instruction\": \"Q%u\", "
+                              "\"answer\": \"A%u\"", i ? ", " : "", i, i, i);
+      if (i % 5 != 0)
+        g_string_append_printf (text, ", \"image_ids\": [\"SET_IMG_%u\"], "
+                                "\"rel_ins_ids\": [\"SET_INS_%02u\"]", i, (i + 1) % 75);
+      g_string_append (text, "}");
+    }
+  g_string_append (text, "}}");
+  path = md_test_write (&t, "SET_instructions.json", text->str, text->len);
+  report = md_test_import (&t, NULL, &error, path, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (md_test_report_file (report, "SET_instructions.json")->n_records, ==, 75);
+  for (guint i = 0; i < 75; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("SET_INS_%02u", i);
+      g_autofree char *answer = g_strdup_printf ("A%u", i);
+      g_autofree char *image = g_strdup_printf (i % 5 != 0 ? "SET_IMG_%u" : "", i);
+      g_autofree char *context = g_strdup_printf (i % 5 != 0 ? "SET_INS_%02u" : "", (i + 1) % 75);
+      g_autoptr(MdPair) pair = get_pair (&t, id);
+
+      g_assert_cmpstr (md_pair_get_text (pair, MD_LANGUAGE_EN, MD_FIELD_ANSWER), ==, answer);
+      assert_strv (md_pair_get_image_ids (pair), image);
+      assert_strv (md_pair_get_context_ids (pair), context);
+    }
+  md_test_dir_clear (&t);
+}
+
 static void
 test_nothing_to_do (void)
 {
@@ -1188,6 +1229,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/import/bad/giant-string", test_bad_giant_string);
   g_test_add_func ("/store/import/bad/records", test_bad_records);
   g_test_add_func ("/store/import/record-reader", test_record_reader);
+  g_test_add_func ("/store/import/rows-in-sets", test_rows_in_sets);
   g_test_add_func ("/store/import/nothing-to-do", test_nothing_to_do);
   g_test_add_func ("/store/import/reimport", test_reimport);
   g_test_add_func ("/store/import/translations", test_translations);
