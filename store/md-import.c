@@ -2124,7 +2124,11 @@ _md_import_run (const char            *index_path,
   for (guint i = 0; i < inputs->len; i++)
     if (!((Input *) g_ptr_array_index (inputs, i))->skip)
       imp.bytes_total += ((Input *) g_ptr_array_index (inputs, i))->size;
-  if (!reset_suspect_search (&imp, error) || !prepare_statements (&imp, error))
+  /* Copying the write-ahead log into the index is left to the reference check's commit: it then
+   * runs on one core while the search index is built on the other, instead of keeping the
+   * pairs from being browsable. */
+  if (!_md_index_exec (imp.db, "PRAGMA wal_autocheckpoint = 0", error) ||
+      !reset_suspect_search (&imp, error) || !prepare_statements (&imp, error))
     {
       finalize_statements (&imp);
       sqlite3_close (imp.db);
@@ -2178,6 +2182,7 @@ _md_import_run (const char            *index_path,
 
   /* Every file is in: the pairs can be browsed while their references are checked and the
    * search index is built. */
+  _md_index_exec (imp.db, "PRAGMA wal_autocheckpoint = 1000", NULL);
   imp.path = NULL;
   if (ok)
     report_progress (&imp, TRUE);
