@@ -12,7 +12,7 @@ typedef enum
   MD_FILE_KIND_INSTRUCTIONS,   /* <TASK>_instructions.json */
   MD_FILE_KIND_TRAIN,          /* <TASK>_train.json */
   MD_FILE_KIND_IMAGE_STORE,    /* <TASK>.json, <TASK>.parquet */
-  MD_FILE_KIND_TRANSLATION,    /* Syphus valid_output.json */
+  MD_FILE_KIND_TRANSLATION,    /* Syphus valid_output.json and its failure files */
   MD_FILE_KIND_PROMPT,         /* Syphus prompt file */
 } MdFileKind;
 

@@ -18,6 +18,7 @@
 #include "md-import-parquet-private.h"
 #include "md-import-record-private.h"
 #include "md-import-report-private.h"
+#include "md-import-syphus-private.h"
 #include "md-json-scan.h"
 #include "md-store-private.h"
 #include "md-translation-private.h"
@@ -42,6 +43,7 @@ typedef struct
   gboolean    skip;
   guint64     size;
   gboolean    parquet;    /* a Parquet file or folder of parts: md-import-parquet.c */
+  MdSyphusFailures syphus_failures;   /* a Syphus failure file: md-import-syphus-failures.c */
 } Input;
 
 typedef struct
@@ -235,8 +237,14 @@ classify (const char *path)
       input->skip = FALSE;
       return input;
     }
-  if (strcmp (base, "query_input.json") == 0 || strcmp (base, "invalid_output.json") == 0 ||
-      strcmp (base, "error_messages.json") == 0 || strcmp (base, "meta.json") == 0)
+  input->syphus_failures = _md_import_syphus_failures_kind (base);
+  if (input->syphus_failures != MD_SYPHUS_FAILURES_NONE)
+    {
+      input->kind = MD_FILE_KIND_TRANSLATION;
+      input->skip = FALSE;
+      return input;
+    }
+  if (strcmp (base, "query_input.json") == 0 || strcmp (base, "meta.json") == 0)
     {
       /* The rest of a Syphus output folder: nothing in them is indexed. */
       input->kind = MD_FILE_KIND_TRANSLATION;
@@ -1745,6 +1753,32 @@ import_parquet (Importer  *imp,
   return ok;
 }
 
+/* Syphus's failure files are read by md-import-syphus-failures.c, inside this file's
+ * transaction. */
+static gboolean
+import_syphus_failures (Importer  *imp,
+                        Input     *input,
+                        Mapped    *m,
+                        GError   **error)
+{
+  MdImportSyphusFailures job = {
+    .db = imp->db,
+    .path = input->path,
+    .which = input->syphus_failures,
+    .data = m->data,
+    .len = m->len,
+    .file_id = imp->file_id,
+    .cancellable = imp->cancellable,
+  };
+  gboolean ok;
+
+  ok = _md_import_syphus_failures (&job, error);
+  imp->records_done += job.n_records;
+  imp->n_records = job.n_records;
+  imp->n_problems = job.n_problems;
+  return ok;
+}
+
 /* Imports one file in one transaction. Returns FALSE with `error` when the file is rejected
  * (the transaction is rolled back) or the import was cancelled. */
 static gboolean
@@ -1850,7 +1884,10 @@ import_one (Importer        *imp,
       ok = import_image_store (imp, &m, error);
       break;
     case MD_FILE_KIND_TRANSLATION:
-      ok = import_translations (imp, &m, error);
+      if (input->syphus_failures != MD_SYPHUS_FAILURES_NONE)
+        ok = import_syphus_failures (imp, input, &m, error);
+      else
+        ok = import_translations (imp, &m, error);
       break;
     case MD_FILE_KIND_PROMPT:
       ok = import_prompt (imp, &m, input->dataset, error);

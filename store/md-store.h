@@ -20,8 +20,10 @@
  *
  * Problem kinds recorded: bad_record, duplicate_pair, undecodable_image, missing_image,
  * doubled_clip_name, dangling_context, missing_translation, unparsable_translation,
- * unknown_translated_pair, number_mismatch, truncated_translation. An image reference is only
- * called missing when a store with its prefix ("DC_IMG") was imported. */
+ * unknown_translated_pair, number_mismatch, truncated_translation, syphus_error (a query Syphus
+ * reported as failed, from error_messages.json; replies it could not parse, from
+ * invalid_output.json, are unparsable_translation). An image reference is only called missing
+ * when a store with its prefix ("DC_IMG") was imported. */
 
 #include <gio/gio.h>
 
