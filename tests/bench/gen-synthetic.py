@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Write a synthetic MIMIC-IT corpus at scale for the store benchmarks.
 
-  gen-synthetic.py OUT_DIR --pairs 2800000 [--store-gb 2] [--translations]
+  gen-synthetic.py OUT_DIR --pairs 2800000 [--store-gb 2 [--store-kb 96]] [--translations]
 
 Writes OUT_DIR/SYN_instructions.json (one JSON object, records in MIMIC-IT layout, about 330 bytes
 of English per pair), optionally Syphus translation output for the seven other languages
@@ -127,13 +127,15 @@ def main():
     parser.add_argument("--pairs", type=int, default=2_800_000)
     parser.add_argument("--frames", type=int, default=4)
     parser.add_argument("--store-gb", type=float, default=0)
+    # Small values give MIMIC-IT's image counts (millions) in a store of a few GB.
+    parser.add_argument("--store-kb", type=int, default=96)
     parser.add_argument("--translations", action="store_true")
     args = parser.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
     store_clips = 0
     if args.store_gb:
-        _path, n_images = write_store(args.out, args.store_gb)
+        _path, n_images = write_store(args.out, args.store_gb, args.store_kb)
         # Eight frames per clip in the store; pairs use the first `frames` of a clip.
         store_clips = n_images // 8 if args.frames <= 8 else 0
     if args.pairs:
