@@ -20,11 +20,17 @@ gunichar  _md_fold_char     (gunichar        c);
 gboolean  _md_fold_is_cased (const char     *text);
 /* `text` (valid UTF-8) with every character folded; newly allocated. */
 char     *_md_fold_utf8     (const char     *text);
-/* Whether `needle` (folded characters) occurs in the `length` bytes of `haystack` once those
- * are folded. Invalid UTF-8 in the haystack matches nothing but does no harm. */
-gboolean  _md_fold_contains (const char     *haystack,
-                             gsize           length,
-                             const gunichar *needle,
-                             gsize           n_needle);
+/* A search term, folded and ready to look for. */
+typedef struct _MdFoldNeedle MdFoldNeedle;
+
+MdFoldNeedle *_md_fold_needle_new  (const char         *text);
+void          _md_fold_needle_free (MdFoldNeedle       *needle);
+/* Whether the needle occurs in the `length` bytes of `haystack` once those are folded. Invalid
+ * UTF-8 in the haystack matches nothing but does no harm. */
+gboolean      _md_fold_contains    (const MdFoldNeedle *needle,
+                                    const char         *haystack,
+                                    gsize               length);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdFoldNeedle, _md_fold_needle_free)
 
 G_END_DECLS

@@ -108,32 +108,75 @@ next_folded (const char **p,
   return _md_fold_char (c);
 }
 
-gboolean
-_md_fold_contains (const char     *haystack,
-                   gsize           length,
-                   const gunichar *needle,
-                   gsize           n_needle)
+struct _MdFoldNeedle
 {
-  const char *end = haystack + length;
+  /* Bytes a character folding to chars[0] can start with: the haystack is skipped byte by byte
+   * up to the next one, without decoding. Continuation bytes are never in it, so where the
+   * skipping stops is the start of a character. */
+  guint8   starts[256];
+  gsize    n_chars;
+  gunichar chars[];
+};
+
+MdFoldNeedle *
+_md_fold_needle_new (const char *text)
+{
+  glong n_chars = g_utf8_strlen (text, -1);
+  MdFoldNeedle *needle = g_malloc0 (sizeof (MdFoldNeedle) + (gsize) n_chars * sizeof (gunichar));
+  glong i = 0;
 
   fold_table_init ();
-  if (n_needle == 0)
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    needle->chars[i++] = _md_fold_char (g_utf8_get_char (p));
+  needle->n_chars = n_chars;
+  if (n_chars == 0)
+    return needle;
+  for (gunichar c = 0; c < FOLD_TABLE_SIZE; c++)
+    if (fold_table[c] == needle->chars[0])
+      needle->starts[c < 0x80 ? c : 0xc0 | (c >> 6)] = TRUE;
+  /* Characters of three and four bytes (the Kelvin sign folds to k, fullwidth letters to
+   * themselves): not worth a search through all of Unicode, they are always decoded. */
+  for (guint b = 0xe0; b < 0x100; b++)
+    needle->starts[b] = TRUE;
+  return needle;
+}
+
+void
+_md_fold_needle_free (MdFoldNeedle *needle)
+{
+  g_free (needle);
+}
+
+gboolean
+_md_fold_contains (const MdFoldNeedle *needle,
+                   const char         *haystack,
+                   gsize               length)
+{
+  const char *end = haystack + length;
+  const gunichar *chars = needle->chars;
+  gsize n_chars = needle->n_chars;
+
+  if (n_chars == 0)
     return TRUE;
   for (const char *start = haystack; start < end;)
     {
-      const char *p = start;
+      const char *p;
 
-      if (next_folded (&p, end) == needle[0])
+      while (!needle->starts[(guchar) *start])
+        if (++start == end)
+          return FALSE;
+      p = start;
+      if (next_folded (&p, end) == chars[0])
         {
           const char *q = p;
           gsize k = 1;
 
-          while (k < n_needle && q < end && next_folded (&q, end) == needle[k])
+          while (k < n_chars && q < end && next_folded (&q, end) == chars[k])
             k++;
-          if (k == n_needle)
+          if (k == n_chars)
             return TRUE;
           /* Folding keeps the number of characters: what is left is too short for a match. */
-          if (q >= end && k < n_needle)
+          if (q >= end)
             return FALSE;
         }
       start = p;

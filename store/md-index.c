@@ -238,28 +238,6 @@ _md_index_set_search_marker (sqlite3     *db,
   return TRUE;
 }
 
-/* The folded search term of a statement, decoded once and kept by SQLite with the statement
- * (its argument is a bound parameter, constant for the statement's run). */
-typedef struct
-{
-  gsize    n_chars;
-  gunichar chars[];
-} Needle;
-
-static Needle *
-needle_new (const char *text)
-{
-  glong n_chars = g_utf8_strlen (text, -1);
-  Needle *needle = g_malloc (sizeof (Needle) + (gsize) n_chars * sizeof (gunichar));
-  glong i = 0;
-
-  /* Folded here too, so that the function is right whoever binds the term. */
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    needle->chars[i++] = _md_fold_char (g_utf8_get_char (p));
-  needle->n_chars = n_chars;
-  return needle;
-}
-
 /* md_contains(haystack, needle): 1 when the needle occurs in the haystack ignoring case in any
  * script, 0 otherwise; a NULL haystack counts as empty, a NULL needle gives NULL. */
 static void
@@ -267,7 +245,9 @@ sql_md_contains (sqlite3_context  *context,
                  int               argc,
                  sqlite3_value   **argv)
 {
-  Needle *needle = sqlite3_get_auxdata (context, 1);
+  /* The needle is a bound parameter, constant for the statement's run: SQLite keeps it,
+   * decoded and folded, from row to row. */
+  MdFoldNeedle *needle = sqlite3_get_auxdata (context, 1);
   gboolean new_needle = FALSE;
   const char *haystack;
   int length;
@@ -287,16 +267,17 @@ sql_md_contains (sqlite3_context  *context,
           sqlite3_result_error (context, "md_contains: the search term is not valid UTF-8", -1);
           return;
         }
-      needle = needle_new (text);
+      /* Folded here too, so that the function is right whoever binds the term. */
+      needle = _md_fold_needle_new (text);
       new_needle = TRUE;
     }
   haystack = (const char *) sqlite3_value_text (argv[0]);
   length = haystack != NULL ? sqlite3_value_bytes (argv[0]) : 0;
-  sqlite3_result_int (context, _md_fold_contains (haystack != NULL ? haystack : "", length,
-                                                  needle->chars, needle->n_chars));
+  sqlite3_result_int (context, _md_fold_contains (needle, haystack != NULL ? haystack : "",
+                                                  length));
   /* Last: SQLite may free the needle at once. */
   if (new_needle)
-    sqlite3_set_auxdata (context, 1, needle, g_free);
+    sqlite3_set_auxdata (context, 1, needle, (void (*) (void *)) _md_fold_needle_free);
 }
 
 gboolean

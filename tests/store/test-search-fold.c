@@ -131,11 +131,9 @@ contains (const char *haystack,
           gssize      length,
           const char *needle)
 {
-  g_autofree char *folded = _md_fold_utf8 (needle);
-  glong n = 0;
-  g_autofree gunichar *chars = g_utf8_to_ucs4_fast (folded, -1, &n);
+  g_autoptr(MdFoldNeedle) folded = _md_fold_needle_new (needle);
 
-  return _md_fold_contains (haystack, length < 0 ? strlen (haystack) : (gsize) length, chars, n);
+  return _md_fold_contains (folded, haystack, length < 0 ? strlen (haystack) : (gsize) length);
 }
 
 static void
@@ -148,6 +146,11 @@ test_fold_contains (void)
   g_assert_true (contains ("ＡＢＣ", -1, "ａｂｃ"));            /* fullwidth, three bytes */
   g_assert_true (contains ("𐐀𐐁", -1, "𐐨𐐩"));                /* Deseret, four bytes */
   g_assert_true (contains ("anything", -1, ""));
+  /* Letters of two and three bytes that fold to ASCII ones: the skipping over bytes that cannot
+   * start a match must stop at them. */
+  g_assert_true (contains ("the ſtop sign", -1, "STOP"));
+  g_assert_true (contains ("200 \u212a", -1, "0 k"));
+  g_assert_true (contains ("vidéo VIDÉO", -1, "o vidé"));
   g_assert_false (contains ("straße", -1, "strasse"));     /* one character is one character */
   g_assert_false (contains ("emoji", -1, "émoji"));
   g_assert_false (contains ("İstanbul", -1, "istanbul"));   /* as the index keeps them */
