@@ -134,8 +134,8 @@ _md_fold_needle_new (const char *text)
   for (gunichar c = 0; c < FOLD_TABLE_SIZE; c++)
     if (fold_table[c] == needle->chars[0])
       needle->starts[c < 0x80 ? c : 0xc0 | (c >> 6)] = TRUE;
-  /* Characters of three and four bytes (the Kelvin sign folds to k, fullwidth letters to
-   * themselves): not worth a search through all of Unicode, they are always decoded. */
+  /* Characters of three and four bytes can fold to one of two (the Kelvin sign to k, ẞ to ß):
+   * rather than search all of Unicode for them, they are always decoded. */
   for (guint b = 0xe0; b < 0x100; b++)
     needle->starts[b] = TRUE;
   return needle;
