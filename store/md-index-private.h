@@ -49,6 +49,10 @@ G_BEGIN_DECLS
 sqlite3  *_md_index_open          (const char   *path,
                                    gboolean      for_import,
                                    GError      **error);
+/* The application's SQL functions (md_contains(), md-fold-private.h) that search queries use:
+ * every connection that runs one needs them, _md_index_open() adds them itself. */
+gboolean  _md_index_register_functions (sqlite3  *db,
+                                        GError  **error);
 /* The search file of an index, its attachment as schema `search` (created when `writable`),
  * and its progress marker. */
 char     *_md_index_search_path   (const char   *index_path);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "md-error.h"
+#include "md-fold-private.h"
 #include "md-index-private.h"
 
 static const char schema[] =
@@ -237,6 +238,59 @@ _md_index_set_search_marker (sqlite3     *db,
   return TRUE;
 }
 
+/* md_contains(haystack, needle): 1 when the needle occurs in the haystack ignoring case in any
+ * script, 0 otherwise; a NULL haystack counts as empty, a NULL needle gives NULL. */
+static void
+sql_md_contains (sqlite3_context  *context,
+                 int               argc,
+                 sqlite3_value   **argv)
+{
+  /* The needle is a bound parameter, constant for the statement's run: SQLite keeps it,
+   * decoded and folded, from row to row. */
+  MdFoldNeedle *needle = sqlite3_get_auxdata (context, 1);
+  gboolean new_needle = FALSE;
+  const char *haystack;
+  int length;
+
+  g_assert (argc == 2);
+  if (needle == NULL)
+    {
+      const char *text = (const char *) sqlite3_value_text (argv[1]);
+
+      if (text == NULL)
+        {
+          sqlite3_result_null (context);
+          return;
+        }
+      if (!g_utf8_validate (text, sqlite3_value_bytes (argv[1]), NULL))
+        {
+          sqlite3_result_error (context, "md_contains: the search term is not valid UTF-8", -1);
+          return;
+        }
+      /* Folded here too, so that the function is right whoever binds the term. */
+      needle = _md_fold_needle_new (text);
+      new_needle = TRUE;
+    }
+  haystack = (const char *) sqlite3_value_text (argv[0]);
+  length = haystack != NULL ? sqlite3_value_bytes (argv[0]) : 0;
+  sqlite3_result_int (context, _md_fold_contains (needle, haystack != NULL ? haystack : "",
+                                                  length));
+  /* Last: SQLite may free the needle at once. */
+  if (new_needle)
+    sqlite3_set_auxdata (context, 1, needle, (void (*) (void *)) _md_fold_needle_free);
+}
+
+gboolean
+_md_index_register_functions (sqlite3  *db,
+                              GError  **error)
+{
+  if (sqlite3_create_function_v2 (db, "md_contains", 2,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                  sql_md_contains, NULL, NULL, NULL) != SQLITE_OK)
+    return _md_index_set_error (db, error, "adding the search functions");
+  return TRUE;
+}
+
 sqlite3 *
 _md_index_open (const char  *path,
                 gboolean     for_import,
@@ -270,6 +324,11 @@ _md_index_open (const char  *path,
     }
   sqlite3_busy_timeout (db, 30000);
   sqlite3_extended_result_codes (db, 1);
+  if (!_md_index_register_functions (db, error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
 
   /* The index is derived and can be rebuilt from the shards: durability is traded for speed
    * while importing. */

@@ -10,9 +10,11 @@ G_BEGIN_DECLS
  *   trigram index: each term of 3 or more characters becomes an AND of its quoted trigrams (the
  *   index has no positions, so it cannot match the term itself). NULL when no positive term is
  *   long enough.
- * - like_sql: conditions on the texts row `t` that decide: every term as a substring (LIKE,
- *   case-insensitive for ASCII), exclusions as NOT LIKE, with '?' placeholders for the patterns
- *   in like_patterns.
+ * - like_sql: conditions on the texts row `t` that decide: every term as a substring,
+ *   exclusions under NOT, with '?' placeholders for the values in like_patterns. A term whose
+ *   case LIKE gets right (no non-ASCII cased letter) is a LIKE pattern with '\' escapes; any
+ *   other is md_contains(text, folded term), case-insensitive for every script
+ *   (md-fold-private.h). The connection must have _md_index_register_functions() applied.
  * Syntax: words, "phrases", -exclusion, OR between words; juxtaposition means AND. */
 typedef struct
 {

@@ -65,7 +65,8 @@ open_reader (const char *path)
     }
   sqlite3_busy_timeout (db, 30000);
   sqlite3_extended_result_codes (db, 1);
-  if (!_md_index_exec (db, "PRAGMA temp_store = MEMORY;"
+  if (!_md_index_register_functions (db, NULL) ||
+      !_md_index_exec (db, "PRAGMA temp_store = MEMORY;"
                            "PRAGMA cache_size = -16384;", NULL) ||
       !_md_index_attach_search (db, path, FALSE, NULL))
     {

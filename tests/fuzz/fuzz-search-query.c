@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "fuzz-common.h"
+#include "md-index-private.h"
 #include "md-query-private.h"
 
-/* The search box: user text becomes an FTS5 expression and LIKE conditions. Whatever the user
- * types, the expression must be one FTS5 accepts (a syntax error would surface as a database
- * error) and the LIKE conditions must have one placeholder per pattern. Both are run against a
- * real trigram table. */
+/* The search box: user text becomes an FTS5 expression and LIKE / md_contains() conditions.
+ * Whatever the user types, the expression must be one FTS5 accepts (a syntax error would
+ * surface as a database error) and the conditions must have one placeholder per pattern. Both
+ * are run against a real trigram table, with the store's SQL functions registered. */
 
 static sqlite3 *db;
 
@@ -20,10 +21,12 @@ static void
 open_db (void)
 {
   if (sqlite3_open (":memory:", &db) != SQLITE_OK ||
+      !_md_index_register_functions (db, NULL) ||
       sqlite3_exec (db, "CREATE TABLE texts (key INTEGER PRIMARY KEY, instruction, answer);"
                         "CREATE VIRTUAL TABLE fts USING fts5 (instruction, answer, "
                         "content='texts', content_rowid='key', tokenize='trigram case_sensitive 0');"
                         "INSERT INTO texts VALUES (1, 'what is in the picture', 'a cat');"
+                        "INSERT INTO texts VALUES (2, 'ÉCOLE, καλημέρα, 沙发', NULL);"
                         "INSERT INTO fts (rowid, instruction, answer) "
                         "SELECT key, instruction, answer FROM texts;",
                     NULL, NULL, NULL) != SQLITE_OK)
