@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "md-error.h"
 #include "md-id-set-private.h"
@@ -358,9 +361,15 @@ _md_import_check_references (sqlite3       *db,
   Checker c = { .db = db, .cancellable = cancellable };
   gboolean ok;
 
-  /* The import's connection has no heavy work after this: the cache stays small. */
+  /* The import's connection has no heavy work after this: the cache stays small. The pages it
+   * let go of go back to the system, not only to malloc, or the sets would come on top. */
   if (!_md_index_exec (db, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_KIB_WHILE_CHECKING) ";"
-                           "BEGIN;"
+                           "PRAGMA shrink_memory;", error))
+    return FALSE;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  if (!_md_index_exec (db, "BEGIN;"
                            "DELETE FROM problems WHERE phase = 1;", error))
     return FALSE;
 
