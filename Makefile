@@ -80,15 +80,17 @@ fuzz-ci: build-fuzz
 	tests/fuzz/run-fuzzers.sh 20 $(BUILD_FUZZ)
 
 # Benchmarks (not part of `make test`): each prints its figures and a ratio against a baseline run
-# side by side. BENCH_PAIRS / BENCH_STORE_GB size the store benchmark (defaults: full MIMIC-IT scale).
+# side by side. BENCH_PAIRS / BENCH_STORE_GB / BENCH_STORE_KB size the store benchmark (defaults:
+# full MIMIC-IT scale; BENCH_STORE_KB=1 gives the store MIMIC-IT's image count).
 BENCH_PAIRS ?= 2800000
 BENCH_STORE_GB ?= 2
+BENCH_STORE_KB ?= 96
 BENCH_TARGETS := tests/bench/bench-store-search tests/bench/bench-syphus tests/bench/bench-parquet \
 	tests/bench/bench-export tests/bench/bench-browser
 
 bench: build
 	ninja -C $(BUILD) $(BENCH_TARGETS)
-	tests/bench/run-store-bench.sh $(BENCH_PAIRS) $(BENCH_STORE_GB)
+	tests/bench/run-store-bench.sh $(BENCH_PAIRS) $(BENCH_STORE_GB) $(BENCH_STORE_KB)
 	$(BUILD)/tests/bench/bench-syphus 2000
 	$(BUILD)/tests/bench/bench-parquet --gb 3 --fetch 1000
 	$(BUILD)/tests/bench/bench-export 5000
