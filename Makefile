@@ -11,13 +11,14 @@ FUZZ_SECONDS ?= 600
 MESON_TEST_ARGS ?= --print-errorlogs
 
 # Debian 12 packages needed to build, run and test. Installed with --no-install-recommends, so
-# everything used is named here (gstreamer1.0-gl: GTK's media backend needs glsinkbin).
+# everything used is named here (gstreamer1.0-gl: GTK's media backend needs glsinkbin;
+# postgresql-15: the team tests start a throwaway server; libpq-dev: the shared review store).
 DEBIAN_PACKAGES := build-essential pkg-config meson ninja-build \
 	libgtk-4-dev libgtk-4-bin libgtk-4-media-gstreamer libadwaita-1-dev \
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base \
 	gstreamer1.0-plugins-good gstreamer1.0-gl gstreamer1.0-libav gstreamer1.0-tools \
 	libsqlite3-dev sqlite3 libcjson-dev libsoup-3.0-dev libsecret-1-dev \
-	libsnappy-dev zlib1g-dev libzstd-dev \
+	libsnappy-dev zlib1g-dev libzstd-dev postgresql-15 libpq-dev \
 	xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream-util \
 	imagemagick valgrind time clang libclang-rt-14-dev python3 \
 	fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
