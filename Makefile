@@ -54,7 +54,7 @@ build-asan: deps $(BUILD_ASAN)/build.ninja
 	meson compile -C $(BUILD_ASAN)
 
 run: build
-	GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(BUILD)/app/mimicdesk data/sample
+	GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(BUILD)/app/gui/mimicdesk data/sample
 
 test: test-plain test-asan test-valgrind
 
