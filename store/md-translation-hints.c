@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "md-translation-hints.h"
+#include "md-translation-private.h"
 
 /* Characters (white space excluded) of a translation per character of English, measured on
  * parallel instruction data: CJK scripts pack a word into one or two characters, Romance and
@@ -30,6 +31,7 @@ static const char * const kind_names[] = {
   [MD_TRANSLATION_HINT_NUMBERS] = "numbers",
   [MD_TRANSLATION_HINT_SCRIPT] = "script",
   [MD_TRANSLATION_HINT_UNTRANSLATED] = "untranslated",
+  [MD_TRANSLATION_HINT_TRUNCATED] = "truncated",
 };
 
 void
@@ -299,6 +301,10 @@ check_field (GPtrArray  *hints,
 
   if (english == NULL)
     return;
+
+  if (_md_translation_looks_truncated (english, text))
+    add_hint (hints, language, field, MD_TRANSLATION_HINT_TRUNCATED,
+              g_strdup_printf (_("%s stops before the end of a sentence: cut off?"), field_label));
 
   count_text (english, &english_counts);
   if (english_counts.length >= MD_TRANSLATION_MIN_LENGTH)

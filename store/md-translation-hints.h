@@ -27,7 +27,11 @@ G_BEGIN_DECLS
  *               without kana or kanji, "ko" without Hangul, "ar" without Arabic letters, and
  *               "es"/"de"/"fr" where fewer than half of the letters are Latin;
  *  - UNTRANSLATED the text is the English text itself (at least MD_TRANSLATION_MIN_LENGTH
- *               characters long).
+ *               characters long);
+ *  - TRUNCATED    the English ends a sentence (".", "!" or "?") and the translation ends without
+ *               any language's sentence end, closing quote or bracket: a reply cut off mid-way,
+ *               which the length check misses when only the last words are gone. The import
+ *               applies the same rule (problem kind truncated_translation).
  * English itself is never hinted; when the English field is missing only MISSING/EMPTY/SCRIPT
  * apply.
  */
@@ -44,6 +48,7 @@ typedef enum
   MD_TRANSLATION_HINT_NUMBERS,
   MD_TRANSLATION_HINT_SCRIPT,
   MD_TRANSLATION_HINT_UNTRANSLATED,
+  MD_TRANSLATION_HINT_TRUNCATED,
 } MdTranslationHintKind;
 
 /* The texts of one pair in one language; NULL means the language has no such field. */

@@ -169,6 +169,37 @@ test_hints_length (void)
   g_assert_cmpfloat (md_translation_expected_ratio (MD_LANGUAGE_ZH), <, 0.5);
 }
 
+/* The sample's German answer of DC_INS_00001: just long enough to pass the length check, but it
+ * stops mid-sentence where the English ends with a full stop. */
+static void
+test_hints_truncated (void)
+{
+  MdTranslationTexts texts[MD_N_LANGUAGES];
+  g_autoptr(GPtrArray) hints = NULL;
+
+  fill_good (texts);
+  texts[MD_LANGUAGE_EN].answer = "A red ball rolls across the grass from the left side to the "
+                                 "right side of the frame.";
+  texts[MD_LANGUAGE_ZH].answer = "一个红色的球在草地上从画面左侧滚到右侧。";
+  texts[MD_LANGUAGE_ES].answer = "Una pelota roja rueda por el césped desde el lado izquierdo.";
+  texts[MD_LANGUAGE_JA].answer = "赤いボールが草の上を画面の左側から右側へ転がっていきます。";
+  texts[MD_LANGUAGE_DE].answer = "Ein roter Ball rollt über das Gras von der";
+  texts[MD_LANGUAGE_FR].answer = "Une balle rouge roule sur l'herbe « du côté gauche »";
+  texts[MD_LANGUAGE_KO].answer = "빨간 공이 풀밭 위를 화면 왼쪽에서 오른쪽으로 굴러갑니다.";
+  texts[MD_LANGUAGE_AR].answer = "تتدحرج كرة حمراء على العشب من الجهة اليسرى إلى الجهة اليمنى؟";
+  hints = md_translation_hints_compute (texts);
+  g_assert_cmpuint (count_hints (hints, MD_LANGUAGE_DE, MD_FIELD_ANSWER,
+                                 MD_TRANSLATION_HINT_TRUNCATED), ==, 1);
+  /* A closing guillemet after the last word is not a sentence end either. */
+  g_assert_cmpuint (count_hints (hints, MD_LANGUAGE_FR, MD_FIELD_ANSWER,
+                                 MD_TRANSLATION_HINT_TRUNCATED), ==, 0);
+  for (MdLanguage l = MD_LANGUAGE_ZH; l < MD_N_LANGUAGES; l++)
+    if (l != MD_LANGUAGE_DE)
+      g_assert_cmpuint (count_hints (hints, l, MD_FIELD_ANSWER, MD_TRANSLATION_HINT_TRUNCATED),
+                        ==, 0);
+  g_assert_cmpstr (md_translation_hint_kind_name (MD_TRANSLATION_HINT_TRUNCATED), ==, "truncated");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -179,6 +210,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/translation-hints/numbers", test_hints_numbers);
   g_test_add_func ("/store/translation-hints/script", test_hints_script);
   g_test_add_func ("/store/translation-hints/length", test_hints_length);
+  g_test_add_func ("/store/translation-hints/truncated", test_hints_truncated);
 
   return g_test_run ();
 }

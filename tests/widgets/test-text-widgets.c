@@ -93,6 +93,18 @@ test_language_grid (void)
                                 "Instruction has numbers none where the English has 3"));
   g_assert_cmpuint (md_language_grid_get_hints (MD_LANGUAGE_GRID (grid))->len, ==, 7);
 
+  /* The sample's German answer of DC_INS_00001 stops mid-sentence while its length is still
+   * plausible: the grid says so. */
+  texts[MD_LANGUAGE_EN].answer = "A red ball rolls across the grass from the left side to the "
+                                 "right side of the frame.";
+  texts[MD_LANGUAGE_DE].answer = "Ein roter Ball rollt über das Gras von der";
+  md_language_grid_set_texts (MD_LANGUAGE_GRID (grid), texts);
+  md_test_spin (50);
+  g_assert_true (cell_has_hint (MD_LANGUAGE_GRID (grid), MD_LANGUAGE_DE,
+                                "Answer stops before the end of a sentence"));
+  g_assert_false (cell_has_hint (MD_LANGUAGE_GRID (grid), MD_LANGUAGE_ES,
+                                 "Answer stops before the end of a sentence"));
+
   gtk_window_destroy (window);
 }
 
