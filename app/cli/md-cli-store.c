@@ -11,6 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "md-cli.h"
+#include "md-error.h"
+#include "md-query-prefixes.h"
+#include "md-review-store.h"
 #include "md-store.h"
 
 /* import, search, show, image, stats: the store commands. Each opens the index given by --db. */
@@ -172,15 +175,40 @@ one_line (const char *text)
   return line;
 }
 
+/* Opens the review file (@path, else the one beside the index) and attaches it to @store for
+ * the review filters of a query. A missing file is not created. */
+static gboolean
+attach_review (MdStore        *store,
+               const char     *path,
+               MdReviewStore **out_review,
+               GError        **error)
+{
+  g_autofree char *fallback = NULL;
+
+  if (path == NULL)
+    path = fallback = md_review_store_default_path (md_store_get_path (store));
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                   _("%s: no review file to answer status:, reason:, reviewer: or is:"), path);
+      return FALSE;
+    }
+  if ((*out_review = md_review_store_open (path, error)) == NULL)
+    return FALSE;
+  return md_store_attach_review (store, path, error);
+}
+
 int
 md_cli_search (int    argc,
                char **argv)
 {
   g_autofree char *db_path = NULL;
+  g_autofree char *review_path = NULL;
   g_autofree char *language = NULL;
   g_autofree char *dataset = NULL;
   g_autofree char *modality = NULL;
   g_auto(GStrv) words = NULL;
+  g_autoptr(MdReviewStore) review = NULL;
   gboolean as_json = FALSE;
   gboolean missing_images = FALSE;
   gboolean missing_translations = FALSE;
@@ -193,6 +221,9 @@ md_cli_search (int    argc,
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
+    { "review", 0, 0, G_OPTION_ARG_FILENAME, &review_path,
+      N_("Review file for status:, reason:, reviewer: and is: (default: beside the index)"),
+      N_("FILE") },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Search and show this language"), N_("CODE") },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, N_("Only this dataset"), N_("CODE") },
     { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, N_("Only this modality"), N_("NAME") },
@@ -245,7 +276,16 @@ md_cli_search (int    argc,
   store = open_store (db_path);
   if (store == NULL)
     return MD_CLI_EXIT_FAILED;
-  model = md_store_query (store, query, &error);
+  /* status:flagged and the other review prefixes are answered by the review file beside the
+   * index, as in the window. */
+  if (md_query_has_review_prefixes (query->text) &&
+      !attach_review (store, review_path, &review, &error))
+    {
+      md_cli_printerr ("%s", error->message);
+      return MD_CLI_EXIT_FAILED;
+    }
+  if (!md_query_take_review_prefixes (query, review, &error) ||
+      (model = md_store_query (store, query, &error)) == NULL)
   if (model == NULL)
     {
       md_cli_printerr ("%s", error->message);

@@ -10,6 +10,7 @@
 #include "md-history-view.h"
 #include "md-language-grid.h"
 #include "md-pair-text.h"
+#include "md-query-prefixes.h"
 #include "md-progress-view.h"
 #include "md-review-desk.h"
 #include "md-sample-view.h"
@@ -1045,107 +1046,6 @@ md_review_desk_set_sample_filter (MdReviewDesk *self,
   _md_window_requery (self->window);
 }
 
-/* Takes the review prefixes (status:, reason:, reviewer:, is:) out of the search text into the
- * query, so that the store searches only the words. They narrow the sidebar's filters for this
- * query; a value we do not know is a query error rather than a silent search for the word. */
-static gboolean
-take_prefixes (MdReviewDesk  *self,
-               MdQuery       *query,
-               GError       **error)
-{
-  g_auto(GStrv) words = NULL;
-  g_autoptr(GString) text = NULL;
-
-  if (query->text == NULL || strchr (query->text, ':') == NULL)
-    return TRUE;
-
-  words = g_strsplit_set (query->text, " \t\n", -1);
-  text = g_string_new (NULL);
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      const char *word = words[i];
-      const char *colon = strchr (word, ':');
-      g_autofree char *prefix = colon != NULL ? g_ascii_strdown (word, colon - word) : NULL;
-      const char *value = colon != NULL ? colon + 1 : NULL;
-      gboolean known = prefix != NULL && (g_str_equal (prefix, "status") ||
-                                          g_str_equal (prefix, "reason") ||
-                                          g_str_equal (prefix, "reviewer") ||
-                                          g_str_equal (prefix, "is"));
-
-      if (*word == '\0')
-        continue;
-      if (!known)
-        {
-          g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", word);
-          continue;
-        }
-      if (self->review == NULL)
-        {
-          g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
-                       _("“%s”: no review file is open to filter by"), word);
-          return FALSE;
-        }
-      if (g_str_equal (prefix, "status"))
-        {
-          MdReviewStatus status;
-          g_autofree char *down = g_ascii_strdown (value, -1);
-
-          if (!md_review_status_from_name (down, &status))
-            {
-              g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
-                           _("“%s”: unknown status, expected unreviewed, approved, flagged, "
-                             "rejected or fixed"), word);
-              return FALSE;
-            }
-          query->review_status = status;
-        }
-      else if (g_str_equal (prefix, "reason"))
-        {
-          g_autoptr(GPtrArray) tags = md_review_store_list_tags (self->review, NULL);
-          gboolean found = FALSE;
-
-          for (guint t = 0; tags != NULL && t < tags->len && !found; t++)
-            found = g_ascii_strcasecmp (tags->pdata[t], value) == 0;
-          if (!found)
-            {
-              g_autofree char *list = NULL;
-
-              g_ptr_array_add (tags != NULL ? tags : (tags = g_ptr_array_new ()), NULL);
-              list = g_strjoinv (", ", (char **) tags->pdata);
-              g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
-                           _("“%s”: unknown reason, expected one of %s"), word, list);
-              return FALSE;
-            }
-          g_free (query->review_reason);
-          query->review_reason = g_ascii_strdown (value, -1);
-        }
-      else if (g_str_equal (prefix, "reviewer"))
-        {
-          if (*value == '\0')
-            {
-              g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
-                           _("“%s”: expected a reviewer name after the colon"), word);
-              return FALSE;
-            }
-          g_free (query->review_reviewer);
-          query->review_reviewer = g_strdup (value);
-        }
-      else if (g_ascii_strcasecmp (value, "edited") == 0)
-        query->review_edited = TRUE;
-      else if (g_ascii_strcasecmp (value, "unreviewed") == 0)
-        query->review_unreviewed = TRUE;
-      else
-        {
-          g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
-                       _("“%s”: unknown filter, expected is:edited or is:unreviewed"), word);
-          return FALSE;
-        }
-    }
-  g_free (query->text);
-  query->text = g_string_free (g_steal_pointer (&text), FALSE);
-  return TRUE;
-}
-
 gboolean
 md_review_desk_apply_query (MdReviewDesk  *self,
                             MdQuery       *query,
@@ -1173,7 +1073,7 @@ md_review_desk_apply_query (MdReviewDesk  *self,
       if (self->sample != NULL && gtk_check_button_get_active (self->sample_filter))
         query->review_sample = g_strdup (self->sample);
     }
-  return take_prefixes (self, query, error);
+  return md_query_take_review_prefixes (query, self->review, error);
 }
 
 int
