@@ -189,10 +189,10 @@ update_history (MdReviewDesk *self)
                             md_pair_get_id (pair), (const char * const (*)[MD_N_FIELDS]) originals);
 }
 
+/* Everything but the texts, which an open editor keeps. */
 static void
-refresh_view (MdReviewDesk *self)
+refresh_status (MdReviewDesk *self)
 {
-  md_pair_page_reload_text (self->window->pair_page);
   update_pill (self);
   update_language_buttons (self);
   update_history (self);
@@ -202,6 +202,13 @@ refresh_view (MdReviewDesk *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
     G_ACTION_MAP (self->actions), "redo")), self->review != NULL &&
     md_review_store_can_redo (self->review));
+}
+
+static void
+refresh_view (MdReviewDesk *self)
+{
+  md_pair_page_reload_text (self->window->pair_page);
+  refresh_status (self);
 }
 
 void
@@ -468,6 +475,7 @@ save_edit_activated (GSimpleAction *action,
   MdPair *pair = current_pair (self);
   MdLanguage lang = md_pair_page_get_language (self->window->pair_page);
   MdPairText *text = pair_text (self);
+  g_autoptr(GError) failure = NULL;
   guint n_saved = 0;
 
   if (!self->editing || pair == NULL || self->review == NULL)
@@ -482,8 +490,8 @@ save_edit_activated (GSimpleAction *action,
                                              md_pair_get_text (pair, lang, f), value, NULL,
                                              MD_REVIEW_AUTHOR_PERSON, &error);
 
-      if (id < 0)
-        report_error (self, error);
+      if (id < 0 && failure == NULL)
+        failure = g_steal_pointer (&error);
       else if (id > 0)
         {
           n_saved++;
@@ -491,6 +499,17 @@ save_edit_activated (GSimpleAction *action,
                                g_strdup_printf (_("edit of %s %s %s"), md_pair_get_id (pair),
                                                 md_language_code (lang), md_field_name (f)));
         }
+    }
+  /* A text that could not be written (a full disk) stays in the editor, typed as it was, so
+   * that Ctrl+Enter saves it once the cause is gone; what was saved is saved. */
+  if (failure != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The revision is not saved: %s"),
+                                                  failure->message);
+
+      refresh_status (self);
+      toast (self, message);
+      return;
     }
   set_editing (self, FALSE, MD_FIELD_INSTRUCTION);
   md_review_desk_refresh (self);

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "md-application.h"
 #include "md-history-view.h"
@@ -561,6 +564,158 @@ test_sample (void)
   gtk_window_destroy (window);
 }
 
+/* A full disk under the review file, and only under it: SQLite's own write calls, swapped for
+ * ones that fail with ENOSPC on the review file's descriptors while `disk_full` is set. The
+ * connection then reports SQLITE_FULL as it does on a real full disk. */
+
+static gboolean disk_full;
+static sqlite3_syscall_ptr real_write, real_pwrite, real_pwrite64;
+
+static gboolean
+refuse_write (int fd)
+{
+  g_autofree char *link = g_strdup_printf ("/proc/self/fd/%d", fd);
+  char target[4096];
+  ssize_t n;
+
+  if (!g_atomic_int_get (&disk_full))
+    return FALSE;
+  n = readlink (link, target, sizeof target - 1);
+  if (n < 0)
+    return FALSE;
+  target[n] = '\0';
+  if (strstr (target, ".review.sqlite") == NULL)
+    return FALSE;
+  errno = ENOSPC;
+  return TRUE;
+}
+
+static ssize_t
+full_write (int fd, const void *buf, size_t n)
+{
+  return refuse_write (fd) ? -1 : ((ssize_t (*) (int, const void *, size_t)) real_write) (fd, buf, n);
+}
+
+static ssize_t
+full_pwrite (int fd, const void *buf, size_t n, off_t offset)
+{
+  return refuse_write (fd) ? -1 : ((ssize_t (*) (int, const void *, size_t, off_t)) real_pwrite) (
+    fd, buf, n, offset);
+}
+
+static ssize_t
+full_pwrite64 (int fd, const void *buf, size_t n, off_t offset)
+{
+  return refuse_write (fd) ? -1 : ((ssize_t (*) (int, const void *, size_t, off_t)) real_pwrite64) (
+    fd, buf, n, offset);
+}
+
+static void
+install_full_disk (void)
+{
+  sqlite3_vfs *vfs = sqlite3_vfs_find (NULL);
+  int n = 0;
+
+  g_assert_nonnull (vfs->xSetSystemCall);
+  real_write = vfs->xGetSystemCall (vfs, "write");
+  real_pwrite = vfs->xGetSystemCall (vfs, "pwrite");
+  real_pwrite64 = vfs->xGetSystemCall (vfs, "pwrite64");
+  n += real_write != NULL && vfs->xSetSystemCall (vfs, "write", (sqlite3_syscall_ptr) full_write) == SQLITE_OK;
+  n += real_pwrite != NULL && vfs->xSetSystemCall (vfs, "pwrite", (sqlite3_syscall_ptr) full_pwrite) == SQLITE_OK;
+  n += real_pwrite64 != NULL && vfs->xSetSystemCall (vfs, "pwrite64", (sqlite3_syscall_ptr) full_pwrite64) == SQLITE_OK;
+  g_assert_cmpint (n, >, 0);
+}
+
+static gboolean
+label_contains (GtkWidget  *root,
+                const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_contains (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *text;
+} WaitLabel;
+
+static gboolean
+shows_label (gpointer data)
+{
+  WaitLabel *w = data;
+
+  return label_contains (GTK_WIDGET (w->window), w->text);
+}
+
+/* e, type, Ctrl+Enter on a full disk: the editor stays open with the typed text and says why;
+ * once there is room again, Ctrl+Enter saves it. */
+static void
+test_full_disk (void)
+{
+  GtkWindow *window = md_test_desk_open_folder (app, fixture_dir, 4);
+  const char *typed = "Describe the red picture, disk or no disk";
+  WaitLabel why = { window, "database or disk is full" };
+  WaitLabel saved = { window, "Revision saved" };
+  GtkWidget *instruction;
+  GtkTextBuffer *buffer;
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL;
+
+  wait_pair (window, "T_INS_00001");
+  {
+    g_autoptr(MdReviewStore) review = open_review ();
+
+    before = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
+                                       MD_FIELD_INSTRUCTION, "shard");
+  }
+  g_assert_true (press (window, GDK_KEY_e));
+  instruction = md_test_desk_find_typed (GTK_WIDGET (window), "Instruction", GTK_TYPE_TEXT_VIEW);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (instruction));
+  gtk_text_buffer_set_text (buffer, typed, -1);
+
+  g_atomic_int_set (&disk_full, TRUE);
+  g_assert_true (press_ctrl (window, GDK_KEY_Return, 0));
+  if (!md_test_wait_until (shows_label, &why, 5000))
+    g_error ("no message saying the disk is full");
+  /* Still editing, the typed text still there, nothing written. */
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (instruction)));
+  md_test_spin (100);
+  text = md_test_desk_text (window, "Instruction");
+  g_assert_cmpstr (text, ==, typed);
+  g_clear_pointer (&text, g_free);
+  g_atomic_int_set (&disk_full, FALSE);
+  {
+    g_autoptr(MdReviewStore) review = open_review ();
+
+    text = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
+                                     MD_FIELD_INSTRUCTION, "shard");
+    g_assert_cmpstr (text, ==, before);
+    g_clear_pointer (&text, g_free);
+  }
+
+  /* Room again: the same keys save it. */
+  g_assert_true (press_ctrl (window, GDK_KEY_Return, 0));
+  if (!md_test_wait_until (shows_label, &saved, 5000))
+    g_error ("no “Revision saved” after the disk had room again");
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (instruction)));
+  md_test_desk_assert_text_becomes (window, "Instruction", typed);
+  {
+    g_autoptr(MdReviewStore) review = open_review ();
+
+    text = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
+                                     MD_FIELD_INSTRUCTION, "shard");
+    g_assert_cmpstr (text, ==, typed);
+  }
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -578,6 +733,7 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  install_full_disk ();
   md_test_desk_write_fixture (fixture_dir);
 
   app = md_application_new ();
@@ -590,6 +746,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/review/progress", test_progress);
   g_test_add_func ("/app/review/search-filters", test_search_filters);
   g_test_add_func ("/app/review/sample", test_sample);
+  g_test_add_func ("/app/review/full-disk", test_full_disk);
 
   status = g_test_run ();
 
