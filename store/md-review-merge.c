@@ -4,8 +4,12 @@
 #include "config.h"
 
 #include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "md-review-merge.h"
 #include "md-review-private.h"
@@ -49,6 +53,57 @@ add_string (cJSON      *object,
     cJSON_AddStringToObject (object, name, value);
 }
 
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+/* A log must never replace a database: the review file itself (or its WAL and shared memory),
+ * or any other SQLite file such as an index or another reviewer's review file. */
+static gboolean
+check_log_target (MdReviewStore  *self,
+                  const char     *path,
+                  GError        **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  static const char sqlite_magic[16] = "SQLite format 3";
+  const char *review_path = md_review_store_get_path (self);
+  char header[16];
+  int fd;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (review_path, suffixes[i], NULL);
+
+      if (same_file (path, file))
+        {
+          g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
+                       "%s: this is the review file%s itself; refusing to write the log over it "
+                       "(expected a new .jsonl file)", path, suffixes[i]);
+          return FALSE;
+        }
+    }
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    return TRUE;
+  if (read (fd, header, sizeof header) == sizeof header &&
+      memcmp (header, sqlite_magic, sizeof header) == 0)
+    {
+      close (fd);
+      g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
+                   "%s is an SQLite database (an index or a review file); refusing to replace it "
+                   "with a log (expected a new .jsonl file)", path);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
 gboolean
 md_review_store_export_log (MdReviewStore  *self,
                             const char     *path,
@@ -61,6 +116,8 @@ md_review_store_export_log (MdReviewStore  *self,
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
+  if (!check_log_target (self, path, error))
+    return FALSE;
   entries = md_review_store_get_log (self, NULL, NULL, error);
   if (entries == NULL)
     return FALSE;
@@ -81,8 +138,15 @@ md_review_store_export_log (MdReviewStore  *self,
       add_string (object, "new", entry->new_value);
       add_string (object, "author", entry->author);
       add_string (object, "author_kind", md_review_author_kind_name (entry->author_kind));
-      /* Microseconds stay exact in a double until the year 2255. */
-      cJSON_AddNumberToObject (object, "time", (double) entry->created_at);
+      /* As an integer: cJSON prints doubles with 15 significant digits when they round-trip
+       * within its tolerance, which turns 1700000000000000 into 1.7e+15 and big values into
+       * something else entirely. */
+      {
+        char time[32];
+
+        g_snprintf (time, sizeof time, "%" G_GINT64_FORMAT, entry->created_at);
+        cJSON_AddRawToObject (object, "time", time);
+      }
       line = cJSON_PrintUnformatted (object);
       g_string_append (out, line);
       g_string_append_c (out, '\n');
@@ -147,41 +211,62 @@ get_string (cJSON       *object,
 
 static Incoming *
 parse_line (const char  *line,
-            const char **out_expected)
+            gsize        length,
+            gint64       latest,
+            gboolean    *out_future,
+            char       **out_expected)
 {
-  g_autoptr(cJSON) object = cJSON_Parse (line);
+  g_autoptr(cJSON) object = cJSON_ParseWithLength (line, length);
   Incoming *in;
   cJSON *time;
 
+  if (memchr (line, '\0', length) != NULL)
+    {
+      *out_expected = g_strdup ("the line holds a NUL byte; expected a JSON object");
+      return NULL;
+    }
   if (object == NULL || !cJSON_IsObject (object))
     {
-      *out_expected = "expected a JSON object";
+      *out_expected = g_strdup ("expected a JSON object");
       return NULL;
     }
   in = g_new0 (Incoming, 1);
   time = cJSON_GetObjectItemCaseSensitive (object, "time");
   if (!get_string (object, "uid", FALSE, &in->uid) || *in->uid == '\0')
-    *out_expected = "expected a non-empty string \"uid\"";
+    *out_expected = g_strdup ("expected a non-empty string \"uid\"");
   else if (!get_string (object, "dataset", FALSE, &in->dataset) || *in->dataset == '\0' ||
            !get_string (object, "id", FALSE, &in->pair_id) || *in->pair_id == '\0')
-    *out_expected = "expected non-empty strings \"dataset\" and \"id\"";
+    *out_expected = g_strdup ("expected non-empty strings \"dataset\" and \"id\"");
   else if (!get_string (object, "lang", FALSE, &in->lang) || !_md_review_is_known_lang (in->lang))
-    *out_expected = "expected \"lang\" to be \"\" or one of en, zh, es, ja, de, fr, ko, ar";
+    *out_expected = g_strdup ("expected \"lang\" to be \"\" or one of en, zh, es, ja, de, fr, "
+                              "ko, ar");
   else if (!get_string (object, "field", FALSE, &in->field) ||
            !_md_review_is_known_field (in->field))
-    *out_expected = "expected \"field\" to be status, reasons, note, instruction or answer";
+    *out_expected = g_strdup ("expected \"field\" to be status, reasons, note, instruction or "
+                              "answer");
   else if (!get_string (object, "old", TRUE, &in->old_value) ||
            !get_string (object, "new", TRUE, &in->new_value))
-    *out_expected = "expected \"old\" and \"new\" to be strings or null";
+    *out_expected = g_strdup ("expected \"old\" and \"new\" to be strings or null");
   else if (!get_string (object, "author", FALSE, &in->author) || *in->author == '\0')
-    *out_expected = "expected a non-empty string \"author\"";
-  /* Written this way round so that NaN fails too; beyond 2^63 the cast to gint64 is undefined. */
+    *out_expected = g_strdup ("expected a non-empty string \"author\"");
+  /* Written this way round so that NaN fails too; beyond 2^63 the cast to gint64 is undefined.
+   * Every accepted time is below 2^53, where a double holds integers exactly. */
   else if (time == NULL || !cJSON_IsNumber (time) ||
-           !(time->valuedouble >= 0 && time->valuedouble < 9.2e18))
-    *out_expected = "expected \"time\" in microseconds since the epoch";
+           !(time->valuedouble >= 0 && time->valuedouble < 9.2e18) ||
+           time->valuedouble != (double) (gint64) time->valuedouble)
+    *out_expected = g_strdup ("expected \"time\" as an integer number of microseconds since "
+                              "the epoch");
+  /* A time from the future would win every merge and push every later local action after it:
+   * refused, with the clock skew we allow. */
+  else if ((gint64) time->valuedouble > latest && (*out_future = TRUE))
+    *out_expected = g_strdup_printf ("\"time\" %" G_GINT64_FORMAT " is later than now plus "
+                                     "%d minutes of clock skew; entry refused (import the log "
+                                     "again once the writer's clock is right)",
+                                     (gint64) time->valuedouble,
+                                     (int) (MD_REVIEW_LOG_MAX_SKEW / G_USEC_PER_SEC / 60));
   else if (g_strcmp0 (in->field, MD_REVIEW_FIELD_STATUS) == 0 && in->new_value != NULL &&
            !md_review_status_from_name (in->new_value, NULL))
-    *out_expected = "expected \"new\" to be a review status";
+    *out_expected = g_strdup ("expected \"new\" to be a review status");
   else
     {
       if (!get_string (object, "author_kind", TRUE, &in->author_kind) || in->author_kind == NULL ||
@@ -335,6 +420,92 @@ lookup_known_uids (MdReviewStore  *self,
   return g_steal_pointer (&known);
 }
 
+/* Reading a log: bounded lines from a file descriptor. */
+
+#define READ_CHUNK (64 * 1024)
+
+typedef enum
+{
+  LINE_OK,
+  LINE_END,
+  LINE_TOO_LONG,
+  LINE_READ_ERROR,
+} LineStatus;
+
+typedef struct
+{
+  int      fd;
+  char    *buffer;
+  gsize    start;
+  gsize    length;
+  guint64  offset;   /* of buffer[start] in the file */
+  gboolean eof;
+  int      error;
+} LineReader;
+
+/* The next line, without its newline, into @line; *out_offset gets its byte offset. */
+static LineStatus
+read_line (LineReader *reader,
+           GString    *line,
+           guint64    *out_offset)
+{
+  g_string_truncate (line, 0);
+  *out_offset = reader->offset;
+  for (;;)
+    {
+      if (reader->start < reader->length)
+        {
+          const char *data = reader->buffer + reader->start;
+          gsize available = reader->length - reader->start;
+          const char *newline = memchr (data, '\n', available);
+          gsize take = newline != NULL ? (gsize) (newline - data) : available;
+
+          if (line->len + take > MD_REVIEW_LOG_MAX_LINE)
+            return LINE_TOO_LONG;
+          g_string_append_len (line, data, take);
+          reader->start += take;
+          reader->offset += take;
+          if (newline != NULL)
+            {
+              reader->start++;
+              reader->offset++;
+              return LINE_OK;
+            }
+        }
+      if (reader->eof)
+        return line->len > 0 ? LINE_OK : LINE_END;
+      {
+        gssize n;
+
+        do
+          n = read (reader->fd, reader->buffer, READ_CHUNK);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+          {
+            reader->error = errno;
+            return LINE_READ_ERROR;
+          }
+        reader->start = 0;
+        reader->length = n;
+        reader->eof = n == 0;
+      }
+    }
+}
+
+/* The first errors are kept, then only counted: a file of garbage must not fill the memory. */
+static void
+add_error (MdReviewMergeReport *report,
+           char                *message)
+{
+  if (report->errors->len < MD_REVIEW_LOG_MAX_ERRORS)
+    g_ptr_array_add (report->errors, message);
+  else
+    {
+      report->n_errors_dropped++;
+      g_free (message);
+    }
+}
+
 MdReviewMergeReport *
 md_review_store_import_log (MdReviewStore  *self,
                             const char     *path,
@@ -346,9 +517,13 @@ md_review_store_import_log (MdReviewStore  *self,
   g_autoptr(GPtrArray) group_order = g_ptr_array_new ();
   g_autoptr(GHashTable) known = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *contents = NULL;
-  gsize length = 0, offset = 0;
+  g_autoptr(GString) line = g_string_new (NULL);
+  LineReader reader = { 0 };
+  LineStatus status;
+  guint64 line_offset = 0;
   guint line_no = 0;
+  gint64 latest;
+  int fd;
 
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -356,34 +531,45 @@ md_review_store_import_log (MdReviewStore  *self,
   report->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) md_review_conflict_free);
   report->errors = g_ptr_array_new_with_free_func (g_free);
 
-  /* Review logs are small next to the shards (one line per human action): read whole. */
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  reader.fd = fd;
+  reader.buffer = g_malloc (READ_CHUNK);
+  latest = g_get_real_time () + MD_REVIEW_LOG_MAX_SKEW;
 
   groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify) g_ptr_array_unref);
-  while (offset < length)
+  /* Streamed line by line with a bounded line: a log of any size, or /dev/zero, never needs
+   * more memory than its valid entries. */
+  while ((status = read_line (&reader, line, &line_offset)) == LINE_OK)
     {
-      const char *line = contents + offset;
-      const char *end = memchr (line, '\n', length - offset);
-      gsize line_length = end != NULL ? (gsize) (end - line) : length - offset;
-      g_autofree char *text = g_strndup (line, line_length);
-      const char *expected = NULL;
-      gsize line_offset = offset;
+      g_autofree char *expected = NULL;
+      gboolean future = FALSE;
       Incoming *in;
+      gsize start = 0, end = line->len;
 
-      offset += line_length + 1;
       line_no++;
-      g_strstrip (text);
-      if (*text == '\0')
+      while (start < end && g_ascii_isspace (line->str[start]))
+        start++;
+      while (end > start && g_ascii_isspace (line->str[end - 1]))
+        end--;
+      if (start == end)
         continue;
       report->n_lines++;
-      in = parse_line (text, &expected);
+      in = parse_line (line->str + start, end - start, latest, &future, &expected);
       if (in == NULL)
         {
-          g_ptr_array_add (report->errors,
-                           g_strdup_printf ("%s:%u (byte %" G_GSIZE_FORMAT "): %s", path, line_no,
-                                            line_offset, expected));
+          if (future)
+            report->n_future++;
+          add_error (report, g_strdup_printf ("%s:%u (byte %" G_GUINT64_FORMAT "): %s", path,
+                                              line_no, line_offset, expected));
           continue;
         }
       if (g_hash_table_contains (seen, in->uid))
@@ -394,6 +580,23 @@ md_review_store_import_log (MdReviewStore  *self,
         }
       g_ptr_array_add (incoming, in);
       g_hash_table_add (seen, in->uid);
+    }
+  close (fd);
+  g_free (reader.buffer);
+  if (status == LINE_TOO_LONG)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "%s:%u (byte %" G_GUINT64_FORMAT "): line longer than %u MiB; expected one "
+                   "review entry per line (nothing was imported)", path, line_no + 1,
+                   line_offset, (guint) (MD_REVIEW_LOG_MAX_LINE >> 20));
+      return NULL;
+    }
+  if (status == LINE_READ_ERROR)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (reader.error),
+                   "%s: read error after line %u (byte %" G_GUINT64_FORMAT "): %s", path,
+                   line_no, line_offset, g_strerror (reader.error));
+      return NULL;
     }
 
   for (guint i = 0; i < incoming->len; i++)

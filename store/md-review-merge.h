@@ -13,11 +13,22 @@
  * field) the entry with the later time wins. A conflict is a key that both sides changed since
  * their common history (each has entries the other lacks) and whose resulting values differ; it
  * is listed in the report with both values and the winner. Malformed lines are reported with their
- * line number and byte offset, and the other lines still import. */
+ * line number and byte offset, and the other lines still import.
+ *
+ * Times are integers (the log is written without exponents or fractions). An entry whose time
+ * lies more than MD_REVIEW_LOG_MAX_SKEW after the importer's clock is refused and counted in
+ * n_future: a forged future time would otherwise win every merge and push every later local
+ * action after it. The file is streamed; a line longer than MD_REVIEW_LOG_MAX_LINE stops the
+ * import with an error naming the line (nothing is imported), so any input, /dev/zero included,
+ * runs in bounded memory. */
 
 #include "md-review-store.h"
 
 G_BEGIN_DECLS
+
+#define MD_REVIEW_LOG_MAX_SKEW   (5 * 60 * G_USEC_PER_SEC)
+#define MD_REVIEW_LOG_MAX_LINE   (32u << 20)
+#define MD_REVIEW_LOG_MAX_ERRORS 1000
 
 typedef struct
 {
@@ -41,16 +52,21 @@ typedef struct
   guint      n_duplicates;   /* entries the log already had */
   guint      n_applied;      /* new entries that became the current value */
   guint      n_superseded;   /* new entries older than the current value */
+  guint      n_future;       /* entries refused for a time beyond now + MD_REVIEW_LOG_MAX_SKEW
+                              * (each also in errors) */
+  guint      n_errors_dropped; /* refused lines beyond the first MD_REVIEW_LOG_MAX_ERRORS */
   gint64     action;         /* the import action, 0 when nothing was new */
   GPtrArray *conflicts;      /* MdReviewConflict */
-  GPtrArray *errors;         /* char*: "FILE:LINE (byte OFFSET): what was expected" */
+  GPtrArray *errors;         /* char*: "FILE:LINE (byte OFFSET): what was expected", at most
+                              * MD_REVIEW_LOG_MAX_ERRORS */
 } MdReviewMergeReport;
 
 void md_review_conflict_free     (MdReviewConflict    *conflict);
 void md_review_merge_report_free (MdReviewMergeReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdReviewMergeReport, md_review_merge_report_free)
 
-/* Writes the whole log, in log order. */
+/* Writes the whole log, in log order. Refuses to write over the review file itself or over any
+ * SQLite database. */
 gboolean             md_review_store_export_log (MdReviewStore  *self,
                                                  const char     *path,
                                                  GError        **error);
