@@ -1070,6 +1070,62 @@ md_review_store_get_text (MdReviewStore *self,
   return value;
 }
 
+void
+md_review_revision_free (MdReviewRevision *revision)
+{
+  if (revision == NULL)
+    return;
+  g_free (revision->text);
+  g_free (revision->author);
+  g_free (revision);
+}
+
+MdReviewRevision *
+md_review_store_get_revision (MdReviewStore  *self,
+                              const char     *dataset,
+                              const char     *pair_id,
+                              MdLanguage      lang,
+                              MdField         field,
+                              GError        **error)
+{
+  g_autoptr(MdReviewRevision) revision = g_new0 (MdReviewRevision, 1);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_REVIEW_STORE (self), NULL);
+  g_return_val_if_fail (lang < MD_N_LANGUAGES && field < MD_N_FIELDS, NULL);
+
+  stmt = _md_review_store_prepare (self,
+    "SELECT new_value, author, author_kind, created_at,"
+    "  (SELECT COUNT(*) FROM review_log WHERE dataset = ?1 AND pair_id = ?2 AND lang = ?3"
+    "     AND field = ?4)"
+    " FROM review_log WHERE dataset = ?1 AND pair_id = ?2 AND lang = ?3 AND field = ?4"
+    " ORDER BY created_at DESC, uid DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, dataset, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, pair_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, md_language_code (lang), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, md_field_name (field), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      revision->text = column_dup (stmt, 0);
+      revision->author = column_dup (stmt, 1);
+      revision->author_kind = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "model") == 0
+                                ? MD_REVIEW_AUTHOR_MODEL : MD_REVIEW_AUTHOR_PERSON;
+      revision->updated_at = sqlite3_column_int64 (stmt, 3);
+      revision->n_revisions = sqlite3_column_int (stmt, 4);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _md_review_store_set_error (self, error, "could not read the log");
+      return NULL;
+    }
+  return g_steal_pointer (&revision);
+}
+
 MdReviewState *
 md_review_store_get_state (MdReviewStore  *self,
                            const char     *dataset,

@@ -217,6 +217,27 @@ char          *md_review_store_get_text       (MdReviewStore       *self,
                                                MdField              field,
                                                const char          *original);
 
+/* The current revision of one text field. */
+typedef struct
+{
+  char               *text;         /* the current text; NULL when it is the shard's */
+  guint               n_revisions;  /* log entries of the field (0: never revised) */
+  char               *author;       /* of the latest entry; NULL when never revised */
+  MdReviewAuthorKind  author_kind;
+  gint64              updated_at;   /* µs since the epoch; 0 when never revised */
+} MdReviewRevision;
+
+void md_review_revision_free (MdReviewRevision *revision);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdReviewRevision, md_review_revision_free)
+
+/* Never NULL but on error. */
+MdReviewRevision *md_review_store_get_revision (MdReviewStore  *self,
+                                                const char     *dataset,
+                                                const char     *pair_id,
+                                                MdLanguage      lang,
+                                                MdField         field,
+                                                GError        **error);
+
 MdReviewState *md_review_store_get_state      (MdReviewStore       *self,
                                                const char          *dataset,
                                                const char          *pair_id,

@@ -72,6 +72,8 @@ open_review (void)
   g_autofree char *dir = g_path_get_dirname (path);
   MdReviewStore *store;
 
+  if (!md_cli_check_file (path, TRUE))
+    return NULL;
   g_mkdir_with_parents (dir, 0700);
   store = md_review_store_open (path, &error);
   if (store == NULL)
@@ -94,6 +96,11 @@ open_index (gboolean *out_failed)
   MdStore *store;
 
   *out_failed = FALSE;
+  if (opt_db != NULL && !md_cli_check_file (db, FALSE))
+    {
+      *out_failed = TRUE;
+      return NULL;
+    }
   if (!g_file_test (db, G_FILE_TEST_IS_REGULAR))
     {
       if (opt_db != NULL)
@@ -182,9 +189,7 @@ format_time (gint64 usec)
 static int
 print_json (cJSON *root)
 {
-  g_autofree char *text = cJSON_Print (root);
-
-  printf ("%s\n", text);
+  md_cli_print_json (root);
   return MD_CLI_EXIT_OK;
 }
 
@@ -372,16 +377,18 @@ review_log (int    argc,
     {
       const MdReviewEntry *entry = entries->pdata[i];
       g_autofree char *when = format_time (entry->created_at);
+      g_autofree char *author = md_cli_safe_line (entry->author);
       MdField field;
 
       printf ("#%" G_GINT64_FORMAT " action %" G_GINT64_FORMAT " (%s) %s %s (%s) %s %s\n",
-              entry->seq, entry->action, entry->action_kind, when, entry->author,
+              entry->seq, entry->action, entry->action_kind, when, author,
               md_review_author_kind_name (entry->author_kind),
               *entry->lang != '\0' ? entry->lang : _("pair"), entry->field);
       if (md_field_from_name (entry->field, &field))
         {
           g_autoptr(GPtrArray) segments = md_diff_texts (entry->old_value, entry->new_value);
-          g_autofree char *diff = md_diff_format_plain (segments);
+          g_autofree char *plain = md_diff_format_plain (segments);
+          g_autofree char *diff = md_cli_safe (plain);
 
           if (entry->old_value == NULL)
             printf ("    %s\n", _("(was the shard's text)"));
@@ -393,10 +400,13 @@ review_log (int    argc,
         {
           g_autofree char *old_value = g_strdup (entry->old_value != NULL ? entry->old_value : "-");
           g_autofree char *new_value = g_strdup (entry->new_value != NULL ? entry->new_value : "-");
+          g_autofree char *safe_old = NULL, *safe_new = NULL;
 
           g_strdelimit (old_value, "\n", ',');
           g_strdelimit (new_value, "\n", ',');
-          printf ("    %s → %s\n", old_value, new_value);
+          safe_old = md_cli_safe_line (old_value);
+          safe_new = md_cli_safe_line (new_value);
+          printf ("    %s → %s\n", safe_old, safe_new);
         }
     }
   return MD_CLI_EXIT_OK;
@@ -453,7 +463,9 @@ review_stats (int    argc,
 
       if (!json)
         {
-          printf ("%-12s %-5s %9u %9u %9u %9u %9u %9u\n", row->dataset,
+          g_autofree char *dataset = md_cli_safe_line (row->dataset);
+
+          printf ("%-12s %-5s %9u %9u %9u %9u %9u %9u\n", dataset,
                   *row->lang != '\0' ? row->lang : "-", row->n_reviewed, row->n_approved,
                   row->n_flagged, row->n_rejected, row->n_fixed, row->n_edited);
           continue;
@@ -690,8 +702,12 @@ review_sample (int    argc,
           cJSON_AddItemToArray (root, item);
         }
       else
-        printf ("%s\t%s%s%s\n", member->stratum, member->pair_id, *member->lang ? "\t" : "",
-                member->lang);
+        {
+          g_autofree char *stratum = md_cli_safe_line (member->stratum);
+          g_autofree char *id = md_cli_safe_line (member->pair_id);
+
+          printf ("%s\t%s%s%s\n", stratum, id, *member->lang ? "\t" : "", member->lang);
+        }
     }
   if (json)
     return print_json (root);
@@ -850,23 +866,32 @@ review_import_log (int    argc,
     }
 
   printf (_("read %u entries: %u new (%u applied, %u older than ours), %u already known\n"),
-          report->n_lines - report->errors->len, report->n_new, report->n_applied,
-          report->n_superseded, report->n_duplicates);
+          report->n_lines - report->errors->len - report->n_errors_dropped, report->n_new,
+          report->n_applied, report->n_superseded, report->n_duplicates);
+  if (report->n_future > 0)
+    printf (_("%u entries refused: their time is in the future (more than %d minutes ahead of "
+              "this clock)\n"), report->n_future,
+            (int) (MD_REVIEW_LOG_MAX_SKEW / G_USEC_PER_SEC / 60));
   printf (_("%u conflicts\n"), report->conflicts->len);
   for (guint i = 0; i < report->conflicts->len; i++)
     {
       const MdReviewConflict *c = report->conflicts->pdata[i];
       g_autofree char *local_time = format_time (c->local_time);
       g_autofree char *remote_time = format_time (c->remote_time);
+      g_autofree char *line = g_strdup_printf (
+        _("conflict %s %s %s %s: ours “%s” (%s, %s), theirs “%s” (%s, %s): %s wins"),
+        c->dataset, c->pair_id, *c->lang != '\0' ? c->lang : _("pair"), c->field,
+        c->local_value != NULL ? c->local_value : "-", c->local_author, local_time,
+        c->remote_value != NULL ? c->remote_value : "-", c->remote_author, remote_time,
+        c->remote_wins ? _("theirs") : _("ours"));
+      g_autofree char *safe = md_cli_safe_line (line);
 
-      printf (_("conflict %s %s %s %s: ours “%s” (%s, %s), theirs “%s” (%s, %s): %s wins\n"),
-              c->dataset, c->pair_id, *c->lang != '\0' ? c->lang : _("pair"), c->field,
-              c->local_value != NULL ? c->local_value : "-", c->local_author, local_time,
-              c->remote_value != NULL ? c->remote_value : "-", c->remote_author, remote_time,
-              c->remote_wins ? _("theirs") : _("ours"));
+      printf ("%s\n", safe);
     }
   for (guint i = 0; i < report->errors->len; i++)
     md_cli_printerr ("%s", (const char *) report->errors->pdata[i]);
+  if (report->n_errors_dropped > 0)
+    md_cli_printerr (_("… and %u more refused lines"), report->n_errors_dropped);
   return report->errors->len > 0 ? MD_CLI_EXIT_PARTIAL : MD_CLI_EXIT_OK;
 }
 

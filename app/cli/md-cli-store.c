@@ -27,6 +27,8 @@ open_store (const char *db_path)
 
   if (db_path == NULL)
     db_path = fallback = md_cli_default_db_path ();
+  if (!md_cli_check_file (db_path, TRUE))
+    return NULL;
   store = md_store_open (db_path, &error);
   if (store == NULL)
     md_cli_printerr ("%s", error->message);
@@ -164,16 +166,6 @@ md_cli_import (int    argc,
                                                                : MD_CLI_EXIT_OK;
 }
 
-static char *
-one_line (const char *text)
-{
-  char *line = g_strdup (text != NULL ? text : "");
-
-  for (char *c = line; *c != '\0'; c++)
-    if (*c == '\n' || *c == '\r' || *c == '\t')
-      *c = ' ';
-  return line;
-}
 
 /* Opens the review file (@path, else the one beside the index) and attaches it to @store for
  * the review filters of a query. A missing file is not created. */
@@ -242,6 +234,12 @@ md_cli_search (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_FAILED;
+  if (limit < 0)
+    {
+      md_cli_printerr (_("--limit %d: expected a number of matches, 0 or more (0 for all)"),
+                       limit);
+      return MD_CLI_EXIT_FAILED;
+    }
 
   query->text = words != NULL ? g_strjoinv (" ", words) : NULL;
   query->dataset = g_strdup (dataset);
@@ -313,7 +311,8 @@ md_cli_search (int    argc,
 
       if (pair == NULL)
         break;
-      line = one_line (md_pair_get_summary (pair));
+      line = g_strdup (md_pair_get_summary (pair) != NULL ? md_pair_get_summary (pair) : "");
+      g_strdelimit (line, "\n\r\t", ' ');
       if (as_json)
         {
           cJSON *item = cJSON_CreateObject ();
@@ -326,129 +325,19 @@ md_cli_search (int    argc,
           cJSON_AddItemToArray (array, item);
         }
       else
-        printf ("%s\t%s\t%s\n", md_pair_get_id (pair), md_pair_get_dataset (pair), line);
+        {
+          g_autofree char *id = md_cli_safe_line (md_pair_get_id (pair));
+          g_autofree char *code = md_cli_safe_line (md_pair_get_dataset (pair));
+          g_autofree char *summary = md_cli_safe_line (line);
+
+          printf ("%s\t%s\t%s\n", id, code, summary);
+        }
     }
   if (as_json)
     {
-      g_autofree char *text = cJSON_Print (array);
-
-      printf ("%s\n", text);
+      md_cli_print_json (array);
       cJSON_Delete (array);
     }
-  return MD_CLI_EXIT_OK;
-}
-
-static cJSON *
-strv_to_json (const char * const *strv)
-{
-  cJSON *array = cJSON_CreateArray ();
-
-  for (guint i = 0; strv[i] != NULL; i++)
-    cJSON_AddItemToArray (array, cJSON_CreateString (strv[i]));
-  return array;
-}
-
-int
-md_cli_show (int    argc,
-             char **argv)
-{
-  g_autofree char *db_path = NULL;
-  g_auto(GStrv) ids = NULL;
-  gboolean as_json = FALSE;
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(MdStore) store = NULL;
-  g_autoptr(MdPair) pair = NULL;
-  g_autoptr(GError) error = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Index file"), N_("FILE") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &ids, NULL, N_("ID") },
-    { NULL }
-  };
-
-  context = g_option_context_new (_("ID — show one pair"));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!md_cli_parse_options (context, &argc, &argv))
-    return MD_CLI_EXIT_FAILED;
-  if (ids == NULL || ids[0] == NULL || ids[1] != NULL)
-    {
-      md_cli_printerr (_("show needs exactly one pair id"));
-      return MD_CLI_EXIT_FAILED;
-    }
-  store = open_store (db_path);
-  if (store == NULL)
-    return MD_CLI_EXIT_FAILED;
-  pair = md_store_get_pair (store, ids[0], &error);
-  if (pair == NULL)
-    {
-      md_cli_printerr ("%s", error->message);
-      return MD_CLI_EXIT_FAILED;
-    }
-
-  if (as_json)
-    {
-      cJSON *root = cJSON_CreateObject ();
-      cJSON *texts = cJSON_CreateObject ();
-      g_autofree char *text = NULL;
-
-      cJSON_AddStringToObject (root, "id", md_pair_get_id (pair));
-      cJSON_AddStringToObject (root, "dataset", md_pair_get_dataset (pair));
-      cJSON_AddStringToObject (root, "modality", md_modality_name (md_pair_get_modality (pair)));
-      cJSON_AddItemToObject (root, "image_ids", strv_to_json (md_pair_get_image_ids (pair)));
-      cJSON_AddItemToObject (root, "missing_images",
-                             strv_to_json (md_pair_get_missing_image_ids (pair)));
-      cJSON_AddItemToObject (root, "context_ids", strv_to_json (md_pair_get_context_ids (pair)));
-      cJSON_AddItemToObject (root, "dangling_context_ids",
-                             strv_to_json (md_pair_get_dangling_context_ids (pair)));
-      for (guint l = 0; l < MD_N_LANGUAGES; l++)
-        {
-          const char *ins = md_pair_get_text (pair, l, MD_FIELD_INSTRUCTION);
-          const char *ans = md_pair_get_text (pair, l, MD_FIELD_ANSWER);
-          cJSON *entry;
-
-          if (ins == NULL && ans == NULL)
-            continue;
-          entry = cJSON_CreateObject ();
-          cJSON_AddItemToObject (entry, "instruction", ins ? cJSON_CreateString (ins)
-                                                           : cJSON_CreateNull ());
-          cJSON_AddItemToObject (entry, "answer", ans ? cJSON_CreateString (ans)
-                                                      : cJSON_CreateNull ());
-          cJSON_AddItemToObject (texts, md_language_code (l), entry);
-        }
-      cJSON_AddItemToObject (root, "texts", texts);
-      text = cJSON_Print (root);
-      printf ("%s\n", text);
-      cJSON_Delete (root);
-      return MD_CLI_EXIT_OK;
-    }
-
-  {
-    const char * const *images = md_pair_get_image_ids (pair);
-    const char * const *missing = md_pair_get_missing_image_ids (pair);
-    const char * const *context_ids = md_pair_get_context_ids (pair);
-    const char * const *dangling = md_pair_get_dangling_context_ids (pair);
-
-    printf ("%s: %s\n", _("Id"), md_pair_get_id (pair));
-    printf ("%s: %s\n", _("Dataset"), md_pair_get_dataset (pair));
-    printf ("%s: %s\n", _("Modality"), md_modality_name (md_pair_get_modality (pair)));
-    printf ("%s:\n", _("Images"));
-    for (guint i = 0; images[i] != NULL; i++)
-      printf ("  %s%s\n", images[i], g_strv_contains (missing, images[i]) ? _(" (missing)") : "");
-    printf ("%s:\n", _("In-context examples"));
-    for (guint i = 0; context_ids[i] != NULL; i++)
-      printf ("  %s%s\n", context_ids[i],
-              g_strv_contains (dangling, context_ids[i]) ? _(" (dangling)") : "");
-    for (guint l = 0; l < MD_N_LANGUAGES; l++)
-      {
-        const char *ins = md_pair_get_text (pair, l, MD_FIELD_INSTRUCTION);
-        const char *ans = md_pair_get_text (pair, l, MD_FIELD_ANSWER);
-
-        if (ins == NULL && ans == NULL)
-          continue;
-        printf ("[%s] %s: %s\n", md_language_code (l), _("Instruction"), ins ? ins : "");
-        printf ("[%s] %s: %s\n", md_language_code (l), _("Answer"), ans ? ans : "");
-      }
-  }
   return MD_CLI_EXIT_OK;
 }
 

@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,17 +35,61 @@ md_cli_default_db_path (void)
   return g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, "index.sqlite", NULL);
 }
 
+static const char *
+describe_file_type (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return _("a folder");
+  if (S_ISFIFO (mode))
+    return _("a named pipe (FIFO)");
+  if (S_ISCHR (mode))
+    return _("a character device");
+  if (S_ISBLK (mode))
+    return _("a block device");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  return _("not a regular file");
+}
+
+gboolean
+md_cli_check_file (const char *path,
+                   gboolean    may_create)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT && may_create)
+        return TRUE;
+      md_cli_printerr ("%s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      md_cli_printerr (_("%s is %s; expected an SQLite file made by mimicdesk"), path,
+                       describe_file_type (st.st_mode));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 md_cli_printerr (const char *format,
                  ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *safe = NULL;
   va_list args;
+
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "mimicdesk-cli: %s\n", message);
+  /* Messages quote ids and texts of the files they are about. */
+  safe = md_cli_escape (message, TRUE);
+  fprintf (stderr, "mimicdesk-cli: %s\n", safe);
 }
 
 gboolean
@@ -72,10 +119,37 @@ print_usage (FILE *stream)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Every command takes --db FILE (default: the index in the user cache)."));
+  fprintf (stream, "%s\n", _("Every command takes --raw: print texts as they are, control "
+                              "characters included (by default they are shown escaped)."));
   fprintf (stream, "%s\n", _("Run 'mimicdesk-cli COMMAND --help' for the options of a command."));
   fprintf (stream, "\n%s\n", _("Options:"));
   fprintf (stream, "  -h, --help     %s\n", _("Show this help"));
   fprintf (stream, "  --version      %s\n", _("Show the version"));
+}
+
+static gboolean
+ctype_is_utf8 (void)
+{
+  const char *codeset = nl_langinfo (CODESET);
+
+  return g_ascii_strcasecmp (codeset, "UTF-8") == 0 || g_ascii_strcasecmp (codeset, "utf8") == 0;
+}
+
+/* Called before anything asks GLib for the charset (it caches the answer). */
+static void
+use_utf8_ctype (void)
+{
+  static const char * const utf8_locales[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
+
+  if (ctype_is_utf8 ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (utf8_locales); i++)
+    {
+      if (setlocale (LC_CTYPE, utf8_locales[i]) != NULL && ctype_is_utf8 ())
+        return;
+    }
+  /* No UTF-8 locale at all: GLib takes $CHARSET as the locale's charset. */
+  g_setenv ("CHARSET", "UTF-8", TRUE);
 }
 
 int
@@ -83,10 +157,14 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
+  /* Arguments are UTF-8 whatever the locale: with LC_ALL=C, GOption would convert them from
+   * ASCII and refuse every non-ASCII word ("Invalid byte sequence in conversion input"). */
+  use_utf8_ctype ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  argc = md_cli_take_raw_option (argc, argv);
   if (argc < 2)
     {
       print_usage (stderr);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <cJSON.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -29,12 +30,36 @@ int md_cli_export     (int argc, char **argv);
 /* Default index location when --db is not given: $XDG_CACHE_HOME/mimicdesk/index.sqlite. */
 char *md_cli_default_db_path (void);
 
+/* A file the user named as an index or review file: a regular file, or (@may_create) a path that
+ * does not exist yet. A FIFO, device, socket or folder is refused with a message that says what
+ * it is, before SQLite opens it (it would create "/dev/null-journal" beside /dev/null). */
+gboolean md_cli_check_file (const char *path,
+                            gboolean    may_create);
+
 /* Parses a command's options; prints the error and usage and returns FALSE on failure. */
 gboolean md_cli_parse_options (GOptionContext *context,
                                int            *argc,
                                char         ***argv);
 
-/* Prints "mimicdesk-cli: MESSAGE" on stderr. */
+/* Prints "mimicdesk-cli: MESSAGE" on stderr, control characters escaped. */
 void md_cli_printerr (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* Terminal safety (md-cli-text.c). Texts from shards and review files are printed through
+ * md_cli_safe(): C0/C1 controls but tab and newline, DEL, bidirectional overrides and bytes that
+ * are not UTF-8 become visible escapes (\x1b, \r, \u202e, \xff), unless --raw was given.
+ * md_cli_safe_line() also turns newlines and tabs into spaces. JSON output needs neither. */
+void      md_cli_set_raw         (gboolean    raw);
+gboolean  md_cli_get_raw         (void);
+char     *md_cli_escape          (const char *text,
+                                  gboolean    keep_newlines);
+char     *md_cli_safe            (const char *text);
+char     *md_cli_safe_line       (const char *text);
+/* JSON as cJSON prints it, with C1 controls and bidi overrides as \uXXXX; printed with a
+ * newline by md_cli_print_json(). */
+char     *md_cli_safe_json       (const char *json);
+void      md_cli_print_json      (cJSON      *root);
+/* Takes a --raw standing before any "--" out of argv (any command accepts it); returns argc. */
+int       md_cli_take_raw_option (int         argc,
+                                  char      **argv);
 
 G_END_DECLS

@@ -128,7 +128,7 @@ test_cli_show_search_image_stats (void)
   g_autofree char *data = NULL;
   cJSON *root, *texts, *fr;
   static const char *keys[] = { "id", "dataset", "modality", "image_ids", "missing_images",
-                                "context_ids", "dangling_context_ids", "texts" };
+                                "context_ids", "dangling_context_ids", "texts", "review" };
   gsize n;
 
   md_test_dir_init (&t);
