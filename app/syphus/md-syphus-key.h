@@ -25,9 +25,21 @@ gboolean  md_syphus_key_store  (const char    *backend_name,
                                 GCancellable  *cancellable,
                                 GError       **error);
 
-/* A copy of @text with every occurrence of @key (when non-empty) and any bearer token replaced
- * by "[redacted]". */
+/* A copy of @text with the key and any bearer token replaced by "[redacted]". Of a key of 8
+ * bytes or more, any 8 consecutive bytes in any ASCII letter case count as the key (so neither a
+ * cut nor an upper-cased key gets through); a shorter key is matched whole and exactly. */
 char     *md_syphus_redact     (const char    *text,
                                 const char    *key);
+
+/* The same for text that arrives in pieces (a streamed reply): push returns what can be shown
+ * now, holding back the few bytes that may start a key fragment; finish returns the rest. */
+typedef struct _MdSyphusRedactor MdSyphusRedactor;
+
+MdSyphusRedactor *md_syphus_redactor_new    (const char       *key);
+char             *md_syphus_redactor_push   (MdSyphusRedactor *redactor,
+                                             const char       *piece);
+char             *md_syphus_redactor_finish (MdSyphusRedactor *redactor);
+void              md_syphus_redactor_free   (MdSyphusRedactor *redactor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSyphusRedactor, md_syphus_redactor_free)
 
 G_END_DECLS
