@@ -40,7 +40,8 @@ static const char schema_sql[] =
   "  attempts INTEGER NOT NULL DEFAULT 0,"
   "  last_error TEXT,"
   "  created INTEGER NOT NULL,"
-  "  updated INTEGER NOT NULL);"
+  "  updated INTEGER NOT NULL,"
+  "  accept INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS syphus_jobs_state ON syphus_jobs (state, id);"
   "CREATE INDEX IF NOT EXISTS syphus_jobs_pair ON syphus_jobs (dataset, pair_id, kind);"
   "CREATE TABLE IF NOT EXISTS syphus_generations ("
@@ -184,6 +185,23 @@ column_text (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, index));
 }
 
+/* Journals written before jobs could be accepted on arrival lack the column. */
+static gboolean
+add_accept_column (MdSyphusJournal  *self,
+                   char            **message)
+{
+  sqlite3_stmt *probe = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT accept FROM syphus_jobs LIMIT 0", -1, &probe, NULL)
+      == SQLITE_OK)
+    {
+      sqlite3_finalize (probe);
+      return TRUE;
+    }
+  return sqlite3_exec (self->db, "ALTER TABLE syphus_jobs ADD COLUMN accept INTEGER NOT NULL "
+                                 "DEFAULT 0", NULL, NULL, message) == SQLITE_OK;
+}
+
 MdSyphusJournal *
 md_syphus_journal_open (const char  *path,
                         GError     **error)
@@ -204,7 +222,8 @@ md_syphus_journal_open (const char  *path,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 5000);
-  if (sqlite3_exec (self->db, schema_sql, NULL, NULL, &message) != SQLITE_OK)
+  if (sqlite3_exec (self->db, schema_sql, NULL, NULL, &message) != SQLITE_OK ||
+      !add_accept_column (self, &message))
     {
       g_set_error (error, MD_ERROR, MD_ERROR_DATABASE,
                    "%s: expected a Syphus journal (SQLite): %s", path, message);
@@ -304,7 +323,7 @@ md_syphus_journal_add_job (MdSyphusJournal  *self,
 }
 
 #define JOB_COLUMNS "id, kind, state, dataset, pair_id, prompt, backend, model, request, " \
-                    "attempts, last_error"
+                    "attempts, last_error, accept"
 
 static MdSyphusJob *
 job_from_row (sqlite3_stmt *stmt)
@@ -322,6 +341,7 @@ job_from_row (sqlite3_stmt *stmt)
   job->request = column_text (stmt, 8);
   job->attempts = sqlite3_column_int (stmt, 9);
   job->last_error = column_text (stmt, 10);
+  job->accept = sqlite3_column_int (stmt, 11) != 0;
   return job;
 }
 
@@ -424,6 +444,96 @@ md_syphus_journal_set_job_state (MdSyphusJournal   *self,
   if (rc != SQLITE_DONE)
     return db_error (self, "update a job", error);
   return TRUE;
+}
+
+gboolean
+md_syphus_journal_set_job_accept (MdSyphusJournal  *self,
+                                  gint64            job_id,
+                                  gboolean          accept,
+                                  GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_SYPHUS_JOURNAL (self), FALSE);
+
+  stmt = prepare (self, "UPDATE syphus_jobs SET accept = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, accept ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 2, job_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (self, "flag a job to be accepted", error);
+  return TRUE;
+}
+
+gint64
+md_syphus_journal_find_answer (MdSyphusJournal  *self,
+                               MdSyphusJobKind   kind,
+                               const char       *dataset,
+                               const char       *pair_id,
+                               const char       *request,
+                               GError          **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_SYPHUS_JOURNAL (self), 0);
+  g_return_val_if_fail (dataset != NULL && pair_id != NULL && request != NULL, 0);
+
+  stmt = prepare (self, "SELECT j.id FROM syphus_jobs j JOIN syphus_generations g "
+                        "ON g.job_id = j.id WHERE j.dataset = ?1 AND j.pair_id = ?2 AND "
+                        "j.kind = ?3 AND j.request = ?4 AND j.state = 'done' AND "
+                        "g.status = 'ok' AND (g.verdict IS NULL OR g.verdict = 'accepted') "
+                        "ORDER BY j.id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, dataset);
+  bind_text (stmt, 2, pair_id);
+  bind_text (stmt, 3, md_syphus_job_kind_name (kind));
+  bind_text (stmt, 4, request);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    db_error (self, "look up answered jobs", error);
+  return id;
+}
+
+GArray *
+md_syphus_journal_list_unapplied (MdSyphusJournal  *self,
+                                  GError          **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_SYPHUS_JOURNAL (self), NULL);
+
+  stmt = prepare (self, "SELECT j.id, g.id FROM syphus_jobs j JOIN syphus_generations g "
+                        "ON g.job_id = j.id WHERE j.accept = 1 AND g.status = 'ok' AND "
+                        "g.verdict IS NULL ORDER BY g.id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 job_id = sqlite3_column_int64 (stmt, 0);
+      gint64 generation_id = sqlite3_column_int64 (stmt, 1);
+
+      g_array_append_val (ids, job_id);
+      g_array_append_val (ids, generation_id);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (self, "list replies to accept", error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
 }
 
 static gboolean

@@ -36,6 +36,7 @@ typedef struct
   char             *request;    /* the JSON body, exactly as sent */
   guint             attempts;
   char             *last_error;
+  gboolean          accept;     /* accept the reply as soon as it parses (--accept) */
 } MdSyphusJob;
 
 void md_syphus_job_free (MdSyphusJob *job);
@@ -116,6 +117,23 @@ gboolean         md_syphus_journal_set_job_state   (MdSyphusJournal     *self,
                                                     MdSyphusJobState     state,
                                                     guint                attempts,
                                                     const char          *last_error,
+                                                    GError             **error);
+/* Flags a job to have its reply accepted on arrival, also by a later run after a kill. */
+gboolean         md_syphus_journal_set_job_accept  (MdSyphusJournal     *self,
+                                                    gint64               job_id,
+                                                    gboolean             accept,
+                                                    GError             **error);
+/* The done job that sent exactly @request for the pair and got a reply that parsed and was not
+ * rejected (the newest), or 0; 0 with @error set when the journal cannot be read. */
+gint64           md_syphus_journal_find_answer     (MdSyphusJournal     *self,
+                                                    MdSyphusJobKind      kind,
+                                                    const char          *dataset,
+                                                    const char          *pair_id,
+                                                    const char          *request,
+                                                    GError             **error);
+/* Replies of jobs flagged accept that parsed and are still undecided, as pairs of gint64 (job
+ * id, generation id), oldest first. */
+GArray          *md_syphus_journal_list_unapplied  (MdSyphusJournal     *self,
                                                     GError             **error);
 /* Stores the generation of a job and ends the job (done, or failed when @generation's status is
  * "failed") in one transaction. Fails if the job already has one. Sets generation->id. */
