@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <cJSON.h>
+#include <string.h>
 
 #include "md-error.h"
 #include "md-syphus-review.h"
@@ -324,6 +325,24 @@ md_syphus_review_writer_apply (MdSyphusReviewWriter      *writer,
   proposals = md_syphus_generation_proposals (generation, error);
   if (proposals == NULL)
     return -1;
+  /* The review log is append-only: a text too long to be one would stay in it for good. Checked
+   * before anything is written, so that a generation goes in whole or not at all. */
+  for (guint i = 0; i < proposals->len; i++)
+    {
+      MdSyphusProposal *proposal = g_ptr_array_index (proposals, i);
+      gsize length = strlen (proposal->text);
+
+      if ((mask & MD_SYPHUS_PROPOSAL_BIT (proposal->lang, proposal->field)) == 0 ||
+          length <= MD_SYPHUS_MAX_TEXT_BYTES)
+        continue;
+      g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
+                   "generation %" G_GINT64_FORMAT " of pair %s: the proposed %s %s has %"
+                   G_GSIZE_FORMAT " bytes, more than the %u a text may have; nothing was written",
+                   generation->id, generation->pair_id, md_language_code (proposal->lang),
+                   proposal->field == MD_FIELD_INSTRUCTION ? "instruction" : "answer", length,
+                   (guint) MD_SYPHUS_MAX_TEXT_BYTES);
+      return -1;
+    }
   if (writer->store != NULL)
     pair = md_store_get_pair (writer->store, generation->pair_id, NULL);
 

@@ -54,6 +54,9 @@ void md_syphus_proposal_free (MdSyphusProposal *proposal);
 GPtrArray *md_syphus_generation_proposals (const MdSyphusGeneration  *generation,
                                            GError                   **error);
 
+/* The longest text an accepted generation may write (MIMIC-IT's longest is a few KB). */
+#define MD_SYPHUS_MAX_TEXT_BYTES (64 * 1024)
+
 /* A bit per (language, field): bit lang * MD_N_FIELDS + field. */
 #define MD_SYPHUS_PROPOSAL_BIT(lang, field) (1u << ((lang) * MD_N_FIELDS + (field)))
 #define MD_SYPHUS_PROPOSAL_ALL              ((1u << (MD_N_LANGUAGES * MD_N_FIELDS)) - 1)
@@ -71,7 +74,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSyphusReviewWriter, md_syphus_review_writer_fre
 void                  md_syphus_review_writer_attach (MdSyphusReviewWriter  *writer,
                                                       MdSyphusJournal       *journal);
 /* Writes the proposals of @generation selected by @mask. Returns how many texts changed, -1 on
- * error. */
+ * error; a text longer than MD_SYPHUS_MAX_TEXT_BYTES is refused and then nothing is written. */
 int                   md_syphus_review_writer_apply  (MdSyphusReviewWriter      *writer,
                                                       const MdSyphusGeneration  *generation,
                                                       guint                      mask,
