@@ -32,6 +32,13 @@ typedef struct
   int              max_attempts;
   int              max_requests;
   gint64           max_tokens;
+  int              deadline_s;      /* -1: from backends.ini */
+  gint64           max_reply_size;  /* -1: from backends.ini */
+  int              max_retry_wait_s;
+  gboolean         again;
+  MdSyphusQueueSettings settings;   /* backends.ini's */
+  guint            n_accepted;
+  guint            n_not_accepted;
   GStrv            ids;
   gboolean         has_command;   /* backends.ini names a server to start */
 
@@ -111,6 +118,7 @@ resolve_backend (SyphusRun *run)
     }
   if (run->concurrency <= 0)
     run->concurrency = config->concurrency;
+  md_syphus_config_get_queue_settings (config, &run->settings);
 
   backend = md_syphus_backend_config_create (chosen, path, &error);
   if (backend == NULL)
@@ -220,6 +228,22 @@ on_job_finished (MdSyphusQueue *queue,
     g_array_append_val (run->generations, generation_id);
   fprintf (stderr, "[%u/%u] %s %s%s%s\n", n, run->n_total, job != NULL ? job->pair_id : "?",
            status, message != NULL ? ": " : "", message != NULL ? message : "");
+}
+
+static void
+on_accepted (MdSyphusQueue *queue,
+             gint64         job_id,
+             gint64         generation_id,
+             const char    *message,
+             SyphusRun     *run)
+{
+  if (message == NULL)
+    {
+      run->n_accepted++;
+      return;
+    }
+  run->n_not_accepted++;
+  md_cli_printerr (_("not accepted: %s"), message);
 }
 
 static void
@@ -343,7 +367,17 @@ run_batch (SyphusRun *run)
       return MD_CLI_EXIT_FAILED;
     }
 
-  md_syphus_queue_settings_init (&settings);
+  /* An interrupted --accept run is finished by the next one: replies that arrived are applied,
+   * and a request already answered is not sent (and paid for) again unless --again. */
+  settings = run->settings;
+  settings.reuse_replies = !run->again;
+  settings.accept_on_arrival = run->accept;
+  if (run->deadline_s >= 0)
+    settings.deadline_ms = MIN ((guint) run->deadline_s, G_MAXUINT / 1000) * 1000;
+  if (run->max_reply_size >= 0)
+    settings.max_reply_bytes = run->max_reply_size;
+  if (run->max_retry_wait_s >= 0)
+    settings.max_retry_wait_ms = MIN ((guint) run->max_retry_wait_s, G_MAXUINT / 1000) * 1000;
   if (run->concurrency > 0)
     settings.concurrency = run->concurrency;
   if (run->timeout_s > 0)
@@ -377,11 +411,19 @@ run_batch (SyphusRun *run)
         }
     }
 
+  g_signal_connect (queue, "accepted", G_CALLBACK (on_accepted), run);
   run->n_total = md_syphus_journal_count_jobs (journal, MD_SYPHUS_JOB_QUEUED);
   if (run->n_total == 0)
     {
-      md_cli_printerr (_("nothing to send: give pair ids, or a journal with queued jobs"));
-      return n_rejected > 0 ? MD_CLI_EXIT_FAILED : MD_CLI_EXIT_OK;
+      if (!md_syphus_queue_apply_accepted (queue, &error))
+        md_cli_printerr ("%s", error->message);
+      if (run->n_accepted > 0)
+        printf (_("%u replies received before were accepted; nothing new to send\n"),
+                run->n_accepted);
+      else
+        md_cli_printerr (_("nothing to send: give pair ids, or a journal with queued jobs"));
+      return n_rejected + run->n_not_accepted > 0 || error != NULL ? MD_CLI_EXIT_FAILED
+                                                                   : MD_CLI_EXIT_OK;
     }
 
   run->loop = g_main_loop_new (NULL, FALSE);
@@ -409,24 +451,7 @@ run_batch (SyphusRun *run)
       return MD_CLI_EXIT_FAILED;
     }
   g_main_loop_run (run->loop);
-
-  if (run->accept)
-    {
-      for (guint i = 0; i < run->generations->len; i++)
-        {
-          gint64 id = g_array_index (run->generations, gint64, i);
-          g_autoptr(MdSyphusGeneration) generation = md_syphus_journal_get_generation (journal, id,
-                                                                                       NULL);
-
-          if (generation == NULL || g_strcmp0 (generation->status, "ok") != 0)
-            continue;
-          if (!md_syphus_journal_set_verdict (journal, id, MD_SYPHUS_VERDICT_ACCEPTED, &error))
-            {
-              md_cli_printerr ("%s", error->message);
-              g_clear_error (&error);
-            }
-        }
-    }
+  n_rejected += run->n_not_accepted;
 
   printf (_("%u ok, %u unusable replies, %u failed, %u not queued; %u requests, %" G_GUINT64_FORMAT
             " tokens%s\n"), run->n_ok, run->n_invalid, run->n_failed, n_rejected,
@@ -443,7 +468,8 @@ syphus_command (MdSyphusJobKind   kind,
                 int               argc,
                 char            **argv)
 {
-  SyphusRun run = { .kind = kind, .frames = -1 };
+  SyphusRun run = { .kind = kind, .frames = -1, .deadline_s = -1, .max_reply_size = -1,
+                    .max_retry_wait_s = -1 };
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &run.db_path, N_("Index file"), N_("FILE") },
@@ -473,6 +499,14 @@ syphus_command (MdSyphusJobKind   kind,
       N_("Stop after N requests"), N_("N") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &run.max_tokens,
       N_("Stop after N tokens"), N_("N") },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &run.deadline_s,
+      N_("Give up a request after S seconds in all, 0 for never (default 600)"), N_("S") },
+    { "max-reply-size", 0, 0, G_OPTION_ARG_INT64, &run.max_reply_size,
+      N_("Refuse a reply longer than N bytes, 0 for no limit (default 8 MiB)"), N_("N") },
+    { "max-retry-wait", 0, 0, G_OPTION_ARG_INT, &run.max_retry_wait_s,
+      N_("Wait at most S seconds when the server asks to retry later (default 300)"), N_("S") },
+    { "again", 0, 0, G_OPTION_ARG_NONE, &run.again,
+      N_("Send a request again even when the journal holds its answer"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &run.ids, NULL, N_("ID…") },
     { NULL }
   };

@@ -15,6 +15,7 @@
 
 #define READ_CHUNK 16384
 #define ERROR_BODY_MAX 400
+#define RETRY_AFTER_MAX_S ((gint64) 10 * 365 * 24 * 3600)
 
 struct _MdSyphusBackend
 {
@@ -209,17 +210,23 @@ typedef struct
   MdSyphusBackend   *backend;
   SoupMessage       *message;
   GInputStream      *stream;
-  GDataInputStream  *lines;
-  GByteArray        *body;
+  GByteArray        *body;             /* a plain reply, or the unfinished line of a stream */
+  gboolean           sse;
+  gboolean           after_cr;         /* the last line ended in CR: skip a LF that follows */
+  gsize              scanned;          /* bytes of the unfinished line known to hold no newline */
+  gsize              received;         /* bytes of the reply so far */
   GString           *content;
-  GCancellable      *io_cancellable;   /* cancelled by the caller or by the stall timer */
+  MdSyphusRedactor  *redactor;         /* for the streamed text handed to delta_func */
+  GCancellable      *io_cancellable;   /* cancelled by the caller or by the timers */
   GCancellable      *caller_cancellable;
   gulong             cancel_handler;
   GSource           *stall_source;
-  guint              stall_timeout_ms;
+  GSource           *deadline_source;
+  MdSyphusChatLimits limits;
   gint64             last_activity_us;
   gint64             started_us;
   gboolean           timed_out;
+  gboolean           deadline_passed;
   gboolean           saw_done;
   MdSyphusDeltaFunc  delta_func;
   gpointer           delta_data;
@@ -227,23 +234,29 @@ typedef struct
 } ChatState;
 
 static void
+destroy_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static void
 chat_state_free (ChatState *state)
 {
-  if (state->stall_source != NULL)
-    {
-      g_source_destroy (state->stall_source);
-      g_source_unref (state->stall_source);
-    }
+  destroy_source (&state->stall_source);
+  destroy_source (&state->deadline_source);
   if (state->caller_cancellable != NULL)
     g_cancellable_disconnect (state->caller_cancellable, state->cancel_handler);
   g_clear_object (&state->caller_cancellable);
   g_clear_object (&state->io_cancellable);
-  g_clear_object (&state->lines);
   g_clear_object (&state->stream);
   g_clear_object (&state->message);
   g_clear_pointer (&state->body, g_byte_array_unref);
   if (state->content != NULL)
     g_string_free (state->content, TRUE);
+  md_syphus_redactor_free (state->redactor);
   md_syphus_response_free (state->response);
   g_clear_object (&state->backend);
   g_free (state);
@@ -258,9 +271,9 @@ on_stall_timeout (gpointer user_data)
   gint64 idle_ms = (g_get_monotonic_time () - state->last_activity_us) / 1000;
 
   g_clear_pointer (&state->stall_source, g_source_unref);
-  if (idle_ms + 1 < state->stall_timeout_ms)
+  if (idle_ms + 1 < state->limits.stall_timeout_ms)
     {
-      arm_stall_timer (state, state->stall_timeout_ms - idle_ms);
+      arm_stall_timer (state, state->limits.stall_timeout_ms - idle_ms);
       return G_SOURCE_REMOVE;
     }
   state->timed_out = TRUE;
@@ -272,12 +285,36 @@ static void
 arm_stall_timer (ChatState *state,
                  guint      delay_ms)
 {
-  if (state->stall_timeout_ms == 0)
+  if (state->limits.stall_timeout_ms == 0)
     return;
   state->stall_source = g_timeout_source_new (delay_ms);
   g_source_set_callback (state->stall_source, on_stall_timeout, state, NULL);
   g_source_set_static_name (state->stall_source, "[md-syphus] stall timer");
   g_source_attach (state->stall_source, g_main_context_get_thread_default ());
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  ChatState *state = user_data;
+
+  g_clear_pointer (&state->deadline_source, g_source_unref);
+  state->deadline_passed = TRUE;
+  g_cancellable_cancel (state->io_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The total deadline: unlike the stall timer, data does not push it back, so a stream that never
+ * ends (or sends only comments) ends here. */
+static void
+arm_deadline (ChatState *state)
+{
+  if (state->limits.deadline_ms == 0)
+    return;
+  state->deadline_source = g_timeout_source_new (state->limits.deadline_ms);
+  g_source_set_callback (state->deadline_source, on_deadline, state, NULL);
+  g_source_set_static_name (state->deadline_source, "[md-syphus] request deadline");
+  g_source_attach (state->deadline_source, g_main_context_get_thread_default ());
 }
 
 static void
@@ -295,7 +332,8 @@ on_caller_cancelled (GCancellable *cancellable,
   g_cancellable_cancel (io_cancellable);
 }
 
-/* Parses Retry-After as delta-seconds or as an HTTP date. */
+/* Parses Retry-After as delta-seconds or as an HTTP date: the wait the server asks for, in ms
+ * (at most ten years, so that it fits; the queue caps what it honours). */
 static gint64
 parse_retry_after (const char *value)
 {
@@ -310,13 +348,13 @@ parse_retry_after (const char *value)
     value++;
   seconds = g_ascii_strtoll (value, &end, 10);
   if (end != value && (*end == '\0' || g_ascii_isspace (*end)))
-    return seconds < 0 ? 0 : MIN (seconds, 24 * 3600) * 1000;
+    return CLAMP (seconds, 0, RETRY_AFTER_MAX_S) * 1000;
 
   date = soup_date_time_new_from_http_string (value);
   if (date == NULL)
     return -1;
   now = g_date_time_new_now_utc ();
-  return MAX (0, g_date_time_difference (date, now) / 1000);
+  return CLAMP (g_date_time_difference (date, now) / 1000, 0, RETRY_AFTER_MAX_S * 1000);
 }
 
 static void
@@ -328,6 +366,13 @@ chat_complete (GTask *task)
   response->latency_us = g_get_monotonic_time () - state->started_us;
   if (response->error == NULL)
     response->text = g_strdup (state->content->str);
+  if (response->error == NULL && state->delta_func != NULL && state->redactor != NULL)
+    {
+      g_autofree char *rest = md_syphus_redactor_finish (state->redactor);
+
+      if (*rest != '\0')
+        state->delta_func (rest, state->delta_data);
+    }
   g_debug ("backend %s: HTTP %u after %" G_GINT64_FORMAT " ms%s", state->backend->name,
            response->status, response->latency_us / 1000, response->error != NULL ? " (failed)" : "");
   g_task_return_pointer (task, g_steal_pointer (&state->response),
@@ -344,12 +389,22 @@ chat_fail (GTask        *task,
   ChatState *state = g_task_get_task_data (task);
   g_autofree char *message = NULL;
 
-  if (state->timed_out)
+  if (state->deadline_passed)
+    {
+      /* Not retried: the next attempt would only pay for the same wait again. */
+      g_clear_error (&error);
+      g_set_error (&error, MD_ERROR, MD_ERROR_IO,
+                   "backend “%s”: no complete reply within %.1f s (the request deadline; "
+                   "%" G_GSIZE_FORMAT " bytes received)", state->backend->name,
+                   state->limits.deadline_ms / 1000.0, state->received);
+      retryable = FALSE;
+    }
+  else if (state->timed_out)
     {
       g_clear_error (&error);
       g_set_error (&error, MD_ERROR, MD_ERROR_IO,
                    "backend “%s”: no data for %u ms (request timed out)", state->backend->name,
-                   state->stall_timeout_ms);
+                   state->limits.stall_timeout_ms);
       retryable = TRUE;
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -403,6 +458,28 @@ read_finish_reason (ChatState   *state,
     }
 }
 
+/* A bounded, key-free excerpt of what the server said: redacted whole first, so that the cut
+ * can never leave half a secret, then cut on a character boundary. */
+static char *
+excerpt (ChatState  *state,
+         const char *text,
+         gsize       len)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *redacted = NULL;
+  const char *end;
+
+  if (text == NULL || len == 0)
+    return g_strdup ("(empty body)");
+  valid = g_utf8_make_valid (text, len);
+  redacted = md_syphus_redact (valid, state->backend->api_key);
+  if (strlen (redacted) <= ERROR_BODY_MAX)
+    return g_steal_pointer (&redacted);
+  end = g_utf8_find_prev_char (redacted, redacted + ERROR_BODY_MAX + 1);
+  return g_strdup_printf ("%.*s… (%" G_GSIZE_FORMAT " bytes in all)", (int) (end - redacted),
+                          redacted, strlen (redacted));
+}
+
 /* An "error" member in a 200 reply or a stream event: servers report overload this way too. */
 static GError *
 error_from_json (ChatState   *state,
@@ -410,13 +487,16 @@ error_from_json (ChatState   *state,
 {
   const cJSON *error = cJSON_GetObjectItemCaseSensitive (root, "error");
   const cJSON *message;
+  g_autofree char *text = NULL;
 
   if (error == NULL || cJSON_IsNull (error))
     return NULL;
   message = cJSON_IsObject (error) ? cJSON_GetObjectItemCaseSensitive (error, "message") : error;
+  text = cJSON_IsString (message) ? excerpt (state, message->valuestring,
+                                             strlen (message->valuestring))
+                                  : g_strdup ("(no message)");
   return g_error_new (MD_ERROR, MD_ERROR_FAILED, "backend “%s”: the server reported an error: %s",
-                      state->backend->name,
-                      cJSON_IsString (message) ? message->valuestring : "(no message)");
+                      state->backend->name, text);
 }
 
 static void
@@ -434,7 +514,8 @@ finish_plain (GTask *task)
   if (root == NULL)
     {
       /* Keep what the server said: it is the only clue to what went wrong. */
-      state->response->text = g_utf8_make_valid ((const char *) state->body->data,
+      state->response->text = g_utf8_make_valid (state->body->len > 0
+                                                 ? (const char *) state->body->data : "",
                                                  state->body->len);
       chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_PARSE,
                                     "backend “%s”: reply of %u bytes is not JSON "
@@ -467,61 +548,38 @@ finish_plain (GTask *task)
   chat_complete (task);
 }
 
+/* libsoup 3 names only the codes of RFC 2616 and WebDAV. */
+static const char *
+status_phrase (guint status)
+{
+  static const struct { guint status; const char *phrase; } extra[] = {
+    { 425, "Too Early" },
+    { 428, "Precondition Required" },
+    { 429, "Too Many Requests" },
+    { 431, "Request Header Fields Too Large" },
+    { 451, "Unavailable For Legal Reasons" },
+    { 511, "Network Authentication Required" },
+  };
+  const char *phrase;
+
+  for (guint i = 0; i < G_N_ELEMENTS (extra); i++)
+    if (extra[i].status == status)
+      return extra[i].phrase;
+  phrase = soup_status_get_phrase (status);
+  return phrase != NULL && strcmp (phrase, "Unknown Error") != 0 ? phrase : "";
+}
+
 static void
 finish_http_error (GTask *task)
 {
   ChatState *state = g_task_get_task_data (task);
   guint status = state->response->status;
-  g_autofree char *excerpt = NULL;
-  gboolean retryable = status == 429 || status >= 500;
-  gsize len = MIN (state->body->len, ERROR_BODY_MAX);
+  g_autofree char *text = excerpt (state, (const char *) state->body->data, state->body->len);
+  const char *phrase = status_phrase (status);
 
-  excerpt = g_utf8_make_valid ((const char *) state->body->data, len);
-  chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_FAILED, "backend “%s”: HTTP %u %s: %s",
-                                state->backend->name, status,
-                                soup_status_get_phrase (status) != NULL ?
-                                soup_status_get_phrase (status) : "",
-                                excerpt), retryable);
-}
-
-static void read_body_chunk (GTask *task);
-
-static void
-on_body_chunk (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  ChatState *state = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
-  GError *error = NULL;
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (bytes == NULL)
-    {
-      chat_fail (task, error, TRUE);
-      return;
-    }
-  touch (state);
-  if (g_bytes_get_size (bytes) > 0)
-    {
-      g_byte_array_append (state->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      read_body_chunk (task);
-      return;
-    }
-  if (SOUP_STATUS_IS_SUCCESSFUL (state->response->status))
-    finish_plain (task);
-  else
-    finish_http_error (task);
-}
-
-static void
-read_body_chunk (GTask *task)
-{
-  ChatState *state = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (state->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   state->io_cancellable, on_body_chunk, task);
+  chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_FAILED, "backend “%s”: HTTP %u%s%s: %s",
+                                state->backend->name, status, *phrase != '\0' ? " " : "", phrase,
+                                text), status == 429 || status >= 500);
 }
 
 /* One "data:" payload of the event stream. Returns FALSE after failing the task. */
@@ -565,67 +623,158 @@ handle_event (GTask      *task,
     {
       g_string_append (state->content, content->valuestring);
       if (state->delta_func != NULL)
-        state->delta_func (content->valuestring, state->delta_data);
+        {
+          /* What is shown while it streams is redacted too: a key may arrive in pieces. */
+          g_autofree char *shown = md_syphus_redactor_push (state->redactor,
+                                                            content->valuestring);
+
+          if (*shown != '\0')
+            state->delta_func (shown, state->delta_data);
+        }
     }
   cJSON_Delete (root);
   return TRUE;
 }
 
-static void read_event_line (GTask *task);
+/* One line of the event stream. Returns FALSE after failing the task. */
+static gboolean
+handle_line (GTask      *task,
+             const char *line,
+             gsize       length)
+{
+  ChatState *state = g_task_get_task_data (task);
+
+  if (!g_utf8_validate_len (line, length, NULL))
+    {
+      chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_PARSE,
+                                    "backend “%s”: stream line after %" G_GSIZE_FORMAT
+                                    " bytes is not UTF-8", state->backend->name,
+                                    state->received), FALSE);
+      return FALSE;
+    }
+  if (length >= 5 && memcmp (line, "data:", 5) == 0)
+    {
+      g_autofree char *payload = g_strndup (line + 5, length - 5);
+      const char *start = payload;
+
+      while (*start == ' ')
+        start++;
+      return handle_event (task, start);
+    }
+  /* Blank separators, ":" comments and "event:" lines carry nothing we need. */
+  return TRUE;
+}
+
+/* Splits the stream into lines (LF, CRLF or CR, as the event-stream format has them). Returns
+ * FALSE after failing the task. */
+static gboolean
+take_lines (GTask    *task,
+            gboolean  at_end)
+{
+  ChatState *state = g_task_get_task_data (task);
+  GByteArray *buffer = state->body;
+  gsize start = 0;
+
+  for (gsize i = state->scanned; i < buffer->len; i++)
+    {
+      guint8 c = buffer->data[i];
+
+      if (c == '\n' && state->after_cr && i == start)
+        {
+          state->after_cr = FALSE;
+          start = i + 1;
+          continue;
+        }
+      state->after_cr = FALSE;
+      if (c != '\n' && c != '\r')
+        continue;
+      if (!handle_line (task, (const char *) buffer->data + start, i - start))
+        return FALSE;
+      state->after_cr = c == '\r';
+      start = i + 1;
+    }
+  if (at_end && start < buffer->len)
+    {
+      if (!handle_line (task, (const char *) buffer->data + start, buffer->len - start))
+        return FALSE;
+      start = buffer->len;
+    }
+  g_byte_array_remove_range (buffer, 0, start);
+  state->scanned = buffer->len;
+  return TRUE;
+}
 
 static void
-on_event_line (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+finish_stream (GTask *task)
+{
+  ChatState *state = g_task_get_task_data (task);
+
+  if (!take_lines (task, TRUE))
+    return;
+  /* A stream that ends without [DONE] and without a finish reason was cut off. */
+  if (state->saw_done || state->response->finish_reason != NULL)
+    chat_complete (task);
+  else
+    chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_IO,
+                                  "backend “%s”: the stream ended after %" G_GSIZE_FORMAT
+                                  " characters without [DONE] (connection dropped)",
+                                  state->backend->name, state->content->len), TRUE);
+}
+
+static void read_chunk (GTask *task);
+
+static void
+on_chunk (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   GTask *task = user_data;
   ChatState *state = g_task_get_task_data (task);
-  g_autofree char *line = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
-  gsize length = 0;
+  gsize size;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, &length,
-                                                    &error);
-  if (error != NULL)
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (bytes == NULL)
     {
       chat_fail (task, error, TRUE);
       return;
     }
   touch (state);
-  if (line == NULL)
+  size = g_bytes_get_size (bytes);
+  if (size == 0)
     {
-      /* A stream that ends without [DONE] and without a finish reason was cut off. */
-      if (state->saw_done || state->response->finish_reason != NULL)
-        chat_complete (task);
+      if (state->sse)
+        finish_stream (task);
+      else if (SOUP_STATUS_IS_SUCCESSFUL (state->response->status))
+        finish_plain (task);
       else
-        chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_IO,
-                                      "backend “%s”: the stream ended after %" G_GSIZE_FORMAT
-                                      " characters without [DONE] (connection dropped)",
-                                      state->backend->name, state->content->len), TRUE);
+        finish_http_error (task);
       return;
     }
-  if (length > 0 && line[length - 1] == '\r')
-    line[length - 1] = '\0';
-  if (g_str_has_prefix (line, "data:"))
+  state->received += size;
+  if (state->limits.max_reply_bytes > 0 && state->received > state->limits.max_reply_bytes)
     {
-      const char *payload = line + 5;
-
-      while (*payload == ' ')
-        payload++;
-      if (!handle_event (task, payload))
-        return;
+      /* Not retried: the server would send as much again. */
+      chat_fail (task, g_error_new (MD_ERROR, MD_ERROR_IO,
+                                    "backend “%s”: the reply passed %" G_GSIZE_FORMAT " bytes, "
+                                    "the most a reply may have (max-reply-size); stopped reading",
+                                    state->backend->name, state->limits.max_reply_bytes), FALSE);
+      return;
     }
-  /* Blank separators, ":" comments and "event:" lines carry nothing we need. */
-  read_event_line (task);
+  g_byte_array_append (state->body, g_bytes_get_data (bytes, NULL), size);
+  if (state->sse && !take_lines (task, FALSE))
+    return;
+  read_chunk (task);
 }
 
 static void
-read_event_line (GTask *task)
+read_chunk (GTask *task)
 {
   ChatState *state = g_task_get_task_data (task);
 
-  g_data_input_stream_read_line_async (state->lines, G_PRIORITY_DEFAULT, state->io_cancellable,
-                                       on_event_line, task);
+  g_input_stream_read_bytes_async (state->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   state->io_cancellable, on_chunk, task);
 }
 
 static void
@@ -652,29 +801,31 @@ on_chat_sent (GObject      *object,
   content_type = soup_message_headers_get_content_type (
     soup_message_get_response_headers (state->message), NULL);
 
-  if (SOUP_STATUS_IS_SUCCESSFUL (state->response->status) &&
-      g_strcmp0 (content_type, "text/event-stream") == 0)
-    {
-      state->lines = g_data_input_stream_new (state->stream);
-      g_data_input_stream_set_newline_type (state->lines, G_DATA_STREAM_NEWLINE_TYPE_ANY);
-      read_event_line (task);
-    }
-  else
-    {
-      state->body = g_byte_array_new ();
-      read_body_chunk (task);
-    }
+  state->sse = SOUP_STATUS_IS_SUCCESSFUL (state->response->status) &&
+               g_strcmp0 (content_type, "text/event-stream") == 0;
+  state->body = g_byte_array_new ();
+  read_chunk (task);
 }
 
 void
-md_syphus_backend_chat_async (MdSyphusBackend     *self,
-                              const char          *body,
-                              guint                stall_timeout_ms,
-                              MdSyphusDeltaFunc    delta_func,
-                              gpointer             delta_data,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+md_syphus_chat_limits_init (MdSyphusChatLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  limits->stall_timeout_ms = MD_SYPHUS_DEFAULT_STALL_TIMEOUT_MS;
+  limits->deadline_ms = MD_SYPHUS_DEFAULT_DEADLINE_MS;
+  limits->max_reply_bytes = MD_SYPHUS_DEFAULT_MAX_REPLY_BYTES;
+}
+
+void
+md_syphus_backend_chat_async (MdSyphusBackend          *self,
+                              const char               *body,
+                              const MdSyphusChatLimits *limits,
+                              MdSyphusDeltaFunc         delta_func,
+                              gpointer                  delta_data,
+                              GCancellable             *cancellable,
+                              GAsyncReadyCallback       callback,
+                              gpointer                  user_data)
 {
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
@@ -691,9 +842,14 @@ md_syphus_backend_chat_async (MdSyphusBackend     *self,
   state->backend = g_object_ref (self);
   state->content = g_string_new (NULL);
   state->io_cancellable = g_cancellable_new ();
-  state->stall_timeout_ms = stall_timeout_ms;
+  if (limits != NULL)
+    state->limits = *limits;
+  else
+    md_syphus_chat_limits_init (&state->limits);
   state->delta_func = delta_func;
   state->delta_data = delta_data;
+  if (delta_func != NULL)
+    state->redactor = md_syphus_redactor_new (self->api_key);
   state->response = g_new0 (MdSyphusResponse, 1);
   state->response->prompt_tokens = -1;
   state->response->completion_tokens = -1;
@@ -722,7 +878,8 @@ md_syphus_backend_chat_async (MdSyphusBackend     *self,
 
   g_debug ("backend %s: POST %s/v1/chat/completions (%" G_GSIZE_FORMAT " bytes)", self->name,
            self->base_url, strlen (body));
-  arm_stall_timer (state, stall_timeout_ms);
+  arm_stall_timer (state, state->limits.stall_timeout_ms);
+  arm_deadline (state);
   soup_session_send_async (self->session, state->message, G_PRIORITY_DEFAULT,
                            state->io_cancellable, on_chat_sent, task);
 }

@@ -61,17 +61,33 @@ gboolean             md_syphus_backend_has_api_key     (MdSyphusBackend     *sel
 char                *md_syphus_backend_redact          (MdSyphusBackend     *self,
                                                         const char          *text);
 
-/* One attempt. A request that receives no byte for @stall_timeout_ms (0: never) fails as a
- * retryable timeout. The finish function returns a response (with its error set for HTTP or
- * transport failures), or NULL with G_IO_ERROR_CANCELLED when @cancellable was cancelled. */
-void                 md_syphus_backend_chat_async      (MdSyphusBackend     *self,
-                                                        const char          *body,
-                                                        guint                stall_timeout_ms,
-                                                        MdSyphusDeltaFunc    delta_func,
-                                                        gpointer             delta_data,
-                                                        GCancellable        *cancellable,
-                                                        GAsyncReadyCallback  callback,
-                                                        gpointer             user_data);
+/* What one attempt may take. A hostile or broken server can send forever (a stream that never
+ * ends, ":" comments every few seconds) or send one endless line; these bound time and memory. */
+#define MD_SYPHUS_DEFAULT_STALL_TIMEOUT_MS 120000
+#define MD_SYPHUS_DEFAULT_DEADLINE_MS      600000
+#define MD_SYPHUS_DEFAULT_MAX_REPLY_BYTES  ((gsize) 8 * 1024 * 1024)
+
+typedef struct
+{
+  guint  stall_timeout_ms;   /* no byte for this long: a retryable timeout; 0: never */
+  guint  deadline_ms;        /* not complete this long after sending: fails; 0: never */
+  gsize  max_reply_bytes;    /* a reply (body or stream, all bytes) longer fails; 0: no limit */
+} MdSyphusChatLimits;
+
+void                 md_syphus_chat_limits_init        (MdSyphusChatLimits  *limits);
+
+/* One attempt within @limits (NULL: the defaults). Passing the deadline or the size cap fails
+ * the attempt as not retryable. The finish function returns a response (with its error set for
+ * HTTP or transport failures), or NULL with G_IO_ERROR_CANCELLED when @cancellable was
+ * cancelled. Streamed text reaches @delta_func redacted of the key. */
+void                 md_syphus_backend_chat_async      (MdSyphusBackend          *self,
+                                                        const char               *body,
+                                                        const MdSyphusChatLimits *limits,
+                                                        MdSyphusDeltaFunc         delta_func,
+                                                        gpointer                  delta_data,
+                                                        GCancellable             *cancellable,
+                                                        GAsyncReadyCallback       callback,
+                                                        gpointer                  user_data);
 MdSyphusResponse    *md_syphus_backend_chat_finish     (MdSyphusBackend     *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);

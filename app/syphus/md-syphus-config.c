@@ -89,6 +89,9 @@ md_syphus_config_new (void)
   config->max_tokens = MD_SYPHUS_DEFAULT_MAX_TOKENS;
   config->images = FALSE;
   config->frames = 8;
+  config->deadline_s = MD_SYPHUS_DEFAULT_DEADLINE_MS / 1000;
+  config->max_reply_bytes = MD_SYPHUS_DEFAULT_MAX_REPLY_BYTES;
+  config->max_retry_wait_s = 300;
   return config;
 }
 
@@ -161,8 +164,41 @@ md_syphus_config_load (const char  *path,
         config->images = g_key_file_get_boolean (file, settings, "images", NULL);
       if (g_key_file_has_key (file, settings, "frames", NULL))
         config->frames = CLAMP (g_key_file_get_integer (file, settings, "frames", NULL), 0, 256);
+      /* 0 turns a limit off; the upper bounds keep the milliseconds in a guint. */
+      if (g_key_file_has_key (file, settings, "deadline", NULL))
+        config->deadline_s = CLAMP (g_key_file_get_integer (file, settings, "deadline", NULL),
+                                    0, 7 * 24 * 3600);
+      if (g_key_file_has_key (file, settings, "max-reply-size", NULL))
+        config->max_reply_bytes = MIN (g_key_file_get_uint64 (file, settings, "max-reply-size",
+                                                              NULL), G_MAXUINT32);
+      if (g_key_file_has_key (file, settings, "max-retry-wait", NULL))
+        config->max_retry_wait_s = CLAMP (g_key_file_get_integer (file, settings,
+                                                                  "max-retry-wait", NULL),
+                                          0, 7 * 24 * 3600);
     }
   return g_steal_pointer (&config);
+}
+
+/* The shortest text that reads back as @value ("0.7", not "0.69999999999999996"), so the file
+ * says what was typed. */
+static void
+set_double (GKeyFile   *file,
+            const char *group,
+            const char *key,
+            double      value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (text, sizeof text, format, value);
+      if (g_ascii_strtod (text, NULL) == value)
+        break;
+    }
+  g_key_file_set_value (file, group, key, text);
 }
 
 gboolean
@@ -181,10 +217,13 @@ md_syphus_config_save (const MdSyphusConfig  *config,
   if (config->default_backend != NULL)
     g_key_file_set_string (file, settings, "default-backend", config->default_backend);
   g_key_file_set_integer (file, settings, "concurrency", config->concurrency);
-  g_key_file_set_double (file, settings, "temperature", config->temperature);
+  set_double (file, settings, "temperature", config->temperature);
   g_key_file_set_integer (file, settings, "max-tokens", config->max_tokens);
   g_key_file_set_boolean (file, settings, "images", config->images);
   g_key_file_set_integer (file, settings, "frames", config->frames);
+  g_key_file_set_integer (file, settings, "deadline", config->deadline_s);
+  g_key_file_set_uint64 (file, settings, "max-reply-size", config->max_reply_bytes);
+  g_key_file_set_integer (file, settings, "max-retry-wait", config->max_retry_wait_s);
 
   for (guint i = 0; i < config->backends->len; i++)
     {
@@ -224,6 +263,20 @@ md_syphus_config_find (const MdSyphusConfig *config,
         return backend;
     }
   return NULL;
+}
+
+void
+md_syphus_config_get_queue_settings (const MdSyphusConfig  *config,
+                                     MdSyphusQueueSettings *settings)
+{
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (settings != NULL);
+
+  md_syphus_queue_settings_init (settings);
+  settings->concurrency = config->concurrency;
+  settings->deadline_ms = config->deadline_s * 1000;
+  settings->max_reply_bytes = config->max_reply_bytes;
+  settings->max_retry_wait_ms = config->max_retry_wait_s * 1000;
 }
 
 static char *

@@ -6,6 +6,9 @@
  *
  *   [@settings]  default-backend=llama  concurrency=4  temperature=0.7  max-tokens=3200
  *                images=false  frames=8
+ *                deadline=600          seconds one request may take in all
+ *                max-reply-size=8388608  bytes one reply may have
+ *                max-retry-wait=300    seconds of Retry-After honoured at most
  *   [llama]      base-url=http://127.0.0.1:8080  model=qwen  kind=local
  *                command=llama-server -m model.gguf --port 8080
  *
@@ -14,6 +17,7 @@
 #include <gio/gio.h>
 
 #include "md-syphus-backend.h"
+#include "md-syphus-queue.h"
 #include "md-syphus-request.h"
 
 G_BEGIN_DECLS
@@ -53,6 +57,9 @@ typedef struct
   int        max_tokens;
   gboolean   images;
   guint      frames;
+  guint      deadline_s;
+  guint64    max_reply_bytes;
+  guint      max_retry_wait_s;
 } MdSyphusConfig;
 
 /* "$XDG_CONFIG_HOME/mimicdesk/backends.ini". */
@@ -69,6 +76,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSyphusConfig, md_syphus_config_free)
 
 const MdSyphusBackendConfig *md_syphus_config_find (const MdSyphusConfig *config,
                                                     const char           *name);
+
+/* Queue settings with the file's concurrency and limits (the rest at their defaults). */
+void            md_syphus_config_get_queue_settings (const MdSyphusConfig  *config,
+                                                     MdSyphusQueueSettings *settings);
 
 G_END_DECLS
 

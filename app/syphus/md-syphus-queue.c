@@ -4,10 +4,17 @@
 #include "config.h"
 
 #include <cJSON.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "md-error.h"
 #include "md-syphus-parse.h"
 #include "md-syphus-queue.h"
+
+/* Messages shown per job stay short whatever the server sent (a reply of 10,000 questions is
+ * 10,000 problems). */
+#define MESSAGE_MAX 600
+#define PROBLEMS_SHOWN 3
 
 typedef struct _Job Job;
 
@@ -18,6 +25,7 @@ struct _MdSyphusQueue
   MdSyphusBackend       *backend;
   MdSyphusJournal       *journal;
   MdSyphusQueueSettings  settings;
+  MdSyphusChatLimits     limits;
 
   GQueue                 pending;    /* of Job*, not started */
   GHashTable            *active;     /* Job* set: in flight or waiting to retry */
@@ -52,6 +60,7 @@ enum
   SIGNAL_DELTA,
   SIGNAL_JOB_RETRY,
   SIGNAL_JOB_FINISHED,
+  SIGNAL_ACCEPTED,
   SIGNAL_FINISHED,
   N_SIGNALS
 };
@@ -74,6 +83,43 @@ md_syphus_queue_settings_init (MdSyphusQueueSettings *settings)
   settings->backoff_max_ms = 60000;
   settings->max_requests = 0;
   settings->max_tokens = 0;
+  settings->deadline_ms = MD_SYPHUS_DEFAULT_DEADLINE_MS;
+  settings->max_reply_bytes = MD_SYPHUS_DEFAULT_MAX_REPLY_BYTES;
+  settings->max_retry_wait_ms = 300000;
+  settings->reuse_replies = FALSE;
+  settings->accept_on_arrival = FALSE;
+}
+
+/* @text cut to about MESSAGE_MAX bytes on a character boundary. */
+static char *
+bounded (const char *text)
+{
+  const char *end;
+
+  if (text == NULL)
+    return NULL;
+  if (strlen (text) <= MESSAGE_MAX)
+    return g_strdup (text);
+  end = g_utf8_find_prev_char (text, text + MESSAGE_MAX + 1);
+  return g_strdup_printf ("%.*s… (%" G_GSIZE_FORMAT " bytes in all)", (int) (end - text), text,
+                          strlen (text));
+}
+
+/* The first few problems and how many there are. */
+static char *
+join_problems (GPtrArray *problems)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; i < problems->len && i < PROBLEMS_SHOWN; i++)
+    {
+      g_autofree char *one = bounded (g_ptr_array_index (problems, i));
+
+      g_string_append_printf (joined, "%s%s", i > 0 ? "; " : "", one);
+    }
+  if (problems->len > PROBLEMS_SHOWN)
+    g_string_append_printf (joined, "; … (%u problems in all)", problems->len);
+  return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
 static void
@@ -141,6 +187,9 @@ md_syphus_queue_class_init (MdSyphusQueueClass *klass)
     g_signal_new ("job-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 4, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING,
                   G_TYPE_STRING);
+  signals[SIGNAL_ACCEPTED] =
+    g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING);
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
@@ -174,6 +223,9 @@ md_syphus_queue_new (MdSyphusBackend             *backend,
     md_syphus_queue_settings_init (&self->settings);
   self->settings.concurrency = MAX (1, self->settings.concurrency);
   self->settings.max_attempts = MAX (1, self->settings.max_attempts);
+  self->limits.stall_timeout_ms = self->settings.stall_timeout_ms;
+  self->limits.deadline_ms = self->settings.deadline_ms;
+  self->limits.max_reply_bytes = self->settings.max_reply_bytes;
   return self;
 }
 
@@ -216,11 +268,34 @@ md_syphus_queue_add (MdSyphusQueue                *self,
   body = md_syphus_request_build (kind, prompt, input, options, error);
   if (body == NULL)
     return 0;
+  if (self->settings.reuse_replies)
+    {
+      GError *local_error = NULL;
+
+      /* Asked and answered before (a rerun of the same command): nothing to pay for again. */
+      id = md_syphus_journal_find_answer (self->journal, kind, input->dataset, input->id, body,
+                                          &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return 0;
+        }
+      if (id > 0)
+        {
+          if (self->settings.accept_on_arrival &&
+              !md_syphus_journal_set_job_accept (self->journal, id, TRUE, error))
+            return 0;
+          return id;
+        }
+    }
   id = md_syphus_journal_add_job (self->journal, kind, input->dataset, input->id,
                                   md_syphus_prompt_get_name (prompt),
                                   md_syphus_backend_get_name (self->backend), options->model,
                                   body, NULL, error);
   if (id == 0)
+    return 0;
+  if (self->settings.accept_on_arrival &&
+      !md_syphus_journal_set_job_accept (self->journal, id, TRUE, error))
     return 0;
 
   /* A running queue takes new jobs at once; a stopped one finds them in the journal. */
@@ -234,6 +309,47 @@ md_syphus_queue_add (MdSyphusQueue                *self,
       dispatch (self);
     }
   return id;
+}
+
+/* Accepts a stored reply of a job flagged accept-on-arrival and says so. A reply the review
+ * file refuses loses the flag: it waits in the journal for a person, and is not tried again. */
+static void
+accept_reply (MdSyphusQueue *self,
+              gint64         job_id,
+              gint64         generation_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (md_syphus_journal_set_verdict (self->journal, generation_id, MD_SYPHUS_VERDICT_ACCEPTED,
+                                     &error))
+    {
+      g_signal_emit (self, signals[SIGNAL_ACCEPTED], 0, job_id, generation_id, NULL);
+      return;
+    }
+  message = bounded (error->message);
+  g_clear_error (&error);
+  if (!md_syphus_journal_set_job_accept (self->journal, job_id, FALSE, &error))
+    {
+      g_autofree char *both = g_strdup_printf ("%s; %s", message, error->message);
+
+      g_signal_emit (self, signals[SIGNAL_ACCEPTED], 0, job_id, generation_id, both);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_ACCEPTED], 0, job_id, generation_id, message);
+}
+
+gboolean
+md_syphus_queue_apply_accepted (MdSyphusQueue  *self,
+                                GError        **error)
+{
+  g_autoptr(GArray) ids = md_syphus_journal_list_unapplied (self->journal, error);
+
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < ids->len; i += 2)
+    accept_reply (self, g_array_index (ids, gint64, i), g_array_index (ids, gint64, i + 1));
+  return TRUE;
 }
 
 static void
@@ -254,6 +370,8 @@ md_syphus_queue_start (MdSyphusQueue  *self,
   g_return_val_if_fail (MD_IS_SYPHUS_QUEUE (self), FALSE);
   g_return_val_if_fail (!self->closed, FALSE);
 
+  if (!md_syphus_queue_apply_accepted (self, error))
+    return FALSE;
   jobs = md_syphus_journal_list_jobs (self->journal, MD_SYPHUS_JOB_QUEUED, error);
   if (jobs == NULL)
     return FALSE;
@@ -315,17 +433,32 @@ maybe_finish (MdSyphusQueue *self)
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
-static void
+static gboolean
 journal_state (MdSyphusQueue    *self,
                Job              *job,
                MdSyphusJobState  state,
-               const char       *error_message)
+               const char       *error_message,
+               GError          **error)
 {
-  g_autoptr(GError) error = NULL;
+  return md_syphus_journal_set_job_state (self->journal, job->record->id, state,
+                                          job->record->attempts, error_message, error);
+}
 
-  if (!md_syphus_journal_set_job_state (self->journal, job->record->id, state,
-                                        job->record->attempts, error_message, &error))
-    g_warning ("%s", error->message);
+/* A job the journal could not record ends visibly, as failed: what is not journaled could be
+ * lost or paid for twice. */
+static void
+fail_unrecorded (MdSyphusQueue *self,
+                 Job           *job,
+                 const GError  *error)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *cut = bounded (error->message);
+
+  message = g_strdup_printf ("pair %s: the journal could not record the job, so it stops: %s",
+                             job->record->pair_id, cut);
+  self->n_failed++;
+  g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, job->record->id, (gint64) 0, "failed",
+                 message);
 }
 
 static char *
@@ -368,10 +501,8 @@ parse_reply (MdSyphusGeneration *generation)
           generation->parsed = md_syphus_translation_to_json (translation);
           if (translation->problems->len > 0)
             {
-              g_autofree char *joined = NULL;
+              g_autofree char *joined = join_problems (translation->problems);
 
-              g_ptr_array_add (translation->problems, NULL);
-              joined = g_strjoinv ("; ", (char **) translation->problems->pdata);
               error = g_error_new (MD_ERROR, MD_ERROR_PARSE, "pair %s: translation incomplete: %s",
                                    generation->pair_id, joined);
             }
@@ -387,10 +518,8 @@ parse_reply (MdSyphusGeneration *generation)
           generation->parsed = md_syphus_qa_reply_to_json (reply);
           if (reply->problems->len > 0 || reply->pairs->len == 0)
             {
-              g_autofree char *joined = NULL;
+              g_autofree char *joined = join_problems (reply->problems);
 
-              g_ptr_array_add (reply->problems, NULL);
-              joined = g_strjoinv ("; ", (char **) reply->problems->pdata);
               error = g_error_new (MD_ERROR, MD_ERROR_PARSE, "pair %s: %s", generation->pair_id,
                                    *joined != '\0' ? joined : "no complete Question/Answer pair");
             }
@@ -401,11 +530,13 @@ parse_reply (MdSyphusGeneration *generation)
     generation->status = g_strdup ("ok");
   else
     {
+      g_autofree char *cut = bounded (error->message);
+
       generation->status = g_strdup ("invalid");
-      if (!g_str_has_prefix (error->message, "pair "))
-        generation->error = g_strdup_printf ("pair %s: %s", generation->pair_id, error->message);
+      if (!g_str_has_prefix (cut, "pair "))
+        generation->error = g_strdup_printf ("pair %s: %s", generation->pair_id, cut);
       else
-        generation->error = g_strdup (error->message);
+        generation->error = g_steal_pointer (&cut);
     }
 }
 
@@ -434,9 +565,10 @@ record_generation (MdSyphusQueue    *self,
 
   if (response->error != NULL)
     {
+      g_autofree char *cut = bounded (response->error->message);
+
       generation->status = g_strdup ("failed");
-      generation->error = g_strdup_printf ("pair %s: %s", record->pair_id,
-                                           response->error->message);
+      generation->error = g_strdup_printf ("pair %s: %s", record->pair_id, cut);
       generation->raw_reply = md_syphus_backend_redact (self->backend, response->text);
     }
   else
@@ -455,29 +587,54 @@ record_generation (MdSyphusQueue    *self,
 
   if (!md_syphus_journal_finish_job (self->journal, generation, &error))
     {
-      g_warning ("%s", error->message);
-      g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, record->id, (gint64) 0, "failed",
-                     error->message);
+      /* The job stays unfinished in the journal: the next run sends it again. */
+      g_autofree char *cut = bounded (error->message);
+      g_autofree char *message = g_strdup_printf ("pair %s: the reply could not be stored in the "
+                                                  "journal: %s", record->pair_id, cut);
+
       self->n_failed++;
+      g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, record->id, (gint64) 0, "failed",
+                     message);
       return;
     }
   if (g_strcmp0 (generation->status, "failed") == 0)
     self->n_failed++;
   else
     self->n_done++;
+  if (record->accept && g_strcmp0 (generation->status, "ok") == 0)
+    accept_reply (self, record->id, generation->id);
   g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, record->id, generation->id,
                  generation->status, generation->error);
 }
 
+static char *
+format_wait (gint64 ms)
+{
+  if (ms < 120 * 1000)
+    return g_strdup_printf ("%.1f s", ms / 1000.0);
+  if (ms < (gint64) 120 * 60 * 1000)
+    return g_strdup_printf ("%.1f min", ms / 60000.0);
+  if (ms < (gint64) 48 * 3600 * 1000)
+    return g_strdup_printf ("%.1f h", ms / 3600000.0);
+  return g_strdup_printf ("%.1f days", ms / 86400000.0);
+}
+
+/* The wait before the next attempt. A Retry-After (seconds or an HTTP date, whatever it says) is
+ * honoured up to max_retry_wait_ms; @capped says when it asked for more. */
 static guint
 backoff_delay (MdSyphusQueue    *self,
                guint             attempt,
-               MdSyphusResponse *response)
+               MdSyphusResponse *response,
+               gboolean         *capped)
 {
   guint64 delay;
 
+  *capped = FALSE;
   if (response->retry_after_ms >= 0)
-    return (guint) MIN (response->retry_after_ms, G_MAXUINT);
+    {
+      *capped = response->retry_after_ms > self->settings.max_retry_wait_ms;
+      return (guint) MIN (response->retry_after_ms, self->settings.max_retry_wait_ms);
+    }
 
   /* base * 2^(attempt-1), plus up to one base of jitter so that a fleet of clients that failed
    * together does not come back together. */
@@ -547,15 +704,33 @@ on_chat_done (GObject      *object,
   if (response->error != NULL && response->retryable &&
       job->record->attempts < self->settings.max_attempts)
     {
-      guint delay = backoff_delay (self, job->record->attempts, response);
+      gboolean capped;
+      guint delay = backoff_delay (self, job->record->attempts, response, &capped);
+      g_autofree char *message = bounded (response->error->message);
 
       g_debug ("job %" G_GINT64_FORMAT ": attempt %u failed, retrying in %u ms",
                job->record->id, job->record->attempts, delay);
-      journal_state (self, job, MD_SYPHUS_JOB_QUEUED, response->error->message);
+      if (!journal_state (self, job, MD_SYPHUS_JOB_QUEUED, message, &error))
+        {
+          g_hash_table_remove (self->active, job);
+          fail_unrecorded (self, job, error);
+          end_job (self, job);
+          return;
+        }
+      if (capped)
+        {
+          g_autofree char *asked = format_wait (response->retry_after_ms);
+          g_autofree char *waiting = format_wait (delay);
+          char *longer = g_strdup_printf (_("%s; the server asked to wait %s (Retry-After), "
+                                            "waiting %s instead"), message, asked, waiting);
+
+          g_free (message);
+          message = longer;
+        }
       /* Armed before the signal: a handler may close the queue, which frees the job. */
       job->retry_source = g_timeout_add (delay, on_retry_due, job);
       g_signal_emit (self, signals[SIGNAL_JOB_RETRY], 0, job->record->id, job->record->attempts,
-                     delay, response->error->message);
+                     delay, message);
       return;
     }
 
@@ -585,10 +760,27 @@ budget_left (MdSyphusQueue *self)
   return TRUE;
 }
 
+static gboolean
+on_unrecorded (gpointer user_data)
+{
+  Job *job = user_data;
+  MdSyphusQueue *self = job->queue;
+  g_autoptr(GError) error = NULL;
+
+  job->retry_source = 0;
+  g_set_error (&error, MD_ERROR, MD_ERROR_DATABASE, "%s", job->record->last_error);
+  g_hash_table_remove (self->active, job);
+  fail_unrecorded (self, job, error);
+  end_job (self, job);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 send_attempt (MdSyphusQueue *self,
               Job           *job)
 {
+  g_autoptr(GError) error = NULL;
+
   if (!budget_left (self))
     {
       self->limit_reached = TRUE;
@@ -597,16 +789,23 @@ send_attempt (MdSyphusQueue *self,
       maybe_finish (self);
       return;
     }
+  if (!journal_state (self, job, MD_SYPHUS_JOB_RUNNING, NULL, &error))
+    {
+      /* Nothing is sent; the failure is reported from the main loop, as a reply would be, so
+       * that a caller still starting the run sees it. */
+      g_free (job->record->last_error);
+      job->record->last_error = g_strdup (error->message);
+      job->retry_source = g_idle_add (on_unrecorded, job);
+      return;
+    }
   job->record->attempts++;
   self->n_requests++;
   if (job->first_sent_us == 0)
     job->first_sent_us = g_get_monotonic_time ();
-  journal_state (self, job, MD_SYPHUS_JOB_RUNNING, NULL);
 
   job->cancellable = g_cancellable_new ();
-  md_syphus_backend_chat_async (self->backend, job->record->request,
-                                self->settings.stall_timeout_ms, on_delta, job, job->cancellable,
-                                on_chat_done, job);
+  md_syphus_backend_chat_async (self->backend, job->record->request, &self->limits, on_delta,
+                                job, job->cancellable, on_chat_done, job);
   g_signal_emit (self, signals[SIGNAL_JOB_STARTED], 0, job->record->id, job->record->attempts);
 }
 
@@ -657,11 +856,24 @@ md_syphus_queue_is_paused (MdSyphusQueue *self)
   return self->paused;
 }
 
-/* Lets go of every job: in-flight requests are cancelled and their callbacks only free them. */
 static void
+note_release_error (GPtrArray *failures,
+                    Job       *job,
+                    GError    *error)
+{
+  if (error != NULL)
+    g_ptr_array_add (failures, g_strdup_printf ("%" G_GINT64_FORMAT "\t%s", job->record->id,
+                                                error->message));
+  g_clear_error (&error);
+}
+
+/* Lets go of every job: in-flight requests are cancelled and their callbacks only free them.
+ * Returns the journal writes that failed ("job id\tmessage"). */
+static GPtrArray *
 release_jobs (MdSyphusQueue    *self,
               MdSyphusJobState  state)
 {
+  GPtrArray *failures = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key;
   Job *job;
@@ -669,8 +881,11 @@ release_jobs (MdSyphusQueue    *self,
   g_hash_table_iter_init (&iter, self->active);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
+      GError *error = NULL;
+
       job = key;
-      journal_state (self, job, state, NULL);
+      journal_state (self, job, state, NULL, &error);
+      note_release_error (failures, job, error);
       job->queue = NULL;
       if (job->cancellable != NULL)
         g_cancellable_cancel (job->cancellable);
@@ -680,21 +895,39 @@ release_jobs (MdSyphusQueue    *self,
     }
   while ((job = g_queue_pop_head (&self->pending)) != NULL)
     {
+      GError *error = NULL;
+
       if (state == MD_SYPHUS_JOB_CANCELLED)
-        journal_state (self, job, state, NULL);
+        journal_state (self, job, state, NULL, &error);
+      note_release_error (failures, job, error);
       job_free (job);
     }
+  return failures;
 }
 
 void
 md_syphus_queue_cancel (MdSyphusQueue *self)
 {
+  g_autoptr(GPtrArray) failures = NULL;
+
   g_return_if_fail (MD_IS_SYPHUS_QUEUE (self));
 
   if (self->closed)
     return;
   self->cancelled = TRUE;
-  release_jobs (self, MD_SYPHUS_JOB_CANCELLED);
+  failures = release_jobs (self, MD_SYPHUS_JOB_CANCELLED);
+  /* A cancel the journal did not take would send the job again next run: say so. */
+  for (guint i = 0; i < failures->len; i++)
+    {
+      const char *line = g_ptr_array_index (failures, i);
+      g_autofree char *cut = bounded (strchr (line, '\t') + 1);
+      g_autofree char *message = g_strdup_printf ("the journal could not record the cancel: %s",
+                                                  cut);
+
+      self->n_failed++;
+      g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, g_ascii_strtoll (line, NULL, 10),
+                     (gint64) 0, "failed", message);
+    }
   maybe_finish (self);
 }
 
@@ -706,8 +939,10 @@ md_syphus_queue_close (MdSyphusQueue *self)
   if (self->closed)
     return;
   self->closed = TRUE;
+  /* A job the journal could not put back stays "running" there, which the next open queues
+   * again: nothing is lost, and no one is left to tell. */
   if (self->journal != NULL)
-    release_jobs (self, MD_SYPHUS_JOB_QUEUED);
+    g_ptr_array_unref (release_jobs (self, MD_SYPHUS_JOB_QUEUED));
   self->running = FALSE;
 }
 

@@ -29,6 +29,13 @@ typedef struct
   guint  backoff_max_ms;     /* default 60000 */
   guint  max_requests;       /* HTTP requests per run, retries included; 0: no limit */
   guint64 max_tokens;        /* prompt + completion tokens per run; 0: no limit */
+  guint  deadline_ms;        /* total time of one attempt; default 600000; 0: none */
+  gsize  max_reply_bytes;    /* size of one reply; default 8 MiB; 0: no limit */
+  guint  max_retry_wait_ms;  /* a longer Retry-After is cut to this; default 300000 */
+  gboolean reuse_replies;    /* add(): an identical request already answered (parsed, not
+                              * rejected) is not sent again; its job is returned */
+  gboolean accept_on_arrival; /* jobs added are accepted as soon as their reply parses, also
+                               * when a later run receives it (the flag is journaled) */
 } MdSyphusQueueSettings;
 
 void           md_syphus_queue_settings_init (MdSyphusQueueSettings       *settings);
@@ -47,7 +54,8 @@ gint64         md_syphus_queue_add           (MdSyphusQueue               *self,
                                               const MdSyphusRequestOptions *options,
                                               GError                     **error);
 
-/* Loads the journal's queued jobs and starts sending. Emits "finished" when nothing is left to
+/* Loads the journal's queued jobs and starts sending. First accepts the replies of jobs flagged
+ * accept-on-arrival that arrived but were not applied (the process was killed in between). Emits "finished" when nothing is left to
  * do (or a budget is spent, or after cancel). */
 gboolean       md_syphus_queue_start         (MdSyphusQueue               *self,
                                               GError                     **error);
@@ -58,6 +66,10 @@ gboolean       md_syphus_queue_start_jobs    (MdSyphusQueue               *self,
                                               const gint64                *job_ids,
                                               guint                        n_jobs,
                                               GError                     **error);
+/* Accepts the replies of jobs flagged accept-on-arrival that arrived but were never applied
+ * (start does it too), emitting "accepted" for each. */
+gboolean       md_syphus_queue_apply_accepted (MdSyphusQueue              *self,
+                                               GError                    **error);
 /* Pause: no new request starts; the ones in flight finish. */
 void           md_syphus_queue_pause         (MdSyphusQueue               *self);
 void           md_syphus_queue_resume        (MdSyphusQueue               *self);
@@ -81,7 +93,11 @@ gboolean       md_syphus_queue_get_limit_reached (MdSyphusQueue           *self)
  *   delta        (gint64 job_id, const char *text)          streamed content
  *   job-retry    (gint64 job_id, guint attempt, guint delay_ms, const char *error)
  *   job-finished (gint64 job_id, gint64 generation_id, const char *status, const char *error)
+ *                 also when the journal cannot record a job: status "failed", the job unsent
+ *   accepted     (gint64 job_id, gint64 generation_id, const char *error)
+ *                 a reply accepted on arrival (error NULL) or that could not be (error set)
  *   finished     ()                                         nothing more will be sent
+ * Every error message is bounded (a few hundred bytes) and free of the key.
  */
 
 G_END_DECLS
