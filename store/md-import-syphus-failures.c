@@ -24,8 +24,6 @@ static const char * const message_keys[] = { "error", "message", "error_message"
 typedef struct
 {
   MdImportSyphusFailures *job;
-  sqlite3_stmt           *insert_problem;
-  sqlite3_stmt           *find_dataset;
 } Reader;
 
 MdSyphusFailures
@@ -35,6 +33,8 @@ _md_import_syphus_failures_kind (const char *basename)
     return MD_SYPHUS_FAILURES_INVALID_OUTPUT;
   if (g_strcmp0 (basename, "error_messages.json") == 0)
     return MD_SYPHUS_FAILURES_ERROR_MESSAGES;
+  if (g_strcmp0 (basename, "query_input.json") == 0)
+    return MD_SYPHUS_FAILURES_QUERY_INPUT;
   return MD_SYPHUS_FAILURES_NONE;
 }
 
@@ -107,24 +107,24 @@ first_member (cJSON              *object,
   return NULL;
 }
 
-static gboolean
-add_problem (Reader      *r,
-             const char  *kind,
-             const char  *pair_id,
-             const char  *detail,
-             GError     **error)
+gboolean
+_md_import_syphus_add_problem (MdImportSyphusFailures  *job,
+                               const char              *kind,
+                               const char              *pair_id,
+                               const char              *detail,
+                               GError                 **error)
 {
-  sqlite3_stmt *s = r->insert_problem;
+  sqlite3_stmt *s = job->insert_problem;
   gint64 dataset_id = 0;
 
   /* The problem counts towards the pair's dataset when the pair is known. */
   if (pair_id != NULL)
     {
-      sqlite3_reset (r->find_dataset);
-      sqlite3_bind_text (r->find_dataset, 1, pair_id, -1, SQLITE_STATIC);
-      if (sqlite3_step (r->find_dataset) == SQLITE_ROW)
-        dataset_id = sqlite3_column_int64 (r->find_dataset, 0);
-      sqlite3_reset (r->find_dataset);
+      sqlite3_reset (job->find_dataset);
+      sqlite3_bind_text (job->find_dataset, 1, pair_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (job->find_dataset) == SQLITE_ROW)
+        dataset_id = sqlite3_column_int64 (job->find_dataset, 0);
+      sqlite3_reset (job->find_dataset);
     }
 
   sqlite3_reset (s);
@@ -134,18 +134,26 @@ add_problem (Reader      *r,
     sqlite3_bind_int64 (s, 3, dataset_id);
   else
     sqlite3_bind_null (s, 3);
-  sqlite3_bind_int64 (s, 4, r->job->file_id);
+  sqlite3_bind_int64 (s, 4, job->file_id);
   sqlite3_bind_text (s, 5, pair_id, -1, SQLITE_STATIC);
   sqlite3_bind_null (s, 6);
   sqlite3_bind_text (s, 7, detail, -1, SQLITE_STATIC);
   if (sqlite3_step (s) != SQLITE_DONE)
-    return _md_index_set_error (r->job->db, error, "recording a problem");
+    return _md_index_set_error (job->db, error, "recording a problem");
   sqlite3_reset (s);
-  r->job->n_problems++;
+  job->n_problems++;
   return TRUE;
 }
 
-/* invalid_output.json ------------------------------------------------------------------------ */
+static gboolean
+add_problem (Reader      *r,
+             const char  *kind,
+             const char  *pair_id,
+             const char  *detail,
+             GError     **error)
+{
+  return _md_import_syphus_add_problem (r->job, kind, pair_id, detail, error);
+}
 
 /* `key_id`: the member's key when the file is an object keyed by pair id, else NULL. */
 static gboolean
@@ -291,7 +299,8 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
 {
   g_auto(sqlite3_stmt_ptr) insert_problem = NULL;
   g_auto(sqlite3_stmt_ptr) find_dataset = NULL;
-  Reader r = { job, NULL, NULL };
+  g_autoptr(MdSyphusQueryReader) queries = NULL;
+  Reader r = { job };
   MdJsonScan scan;
   char kind;
   guint64 n_entries = 0;
@@ -305,8 +314,14 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
                                     error);
   if (insert_problem == NULL || find_dataset == NULL)
     return FALSE;
-  r.insert_problem = insert_problem;
-  r.find_dataset = find_dataset;
+  job->insert_problem = insert_problem;
+  job->find_dataset = find_dataset;
+  if (job->which == MD_SYPHUS_FAILURES_QUERY_INPUT)
+    {
+      queries = _md_syphus_query_reader_new (job, error);
+      if (queries == NULL)
+        return FALSE;
+    }
 
   md_json_scan_init (&scan, job->data, job->len);
   scan.max_string = 16 * 1024 * 1024;
@@ -314,7 +329,9 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
     return FALSE;
   kind = md_json_scan_peek (&scan) == '{' ? '{' : '[';
   if (!md_json_scan_open (&scan, kind,
-                          job->which == MD_SYPHUS_FAILURES_INVALID_OUTPUT
+                          job->which == MD_SYPHUS_FAILURES_QUERY_INPUT
+                          ? "a JSON array [{\"id\": ..., \"sentences\": ...}, ...]"
+                          : job->which == MD_SYPHUS_FAILURES_INVALID_OUTPUT
                           ? "a JSON array [{\"id\": ..., \"results\": ...}, ...] or an object "
                             "{\"<pair id>\": ...}"
                           : "a JSON array [{\"id\": ..., \"error\": ...}, ...] or an object "
@@ -356,7 +373,9 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
             return FALSE;
           continue;
         }
-      if (job->which == MD_SYPHUS_FAILURES_INVALID_OUTPUT)
+      if (job->which == MD_SYPHUS_FAILURES_QUERY_INPUT)
+        ok = _md_syphus_query_reader_add (queries, entry, key_id, offset, error);
+      else if (job->which == MD_SYPHUS_FAILURES_INVALID_OUTPUT)
         ok = read_invalid_output (&r, entry, key_id, offset, error);
       else
         ok = read_error_message (&r, entry, key_id, offset, error);
@@ -367,5 +386,7 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
           g_cancellable_set_error_if_cancelled (job->cancellable, error))
         return FALSE;
     }
-  return md_json_scan_finish (&scan, error);
+  if (!md_json_scan_finish (&scan, error))
+    return FALSE;
+  return queries == NULL || _md_syphus_query_reader_finish (queries, error);
 }

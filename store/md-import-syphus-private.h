@@ -12,9 +12,14 @@
  *   start of the raw reply;
  * - error_messages.json: `syphus_error`, with the pair id when the entry names one;
  * - an entry of neither shape: `bad_record` saying what was expected.
+ * query_input.json (md-import-syphus-query.c) is read through the same loop: each
+ * {"id", "sentences"} is kept in the table syphus_queries, the user turn exactly as Syphus sent
+ * it, and a query with no entry in the folder's valid_output.json or invalid_output.json (the
+ * request failed and Otter's task() kept no id for it) is a `syphus_error` of its id.
  * A file that is neither an array nor an object is rejected (MD_ERROR_PARSE, byte offset named;
  * the importer prefixes the file). */
 
+#include <cJSON.h>
 #include <sqlite3.h>
 
 #include <gio/gio.h>
@@ -26,6 +31,7 @@ typedef enum
   MD_SYPHUS_FAILURES_NONE,
   MD_SYPHUS_FAILURES_INVALID_OUTPUT,   /* invalid_output.json */
   MD_SYPHUS_FAILURES_ERROR_MESSAGES,   /* error_messages.json */
+  MD_SYPHUS_FAILURES_QUERY_INPUT,      /* query_input.json */
 } MdSyphusFailures;
 
 /* Which failure file a file of this base name is, or MD_SYPHUS_FAILURES_NONE. */
@@ -45,7 +51,35 @@ typedef struct
   /* Out. */
   guint64           n_records;     /* entries read as failures (not the bad ones) */
   guint64           n_problems;
+
+  /* Private: the statements of _md_import_syphus_add_problem(). */
+  sqlite3_stmt     *insert_problem;
+  sqlite3_stmt     *find_dataset;
 } MdImportSyphusFailures;
+
+/* A problem row of the file; the pair's dataset when the pair is in the index. */
+gboolean          _md_import_syphus_add_problem   (MdImportSyphusFailures *job,
+                                                   const char             *kind,
+                                                   const char             *pair_id,
+                                                   const char             *detail,
+                                                   GError                **error);
+
+/* query_input.json (md-import-syphus-query.c). */
+typedef struct _MdSyphusQueryReader MdSyphusQueryReader;
+
+MdSyphusQueryReader *_md_syphus_query_reader_new    (MdImportSyphusFailures *job,
+                                                     GError                **error);
+gboolean             _md_syphus_query_reader_add    (MdSyphusQueryReader    *reader,
+                                                     cJSON                  *entry,
+                                                     const char             *key_id,
+                                                     gsize                   offset,
+                                                     GError                **error);
+/* Reports the queries without an output in the folder's valid_output.json and
+ * invalid_output.json (when either exists). */
+gboolean             _md_syphus_query_reader_finish (MdSyphusQueryReader    *reader,
+                                                     GError                **error);
+void                 _md_syphus_query_reader_free   (MdSyphusQueryReader    *reader);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSyphusQueryReader, _md_syphus_query_reader_free)
 
 gboolean          _md_import_syphus_failures      (MdImportSyphusFailures *job,
                                                    GError                **error);

@@ -20,6 +20,7 @@
 #include "md-import-report-private.h"
 #include "md-import-syphus-private.h"
 #include "md-json-scan.h"
+#include "md-py-literal.h"
 #include "md-store-private.h"
 #include "md-translation-private.h"
 
@@ -244,10 +245,22 @@ classify (const char *path)
       input->skip = FALSE;
       return input;
     }
-  if (strcmp (base, "query_input.json") == 0 || strcmp (base, "meta.json") == 0)
+  if (strcmp (base, "meta.json") == 0)
     {
       /* The rest of a Syphus output folder: nothing in them is indexed. */
       input->kind = MD_FILE_KIND_TRANSLATION;
+      return input;
+    }
+  if (g_str_has_suffix (base, ".py") && base[0] != '.')
+    {
+      /* Otter's prompt modules (translation_prompt.py, coco_spot_the_difference_prompt.py). */
+      peek_file (path, peek, sizeof peek);
+      if (strstr (skip_bom_ws (peek), "system_message") != NULL)
+        {
+          input->kind = MD_FILE_KIND_PROMPT;
+          input->dataset = g_strndup (base, strlen (base) - strlen (".py"));
+          input->skip = FALSE;
+        }
       return input;
     }
   if (!g_str_has_suffix (base, ".json") || base[0] == '.')
@@ -1533,13 +1546,24 @@ import_prompt (Importer    *imp,
   guint n = 0;
   g_auto(sqlite3_stmt_ptr) insert = NULL;
 
-  /* Check the structure (and UTF-8) with the scanner first, for a precise offset. */
-  md_json_scan_init (&scan, m->data, m->len);
-  if (!md_json_scan_start (&scan, error) ||
-      !md_json_scan_skip_value (&scan, &value, error) ||
-      !md_json_scan_finish (&scan, error))
-    return FALSE;
-  root = cJSON_ParseWithLength (m->data + value.start, value.end - value.start);
+  if (g_str_has_suffix (imp->path, ".py"))
+    {
+      /* The error names the file and the line. */
+      root = md_py_literal_parse_module (imp->path, m->data, m->len, error);
+      if (root == NULL)
+        return FALSE;
+      value.start = 0;
+    }
+  else
+    {
+      /* Check the structure (and UTF-8) with the scanner first, for a precise offset. */
+      md_json_scan_init (&scan, m->data, m->len);
+      if (!md_json_scan_start (&scan, error) ||
+          !md_json_scan_skip_value (&scan, &value, error) ||
+          !md_json_scan_finish (&scan, error))
+        return FALSE;
+      root = cJSON_ParseWithLength (m->data + value.start, value.end - value.start);
+    }
   system = cJSON_GetObjectItemCaseSensitive (root, "system_message");
   examples = cJSON_GetObjectItemCaseSensitive (root, "in_context");
   if (!cJSON_IsObject (root) || !cJSON_IsString (system) ||

@@ -29,6 +29,13 @@
 G_BEGIN_DECLS
 
 #define MD_INDEX_SCHEMA_VERSION 4
+
+/* The user turns of Syphus queries (query_input.json, md-import-syphus-query.c): kind is
+ * "regenerate" or "translate". Also created on import in indexes older than the table. */
+#define MD_INDEX_SYPHUS_QUERIES_SCHEMA \
+  "CREATE TABLE IF NOT EXISTS syphus_queries (" \
+  "  query_id TEXT NOT NULL, file_id INTEGER NOT NULL, kind TEXT NOT NULL, sentences TEXT," \
+  "  PRIMARY KEY (query_id, file_id)) WITHOUT ROWID;"
 #define MD_TEXT_KEY(pair_rowid, language) ((gint64) (pair_rowid) * 8 + (language))
 
 /* Bits of pairs.flags, computed after every import from all inputs. They match MdQueryFlags. */

@@ -65,6 +65,7 @@ static const char schema[] =
   "CREATE INDEX IF NOT EXISTS problems_by_pair ON problems (pair_id, kind);"
   "CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file_id);"
   "CREATE INDEX IF NOT EXISTS problems_by_dataset ON problems (dataset_id, kind);"
+  MD_INDEX_SYPHUS_QUERIES_SCHEMA
   "CREATE TABLE IF NOT EXISTS prompts ("
   "  file_id INTEGER PRIMARY KEY, name TEXT NOT NULL, system_message TEXT,"
   "  n_examples INTEGER NOT NULL);"
