@@ -48,6 +48,7 @@ typedef struct
   guint            n_ok;
   guint            n_invalid;
   guint            n_failed;
+  guint            n_unused_pairs;   /* Question/Answer pairs of replies beyond the first */
 } SyphusRun;
 
 static void
@@ -132,66 +133,63 @@ resolve_backend (SyphusRun *run)
   return backend;
 }
 
-/* The prompt of a pair: --prompt when given, else the one of its dataset (cached in @prompts),
- * or the built-in translation prompt. */
-static MdSyphusPrompt *
-prompt_for (SyphusRun       *run,
-            MdSyphusPrompt  *given,
-            const char      *dataset,
-            GHashTable      *prompts,
-            GError         **error)
+static void
+on_plan_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  g_autofree char *path = NULL;
-  MdSyphusPrompt *prompt;
+  GAsyncResult **out = user_data;
 
-  if (given != NULL)
-    return given;
-  prompt = g_hash_table_lookup (prompts, dataset);
-  if (prompt != NULL)
-    return prompt;
-
-  path = md_syphus_prompt_default_path (run->kind, dataset);
-  if (path != NULL)
-    prompt = md_syphus_prompt_new_from_file (path, error);
-  else if (run->kind == MD_SYPHUS_JOB_TRANSLATE)
-    prompt = md_syphus_prompt_new_simple ("builtin:translate",
-                                          md_syphus_request_default_translation_prompt ());
-  else
-    g_set_error (error, MD_ERROR, MD_ERROR_NOT_FOUND,
-                 _("no Syphus prompt file for dataset %s: give --prompt FILE"), dataset);
-  if (prompt != NULL)
-    g_hash_table_insert (prompts, g_strdup (dataset), prompt);
-  return prompt;
+  *out = g_object_ref (result);
 }
 
-/* Builds the request of one pair from the index and the review file: the current texts (latest
- * revisions) and the reviewer's note, never the shard's text when it was revised. */
-static char *
-build_request (SyphusRun                    *run,
-               MdStore                      *store,
-               MdReviewStore                *review,
-               MdSyphusPrompt               *given,
-               GHashTable                   *prompts,
-               const MdSyphusRequestOptions *options,
-               const char                   *id,
-               const MdSyphusPairInput     **out_input,
-               MdSyphusPrompt              **out_prompt,
-               GPtrArray                    *keep,
-               GError                      **error)
+/* The plan of the batch (md-syphus-batch.h): prompts per dataset and the exact request bodies.
+ * It runs in a worker; the CLI waits for it. */
+static MdSyphusPlan *
+make_plan (SyphusRun                    *run,
+           const MdSyphusRequestOptions *options,
+           GError                      **error)
 {
-  MdSyphusInput *input = md_syphus_input_load (store, review, id, run->kind, options->vision,
-                                               options->max_frames, error);
-  MdSyphusPrompt *prompt;
+  g_autofree char *review_path = md_review_store_default_path (run->db_path);
+  g_autoptr(MdSyphusBatch) batch = md_syphus_batch_new (run->kind, run->db_path, review_path);
+  g_autoptr(GAsyncResult) result = NULL;
 
-  if (input == NULL)
-    return NULL;
-  g_ptr_array_add (keep, input);
-  *out_input = md_syphus_input_get (input);
-  prompt = prompt_for (run, given, (*out_input)->dataset, prompts, error);
-  if (prompt == NULL)
-    return NULL;
-  *out_prompt = prompt;
-  return md_syphus_request_build (run->kind, prompt, *out_input, options, error);
+  md_syphus_batch_set_options (batch, options);
+  md_syphus_batch_set_prompt_path (batch, run->prompt_path);
+  md_syphus_batch_plan_async (batch, (const char * const *) run->ids, NULL, on_plan_done,
+                              &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return md_syphus_batch_plan_finish (batch, result, error);
+}
+
+/* Which prompt file each dataset uses, and the pairs sent without source annotations. */
+static void
+describe_plan (const MdSyphusPlan *plan)
+{
+  for (guint i = 0; i < plan->choices->len; i++)
+    {
+      const MdSyphusPromptChoice *choice = g_ptr_array_index (plan->choices, i);
+
+      md_cli_printerr (_("%s: prompt %s (%s)"), choice->dataset,
+                       choice->path != NULL ? choice->path
+                                            : md_syphus_prompt_get_name (choice->prompt),
+                       md_syphus_prompt_origin_describe (choice->origin));
+    }
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      const MdSyphusPlanItem *item = g_ptr_array_index (plan->items, i);
+      const MdSyphusPairInput *input;
+
+      if (item->body == NULL)
+        continue;
+      input = md_syphus_input_get (item->input);
+      if (input->annotations_path != NULL)
+        md_cli_printerr (_("%s: query as Syphus sent it, from %s"), item->pair_id,
+                         input->annotations_path);
+      else if (plan->kind == MD_SYPHUS_JOB_REGENERATE)
+        md_cli_printerr ("%s: %s", item->pair_id, md_syphus_request_no_annotations_note ());
+    }
 }
 
 static void
@@ -228,6 +226,26 @@ on_job_finished (MdSyphusQueue *queue,
     g_array_append_val (run->generations, generation_id);
   fprintf (stderr, "[%u/%u] %s %s%s%s\n", n, run->n_total, job != NULL ? job->pair_id : "?",
            status, message != NULL ? ": " : "", message != NULL ? message : "");
+
+  if (generation_id > 0 && run->kind == MD_SYPHUS_JOB_REGENERATE)
+    {
+      /* Otter's prompts ask for several pairs; one replaces the pair, all are in the journal. */
+      g_autoptr(MdSyphusGeneration) generation =
+        md_syphus_journal_get_generation (md_syphus_queue_get_journal (queue), generation_id,
+                                          NULL);
+      guint n_pairs = generation != NULL ? md_syphus_qa_count_pairs (generation->parsed) : 0;
+
+      if (n_pairs > 1)
+        {
+          run->n_unused_pairs += n_pairs - 1;
+          fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                        "  %u Question/Answer pair in the reply; the first "
+                                        "replaces the pair, %u is not used\n",
+                                        "  %u Question/Answer pairs in the reply; the first "
+                                        "replaces the pair, %u are not used\n", n_pairs - 1),
+                   n_pairs, n_pairs - 1);
+        }
+    }
 }
 
 static void
@@ -270,15 +288,12 @@ on_backend_started (GObject      *object,
 static int
 run_batch (SyphusRun *run)
 {
-  g_autoptr(MdSyphusPrompt) prompt = NULL;
+  g_autoptr(MdSyphusPlan) plan = NULL;
   g_autoptr(MdSyphusBackend) backend = NULL;
   g_autoptr(MdSyphusJournal) journal = NULL;
   g_autoptr(MdSyphusQueue) queue = NULL;
   g_autoptr(MdStore) store = NULL;
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) md_syphus_input_free);
   g_autoptr(MdReviewStore) review = NULL;
-  g_autoptr(GHashTable) prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         g_object_unref);
   g_autoptr(MdSyphusReviewWriter) writer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
@@ -286,17 +301,6 @@ run_batch (SyphusRun *run)
   MdSyphusQueueSettings settings;
   MdSyphusRequestOptions options;
   guint n_rejected = 0;
-
-  /* Without --prompt, each pair gets the prompt of its dataset (md_syphus_prompt_default_path). */
-  if (run->prompt_path != NULL)
-    {
-      prompt = md_syphus_prompt_new_from_file (run->prompt_path, &error);
-      if (prompt == NULL)
-        {
-          md_cli_printerr ("%s", error->message);
-          return MD_CLI_EXIT_FAILED;
-        }
-    }
 
   backend = resolve_backend (run);
   if (backend == NULL)
@@ -324,24 +328,31 @@ run_batch (SyphusRun *run)
         }
     }
 
+  if (run->ids != NULL && run->ids[0] != NULL)
+    {
+      plan = make_plan (run, &options, &error);
+      if (plan == NULL)
+        {
+          md_cli_printerr ("%s", error->message);
+          return MD_CLI_EXIT_FAILED;
+        }
+      describe_plan (plan);
+    }
+
   if (run->dry_run)
     {
       /* The exact bodies, one JSON document a line; nothing is sent or written. */
-      for (guint i = 0; run->ids != NULL && run->ids[i] != NULL; i++)
+      for (guint i = 0; plan != NULL && i < plan->items->len; i++)
         {
-          const MdSyphusPairInput *input = NULL;
-          MdSyphusPrompt *pair_prompt = NULL;
-          g_autofree char *body = build_request (run, store, review, prompt, prompts, &options,
-                                                 run->ids[i], &input, &pair_prompt, keep, &error);
+          const MdSyphusPlanItem *item = g_ptr_array_index (plan->items, i);
 
-          if (body == NULL)
+          if (item->body == NULL)
             {
-              md_cli_printerr ("%s", error->message);
-              g_clear_error (&error);
+              md_cli_printerr ("%s", item->error->message);
               n_rejected++;
               continue;
             }
-          printf ("%s\n", body);
+          printf ("%s\n", item->body);
         }
       return n_rejected == 0 ? MD_CLI_EXIT_OK : MD_CLI_EXIT_PARTIAL;
     }
@@ -395,15 +406,17 @@ run_batch (SyphusRun *run)
       md_syphus_review_writer_attach (writer, journal);
     }
 
-  for (guint i = 0; run->ids != NULL && run->ids[i] != NULL; i++)
+  for (guint i = 0; plan != NULL && i < plan->items->len; i++)
     {
-      const MdSyphusPairInput *input = NULL;
-      MdSyphusPrompt *pair_prompt = NULL;
-      g_autofree char *body = build_request (run, store, review, prompt, prompts, &options,
-                                             run->ids[i], &input, &pair_prompt, keep, &error);
+      const MdSyphusPlanItem *item = g_ptr_array_index (plan->items, i);
 
-      if (body == NULL ||
-          md_syphus_queue_add (queue, run->kind, pair_prompt, input, &options, &error) == 0)
+      if (item->body == NULL)
+        {
+          md_cli_printerr ("%s", item->error->message);
+          n_rejected++;
+        }
+      else if (md_syphus_queue_add (queue, run->kind, item->choice->prompt,
+                                    md_syphus_input_get (item->input), &options, &error) == 0)
         {
           md_cli_printerr ("%s", error->message);
           g_clear_error (&error);
@@ -454,9 +467,10 @@ run_batch (SyphusRun *run)
   n_rejected += run->n_not_accepted;
 
   printf (_("%u ok, %u unusable replies, %u failed, %u not queued; %u requests, %" G_GUINT64_FORMAT
-            " tokens%s\n"), run->n_ok, run->n_invalid, run->n_failed, n_rejected,
+            " tokens; %u more Question/Answer pairs of the replies not used%s\n"), run->n_ok,
+          run->n_invalid, run->n_failed, n_rejected,
           md_syphus_queue_get_n_requests (queue), md_syphus_queue_get_n_tokens (queue),
-          md_syphus_queue_get_limit_reached (queue) ? _("; budget reached, the rest stays queued")
+          run->n_unused_pairs, md_syphus_queue_get_limit_reached (queue) ? _("; budget reached, the rest stays queued")
                                                     : "");
   if (run->n_ok == 0 && (run->n_invalid + run->n_failed + n_rejected) > 0)
     return MD_CLI_EXIT_FAILED;
@@ -490,7 +504,7 @@ syphus_command (MdSyphusJobKind   kind,
       N_("Requests at a time (default 4)"), N_("N") },
     { "no-stream", 0, 0, G_OPTION_ARG_NONE, &run.no_stream, N_("Ask for plain replies"), NULL },
     { "vision", 0, 0, G_OPTION_ARG_NONE, &run.vision, N_("Send the images too"), NULL },
-    { "frames", 0, 0, G_OPTION_ARG_INT, &run.frames, N_("First N frames of a clip (default 8)"),
+    { "frames", 0, 0, G_OPTION_ARG_INT, &run.frames, N_("N frames sampled across a clip (default 8)"),
       N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &run.timeout_s,
       N_("Give up a request after S seconds without data (default 120)"), N_("S") },

@@ -235,6 +235,16 @@ md_syphus_qa_reply_to_json (const MdSyphusQaReply *reply)
   return print_and_delete (root);
 }
 
+guint
+md_syphus_qa_count_pairs (const char *parsed)
+{
+  cJSON *root = parsed != NULL ? cJSON_Parse (parsed) : NULL;
+  guint n = cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (root, "pairs"));
+
+  cJSON_Delete (root);
+  return n;
+}
+
 void
 md_syphus_translation_free (MdSyphusTranslation *translation)
 {

@@ -33,6 +33,8 @@ MdSyphusQaReply *md_syphus_parse_qa           (const char       *reply,
                                                GError          **error);
 /* {"pairs": [{"question", "answer"}], "problems": [...]} */
 char            *md_syphus_qa_reply_to_json   (const MdSyphusQaReply *reply);
+/* How many pairs a parsed result (md_syphus_qa_reply_to_json()) holds; 0 for NULL or other JSON. */
+guint            md_syphus_qa_count_pairs     (const char            *parsed);
 
 typedef struct
 {

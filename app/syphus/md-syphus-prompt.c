@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <cJSON.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "md-error.h"
+#include "md-py-literal.h"
 #include "md-syphus-prompt.h"
 
 typedef struct
@@ -83,7 +85,8 @@ append_scalar (GString     *out,
 }
 
 /* [{"Question": "...", "Answer": "..."}, ...] becomes "Question: ...\nAnswer: ...\n..." with the
- * keys in file order, exactly as the original pipeline fed them to the model. */
+ * keys in file order, every line ending with "\n" (the last one included): exactly what Otter's
+ * AbstractDataset._load_prompt builds (prefix + ": " + text + "\n" for each key of each object). */
 static char *
 flatten_assistant_list (const char   *name,
                         guint         turn_index,
@@ -101,62 +104,38 @@ flatten_assistant_list (const char   *name,
       if (!cJSON_IsObject (item))
         {
           g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                       "%s: in_context[%u] item %u: expected an object of \"Key\": \"value\" "
-                       "fields", name, turn_index, item_index);
+                       _("%s: in_context[%u] item %u: expected an object of \"Key\": \"value\" "
+                         "fields"), name, turn_index, item_index);
           return NULL;
         }
       cJSON_ArrayForEach (field, item)
         {
-          if (out->len > 0)
-            g_string_append_c (out, '\n');
           g_string_append_printf (out, "%s: ", field->string);
           if (!append_scalar (out, field))
             {
               g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                           "%s: in_context[%u] item %u key \"%s\": expected a string value",
+                           _("%s: in_context[%u] item %u key \"%s\": expected a string value"),
                            name, turn_index, item_index, field->string);
               return NULL;
             }
+          g_string_append_c (out, '\n');
         }
       item_index++;
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-MdSyphusPrompt *
-md_syphus_prompt_new_from_data (const char  *name,
-                                const char  *data,
-                                gsize        length,
-                                GError     **error)
+/* The prompt of a parsed file: a JSON document, or the globals of a `.py` module. */
+static MdSyphusPrompt *
+prompt_from_tree (const char   *name,
+                  const cJSON  *root,
+                  GError      **error)
 {
   g_autoptr(MdSyphusPrompt) self = NULL;
-  cJSON *root;
   const cJSON *system_message;
   const cJSON *in_context;
   const cJSON *turn_json;
-  const char *parse_end = NULL;
   guint index = 0;
-
-  g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (data != NULL, NULL);
-
-  /* A BOM is common in files saved by editors on other systems. */
-  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      data += 3;
-      length -= 3;
-    }
-
-  root = cJSON_ParseWithLengthOpts (data, length, &parse_end, FALSE);
-  if (root == NULL)
-    {
-      gsize offset = parse_end != NULL ? (gsize) (parse_end - data) : 0;
-
-      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "%s: byte %" G_GSIZE_FORMAT ": expected a JSON object "
-                   "{\"system_message\": ..., \"in_context\": [...]}", name, offset);
-      return NULL;
-    }
 
   self = g_object_new (MD_TYPE_SYPHUS_PROMPT, NULL);
   self->name = g_strdup (name);
@@ -165,8 +144,7 @@ md_syphus_prompt_new_from_data (const char  *name,
   if (!cJSON_IsObject (root) || !cJSON_IsString (system_message))
     {
       g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "%s: expected a string \"system_message\" in the top-level object", name);
-      cJSON_Delete (root);
+                   _("%s: expected a string \"system_message\" in the top-level object"), name);
       return NULL;
     }
   self->system_message = g_strdup (system_message->valuestring);
@@ -175,9 +153,8 @@ md_syphus_prompt_new_from_data (const char  *name,
   if (in_context != NULL && !cJSON_IsNull (in_context) && !cJSON_IsArray (in_context))
     {
       g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "%s: expected \"in_context\" to be a list of {\"role\", \"content\"} turns",
+                   _("%s: expected \"in_context\" to be a list of {\"role\", \"content\"} turns"),
                    name);
-      cJSON_Delete (root);
       return NULL;
     }
 
@@ -192,9 +169,8 @@ md_syphus_prompt_new_from_data (const char  *name,
            strcmp (role->valuestring, "assistant") != 0))
         {
           g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                       "%s: in_context[%u]: expected \"role\" to be \"user\" or \"assistant\"",
+                       _("%s: in_context[%u]: expected \"role\" to be \"user\" or \"assistant\""),
                        name, index);
-          cJSON_Delete (root);
           return NULL;
         }
       turn.role = role->valuestring[0] == 'u' ? MD_SYPHUS_ROLE_USER : MD_SYPHUS_ROLE_ASSISTANT;
@@ -205,25 +181,69 @@ md_syphus_prompt_new_from_data (const char  *name,
         {
           turn.content = flatten_assistant_list (name, index, content, error);
           if (turn.content == NULL)
-            {
-              cJSON_Delete (root);
-              return NULL;
-            }
+            return NULL;
         }
       else
         {
           g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                       "%s: in_context[%u]: expected \"content\" to be a string%s", name, index,
-                       turn.role == MD_SYPHUS_ROLE_ASSISTANT ? " or a list of objects" : "");
-          cJSON_Delete (root);
+                       turn.role == MD_SYPHUS_ROLE_ASSISTANT
+                         ? _("%s: in_context[%u]: expected \"content\" to be a string or a list "
+                             "of objects")
+                         : _("%s: in_context[%u]: expected \"content\" to be a string"),
+                       name, index);
           return NULL;
         }
       g_array_append_val (self->turns, turn);
       index++;
     }
-
-  cJSON_Delete (root);
   return g_steal_pointer (&self);
+}
+
+MdSyphusPrompt *
+md_syphus_prompt_new_from_data (const char  *name,
+                                const char  *data,
+                                gsize        length,
+                                GError     **error)
+{
+  MdSyphusPrompt *self;
+  cJSON *root;
+  const char *parse_end = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (g_str_has_suffix (name, ".py"))
+    {
+      /* Otter's .py prompt modules: importlib evaluates them, then system_message and in_context
+       * are used as they are (md-py-literal.h). */
+      root = md_py_literal_parse_module (name, data, length, error);
+      if (root == NULL)
+        return NULL;
+      self = prompt_from_tree (name, root, error);
+      cJSON_Delete (root);
+      return self;
+    }
+
+  /* A BOM is common in files saved by editors on other systems. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+
+  root = cJSON_ParseWithLengthOpts (data, length, &parse_end, FALSE);
+  if (root == NULL)
+    {
+      gsize offset = parse_end != NULL ? (gsize) (parse_end - data) : 0;
+
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   _("%s: byte %" G_GSIZE_FORMAT ": expected a JSON object "
+                     "{\"system_message\": ..., \"in_context\": [...]}"), name, offset);
+      return NULL;
+    }
+  self = prompt_from_tree (name, root, error);
+  cJSON_Delete (root);
+  return self;
 }
 
 MdSyphusPrompt *
@@ -238,7 +258,7 @@ md_syphus_prompt_new_from_file (const char  *path,
 
   if (!g_file_get_contents (path, &data, &length, &local_error))
     {
-      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot read the prompt file: %s", path,
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot read the prompt file: %s"), path,
                    local_error->message);
       return NULL;
     }

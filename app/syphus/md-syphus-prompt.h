@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* A Syphus prompt file: a system message and in-context turns (see FORMATS.md). Assistant turns
- * that hold a list of objects are flattened once, at load time, into `Key: value` lines so that
- * the request builder only ever sees strings. */
+/* A Syphus prompt file: a system message and in-context turns (see FORMATS.md), as a JSON file
+ * or as one of Otter's `.py` modules defining `system_message` and `in_context` as literals
+ * (md-py-literal.h). Assistant turns that hold a list of objects are flattened once, at load
+ * time, into `Key: value` lines, each ending with a newline, as Otter's loader does, so that the
+ * request builder only ever sees strings. */
 
 #include <glib-object.h>
 
@@ -22,7 +24,8 @@ G_DECLARE_FINAL_TYPE (MdSyphusPrompt, md_syphus_prompt, MD, SYPHUS_PROMPT, GObje
 
 MdSyphusPrompt *md_syphus_prompt_new_from_file     (const char      *path,
                                                     GError         **error);
-/* @name is only used in error messages and recorded with each generation. */
+/* @name is used in error messages and recorded with each generation; a name ending in ".py" is
+ * read as a Python module, any other as JSON. */
 MdSyphusPrompt *md_syphus_prompt_new_from_data     (const char      *name,
                                                     const char      *data,
                                                     gsize            length,

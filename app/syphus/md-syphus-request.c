@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <cJSON.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "md-error.h"
@@ -38,6 +39,13 @@ md_syphus_request_default_translation_prompt (void)
          "only, in this shape: {\"a\": {\"zh\": \"...\", \"es\": \"...\", \"ja\": \"...\", "
          "\"de\": \"...\", \"fr\": \"...\", \"ko\": \"...\", \"ar\": \"...\"}, \"b\": {the same "
          "keys}}.";
+}
+
+const char *
+md_syphus_request_no_annotations_note (void)
+{
+  return _("no source annotations: the request asks the model to rewrite the pair from its text "
+           "and images");
 }
 
 void

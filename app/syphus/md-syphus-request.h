@@ -40,7 +40,9 @@ typedef struct
   const char            *instruction;    /* current English text (with edits applied) */
   const char            *answer;
   const char            *reviewer_note;  /* may be NULL */
-  const char            *annotations;    /* visual annotations of the source; may be NULL */
+  const char            *annotations;    /* the user turn Syphus sent (query_input.json
+                                          * sentences); may be NULL */
+  const char            *annotations_path; /* the query_input.json it came from; may be NULL */
   const MdSyphusExample *examples;       /* in-context pairs, in order */
   guint                  n_examples;
   const MdSyphusImage   *images;         /* in frame order; only sent to vision models */
@@ -55,7 +57,7 @@ typedef struct
   double      top_p;
   gboolean    stream;
   gboolean    vision;       /* attach images as data URLs */
-  guint       max_frames;   /* first N images of a clip; 0 means all */
+  guint       max_frames;   /* N images sampled across a clip; 0 means all */
 } MdSyphusRequestOptions;
 
 /* Sets the MIMIC-IT defaults (temperature 0.7, max_tokens 3200, top_p 0.95, streaming on, no
@@ -63,8 +65,12 @@ typedef struct
 void   md_syphus_request_options_init (MdSyphusRequestOptions       *options,
                                        const char                   *model);
 
-/* The text of the last user turn. For regeneration: the annotations when present, else the
- * current pair, its in-context pairs and the reviewer's note. For translation:
+/* Said wherever a regeneration request has no source annotations to send. */
+const char *md_syphus_request_no_annotations_note (void);
+
+/* The text of the last user turn. For regeneration: the annotations when present, exactly (the
+ * user turn Syphus sent), else a request to rewrite the current pair from its text, its
+ * in-context pairs and the reviewer's note. For translation:
  * <a>INSTRUCTION</a><b>ANSWER</b>. */
 char  *md_syphus_request_build_query  (MdSyphusJobKind               kind,
                                        const MdSyphusPairInput      *input);

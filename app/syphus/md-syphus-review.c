@@ -7,9 +7,29 @@
 #include <string.h>
 
 #include "md-error.h"
+#include "md-store-syphus.h"
 #include "md-syphus-review.h"
 
 #define MAX_CONTEXT_EXAMPLES 8
+
+guint
+md_syphus_frame_index (guint i,
+                       guint n_wanted,
+                       guint n_frames)
+{
+  double step;
+
+  g_return_val_if_fail (i < n_wanted && n_wanted <= n_frames, 0);
+
+  /* np.linspace(0, n - 1, N, dtype=int): start + i * step in double, the last one exactly the
+   * end, then truncated. */
+  if (n_wanted == 1)
+    return 0;
+  if (i == n_wanted - 1)
+    return n_frames - 1;
+  step = (double) (n_frames - 1) / (double) (n_wanted - 1);
+  return (guint) (i * step);
+}
 
 char *
 md_syphus_journal_default_path (const char *index_path)
@@ -129,23 +149,40 @@ md_syphus_input_load (MdStore          *store,
     }
 
   image_ids = md_pair_get_image_ids (pair);
-  for (guint i = 0; vision && image_ids != NULL && image_ids[i] != NULL &&
-       (max_frames == 0 || input->images->len < max_frames); i++)
+  if (vision && image_ids != NULL)
     {
-      g_autoptr(GError) image_error = NULL;
-      char *mime = NULL;
-      GBytes *bytes = md_store_load_image (store, image_ids[i], &mime, &image_error);
-      MdSyphusImage item;
+      guint n_ids = g_strv_length ((char **) image_ids);
+      guint n_wanted = max_frames == 0 || max_frames > n_ids ? n_ids : max_frames;
 
-      if (bytes == NULL)
+      for (guint i = 0; i < n_wanted; i++)
         {
-          /* A missing frame does not stop the request: the model sees the others. */
-          g_debug ("%s: %s", pair_id, image_error->message);
-          continue;
+          g_autoptr(GError) image_error = NULL;
+          guint index = md_syphus_frame_index (i, n_wanted, n_ids);
+          char *mime = NULL;
+          GBytes *bytes = md_store_load_image (store, image_ids[index], &mime, &image_error);
+          MdSyphusImage item;
+
+          if (bytes == NULL)
+            {
+              /* A missing frame does not stop the request: the model sees the others. */
+              g_debug ("%s: %s", pair_id, image_error->message);
+              continue;
+            }
+          item.data = own (input, bytes, (GDestroyNotify) g_bytes_unref);
+          item.mime_type = own (input, mime, g_free);
+          g_array_append_val (input->images, item);
         }
-      item.data = own (input, bytes, (GDestroyNotify) g_bytes_unref);
-      item.mime_type = own (input, mime, g_free);
-      g_array_append_val (input->images, item);
+    }
+
+  if (kind == MD_SYPHUS_JOB_REGENERATE)
+    {
+      char *path = NULL;
+      char *sentences = md_store_get_query_sentences (store, pair_id, image_ids, &path, error);
+
+      if (sentences == NULL && error != NULL && *error != NULL)
+        return NULL;
+      input->input.annotations = own (input, sentences, g_free);
+      input->input.annotations_path = own (input, path, g_free);
     }
 
   input->input.id = md_pair_get_id (pair);

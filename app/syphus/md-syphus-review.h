@@ -22,8 +22,16 @@ char *md_syphus_journal_default_path (const char *index_path);
 /* Everything one request borrows (pairs, texts, images), owned together. */
 typedef struct _MdSyphusInput MdSyphusInput;
 
+/* Index of the @i-th of @n_wanted frames sampled from a clip of @n_frames, uniformly across the
+ * clip as Otter samples them (np.linspace(0, n_frames - 1, n_wanted, dtype=int)). */
+guint md_syphus_frame_index (guint i,
+                             guint n_wanted,
+                             guint n_frames);
+
 /* Loads @pair_id from @store with its in-context examples (regeneration only, at most 8) and, when
- * @vision is set, its first @max_frames images (0: all). With @review, the texts are the current
+ * @vision is set, @max_frames of its images (0: all) sampled uniformly across the clip. For
+ * regeneration, the annotations are the user turn Syphus sent for the pair when an imported
+ * query_input.json has it (md_store_get_query_sentences()). With @review, the texts are the current
  * ones (latest revision) and the pair's note is the reviewer's note. Blocking: call it from a
  * worker thread for many pairs (one MdStore and MdReviewStore per thread). */
 MdSyphusInput           *md_syphus_input_load (MdStore          *store,

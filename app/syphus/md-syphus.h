@@ -13,6 +13,7 @@
  *   md-syphus-journal   jobs and generations in SQLite (survives closing the app)
  *   md-syphus-queue     concurrency, timeouts, retries, budgets, pause/resume/cancel
  *   md-syphus-review    inputs from the index and review file; accepted results as revisions
+ *   md-syphus-batch     the prompt of each dataset and the plan of a batch (CLI and window)
  * It depends on store/ for MD_ERROR and the language codes, and (md-syphus-review only) for
  * the index and the review file. */
 
@@ -30,6 +31,7 @@ const char *md_syphus_user_agent (void);
 G_END_DECLS
 
 #include "md-syphus-backend.h"
+#include "md-syphus-batch.h"
 #include "md-syphus-config.h"
 #include "md-syphus-journal.h"
 #include "md-syphus-key.h"

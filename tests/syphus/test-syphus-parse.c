@@ -198,7 +198,7 @@ test_prompt_load (void)
                    "question: Which options fit?\n"
                    "Options 1: door\n"
                    "Options 2: window\n"
-                   "answer: door");
+                   "answer: door\n");
   g_assert_cmpint (role, ==, MD_SYPHUS_ROLE_ASSISTANT);
   g_assert_cmpstr (md_syphus_prompt_get_turn (prompt, 3, NULL), ==,
                    "Question: Where is the cat?\nAnswer: On the sofa.");
