@@ -8,29 +8,23 @@
 /* A handful of entries: a list in use order is all it takes, and scanning eight of them costs
  * less than keeping a hash table in step. */
 
-typedef struct
-{
-  MdPair    *pair;
-  GPtrArray *examples;
-} Entry;
-
 struct _MdPairCache
 {
   GObject  parent_instance;
 
-  GQueue   entries;      /* of Entry *, most recently used first */
+  GQueue   entries;      /* of MdPairReading *, most recently used first */
   guint    capacity;
   guint    generation;
 };
 
 G_DEFINE_FINAL_TYPE (MdPairCache, md_pair_cache, G_TYPE_OBJECT)
 
-static void
-entry_free (Entry *entry)
+#define entry_free md_pair_reading_unref
+
+static const char *
+entry_id (MdPairReading *entry)
 {
-  g_clear_object (&entry->pair);
-  g_clear_pointer (&entry->examples, g_ptr_array_unref);
-  g_free (entry);
+  return md_pair_get_id (md_pair_reading_get_pair (entry));
 }
 
 static GList *
@@ -39,23 +33,23 @@ find_link (MdPairCache *self,
 {
   for (GList *l = self->entries.head; l != NULL; l = l->next)
     {
-      Entry *entry = l->data;
-
-      if (g_strcmp0 (md_pair_get_id (entry->pair), pair_id) == 0)
+      if (g_strcmp0 (entry_id (l->data), pair_id) == 0)
         return l;
     }
   return NULL;
 }
 
 static gboolean
-entry_shows (Entry      *entry,
-             const char *pair_id)
+entry_shows (MdPairReading *entry,
+             const char    *pair_id)
 {
-  if (g_strcmp0 (md_pair_get_id (entry->pair), pair_id) == 0)
+  GPtrArray *examples = md_pair_reading_get_examples (entry);
+
+  if (g_strcmp0 (entry_id (entry), pair_id) == 0)
     return TRUE;
-  for (guint i = 0; entry->examples != NULL && i < entry->examples->len; i++)
+  for (guint i = 0; examples != NULL && i < examples->len; i++)
     {
-      MdPair *example = g_ptr_array_index (entry->examples, i);
+      MdPair *example = g_ptr_array_index (examples, i);
 
       if (example != NULL && g_strcmp0 (md_pair_get_id (example), pair_id) == 0)
         return TRUE;
@@ -105,31 +99,26 @@ md_pair_cache_get_generation (MdPairCache *self)
 }
 
 void
-md_pair_cache_insert (MdPairCache *self,
-                      guint        generation,
-                      MdPair      *pair,
-                      GPtrArray   *examples)
+md_pair_cache_insert (MdPairCache   *self,
+                      guint          generation,
+                      MdPairReading *reading)
 {
   GList *link;
-  Entry *entry;
 
   g_return_if_fail (MD_IS_PAIR_CACHE (self));
-  g_return_if_fail (MD_IS_PAIR (pair));
+  g_return_if_fail (reading != NULL);
 
   if (generation != self->generation)
     return;
 
   /* The newer read wins: it may have seen a change the older one missed. */
-  if ((link = find_link (self, md_pair_get_id (pair))) != NULL)
+  if ((link = find_link (self, entry_id (reading))) != NULL)
     {
       entry_free (link->data);
       g_queue_delete_link (&self->entries, link);
     }
 
-  entry = g_new0 (Entry, 1);
-  entry->pair = g_object_ref (pair);
-  entry->examples = examples != NULL ? g_ptr_array_ref (examples) : NULL;
-  g_queue_push_head (&self->entries, entry);
+  g_queue_push_head (&self->entries, md_pair_reading_ref (reading));
 
   while (self->entries.length > self->capacity)
     entry_free (g_queue_pop_tail (&self->entries));
@@ -143,27 +132,20 @@ md_pair_cache_contains (MdPairCache *self,
   return pair_id != NULL && find_link (self, pair_id) != NULL;
 }
 
-MdPair *
-md_pair_cache_lookup (MdPairCache  *self,
-                      const char   *pair_id,
-                      GPtrArray   **out_examples)
+MdPairReading *
+md_pair_cache_lookup (MdPairCache *self,
+                      const char  *pair_id)
 {
   GList *link;
-  Entry *entry;
 
   g_return_val_if_fail (MD_IS_PAIR_CACHE (self), NULL);
 
-  if (out_examples != NULL)
-    *out_examples = NULL;
   if (pair_id == NULL || (link = find_link (self, pair_id)) == NULL)
     return NULL;
 
   g_queue_unlink (&self->entries, link);
   g_queue_push_head_link (&self->entries, link);
-  entry = link->data;
-  if (out_examples != NULL)
-    *out_examples = entry->examples;
-  return entry->pair;
+  return link->data;
 }
 
 void

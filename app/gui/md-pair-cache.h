@@ -3,11 +3,11 @@
 
 #include <glib-object.h>
 
-#include "md-pair.h"
+#include "md-pair-reading.h"
 
 G_BEGIN_DECLS
 
-/* The last few full pairs the window read (with their in-context examples), so that moving to
+/* The last few pairs the window read (with their examples and current texts), so that moving to
  * a prefetched neighbour shows it without a trip through a worker thread. Main thread only.
  *
  * Results read in a worker thread carry the generation they were started in: a clear (a new
@@ -19,20 +19,17 @@ G_DECLARE_FINAL_TYPE (MdPairCache, md_pair_cache, MD, PAIR_CACHE, GObject)
 
 MdPairCache *md_pair_cache_new            (guint         capacity);
 guint        md_pair_cache_get_generation (MdPairCache  *self);
-/* Stores @pair and @examples (MdPair or NULL, one per in-context id; referenced) as the most
- * recently used entry, evicting the least recently used one when full. Ignored when
- * @generation is not the current one. */
+/* Stores @reading (referenced) as the most recently used entry, evicting the least recently
+ * used one when full. Ignored when @generation is not the current one. */
 void         md_pair_cache_insert         (MdPairCache  *self,
                                            guint         generation,
-                                           MdPair       *pair,
-                                           GPtrArray    *examples);
+                                           MdPairReading *reading);
 /* Whether @pair_id is cached, without marking it used. */
 gboolean     md_pair_cache_contains       (MdPairCache  *self,
                                            const char   *pair_id);
-/* The cached pair (borrowed, marked most recently used) and its examples, or NULL. */
-MdPair      *md_pair_cache_lookup         (MdPairCache  *self,
-                                           const char   *pair_id,
-                                           GPtrArray   **out_examples);
+/* The cached reading (borrowed, marked most recently used), or NULL. */
+MdPairReading *md_pair_cache_lookup       (MdPairCache  *self,
+                                           const char   *pair_id);
 /* Drops every entry that shows @pair_id, as the pair or as one of its examples. */
 void         md_pair_cache_invalidate     (MdPairCache  *self,
                                            const char   *pair_id);

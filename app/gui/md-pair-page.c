@@ -18,7 +18,8 @@ struct _MdPairPage
 {
   GtkWidget       parent_instance;
 
-  MdPair         *pair;
+  MdPairReading  *reading;
+  MdPair         *pair;         /* the reading's */
   MdImageLoader  *loader;
   MdLanguage      language;
 
@@ -43,7 +44,6 @@ struct _MdPairPage
   MdContextStrip *context_strip;
   GtkWidget      *context_heading;
   GtkWidget      *header_box;
-  MdReviewStore  *review;
 };
 
 G_DEFINE_FINAL_TYPE (MdPairPage, md_pair_page, GTK_TYPE_WIDGET)
@@ -55,33 +55,26 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The text the user reviews: the latest revision when there is one, else the shard's. */
-static char *
+/* The text the user reviews: the latest revision when there is one, else the shard's, as read
+ * with the pair. */
+static const char *
 current_text (MdPairPage *self,
               MdLanguage  language,
               MdField     field)
 {
-  const char *original = md_pair_get_text (self->pair, language, field);
-
-  if (self->review == NULL)
-    return g_strdup (original);
-  return md_review_store_get_text (self->review, md_pair_get_dataset (self->pair),
-                                   md_pair_get_id (self->pair), language, field, original);
+  return md_pair_reading_get_text (self->reading, language, field);
 }
 
 static void
 update_text (MdPairPage *self)
 {
-  g_autofree char *instruction = NULL;
-  g_autofree char *answer = NULL;
-
   if (self->pair == NULL)
     return;
 
-  instruction = current_text (self, self->language, MD_FIELD_INSTRUCTION);
-  answer = current_text (self, self->language, MD_FIELD_ANSWER);
   md_pair_text_set (self->pair_text, md_pair_get_id (self->pair),
-                    md_pair_get_dataset (self->pair), self->language, instruction, answer);
+                    md_pair_get_dataset (self->pair), self->language,
+                    current_text (self, self->language, MD_FIELD_INSTRUCTION),
+                    current_text (self, self->language, MD_FIELD_ANSWER));
 }
 
 /* Frames per second at which MIMIC-IT sampled the clips of a dataset (FORMATS.md): TV clips at
@@ -123,18 +116,13 @@ static void
 update_languages (MdPairPage *self)
 {
   MdTranslationTexts texts[MD_N_LANGUAGES];
-  char *owned[MD_N_LANGUAGES][MD_N_FIELDS];
 
   for (guint i = 0; i < MD_N_LANGUAGES; i++)
     {
-      texts[i].instruction = owned[i][MD_FIELD_INSTRUCTION] =
-        current_text (self, i, MD_FIELD_INSTRUCTION);
-      texts[i].answer = owned[i][MD_FIELD_ANSWER] = current_text (self, i, MD_FIELD_ANSWER);
+      texts[i].instruction = current_text (self, i, MD_FIELD_INSTRUCTION);
+      texts[i].answer = current_text (self, i, MD_FIELD_ANSWER);
     }
   md_language_grid_set_texts (self->language_grid, texts);
-  for (guint i = 0; i < MD_N_LANGUAGES; i++)
-    for (guint f = 0; f < MD_N_FIELDS; f++)
-      g_free (owned[i][f]);
 }
 
 static void
@@ -203,27 +191,27 @@ md_pair_page_set_row (MdPairPage *self,
 }
 
 void
-md_pair_page_set_pair (MdPairPage *self,
-                       MdPair     *pair,
-                       GPtrArray  *examples)
+md_pair_page_set_reading (MdPairPage    *self,
+                          MdPairReading *reading)
 {
   g_return_if_fail (MD_IS_PAIR_PAGE (self));
-  g_return_if_fail (pair == NULL || MD_IS_PAIR (pair));
 
-  g_clear_pointer (&self->examples, g_ptr_array_unref);
-  if (examples != NULL)
-    self->examples = g_ptr_array_ref (examples);
-
-  if (!g_set_object (&self->pair, pair))
+  if (reading == self->reading)
     return;
-
-  if (pair == NULL)
+  g_clear_pointer (&self->reading, md_pair_reading_unref);
+  g_clear_pointer (&self->examples, g_ptr_array_unref);
+  if (reading == NULL)
     {
+      self->pair = NULL;
       gtk_stack_set_visible_child_name (self->state_stack, "none");
       return;
     }
 
-  md_pair_page_set_row (self, pair);
+  self->reading = md_pair_reading_ref (reading);
+  self->pair = md_pair_reading_get_pair (reading);
+  if (md_pair_reading_get_examples (reading) != NULL)
+    self->examples = g_ptr_array_ref (md_pair_reading_get_examples (reading));
+  md_pair_page_set_row (self, self->pair);
   update_text (self);
   update_media (self);
   update_languages (self);
@@ -246,7 +234,8 @@ md_pair_page_set_error (MdPairPage   *self,
 {
   g_return_if_fail (MD_IS_PAIR_PAGE (self));
 
-  g_clear_object (&self->pair);
+  g_clear_pointer (&self->reading, md_pair_reading_unref);
+  self->pair = NULL;
   adw_status_page_set_description (self->error_page, error != NULL ? error->message : NULL);
   gtk_stack_set_visible_child_name (self->state_stack, "error");
 }
@@ -319,16 +308,6 @@ md_pair_page_focus (MdPairPage *self)
   g_return_if_fail (MD_IS_PAIR_PAGE (self));
 
   gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
-}
-
-void
-md_pair_page_set_review_store (MdPairPage    *self,
-                               MdReviewStore *store)
-{
-  g_return_if_fail (MD_IS_PAIR_PAGE (self));
-
-  if (g_set_object (&self->review, store))
-    md_pair_page_reload_text (self);
 }
 
 void
@@ -426,11 +405,11 @@ md_pair_page_dispose (GObject *object)
   /* The template's unnamed top child is not a bound child: unparent it by hand. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  g_clear_object (&self->pair);
+  g_clear_pointer (&self->reading, md_pair_reading_unref);
+  self->pair = NULL;
   g_clear_pointer (&self->media_pair_id, g_free);
   g_clear_pointer (&self->media_image_ids, g_strfreev);
   g_clear_object (&self->loader);
-  g_clear_object (&self->review);
   g_clear_pointer (&self->examples, g_ptr_array_unref);
 
   G_OBJECT_CLASS (md_pair_page_parent_class)->dispose (object);

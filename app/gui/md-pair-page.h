@@ -4,7 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "md-image-loader.h"
-#include "md-review-store.h"
+#include "md-pair-reading.h"
 #include "md-store.h"
 
 G_BEGIN_DECLS
@@ -19,10 +19,9 @@ GtkWidget *md_pair_page_new          (void);
 /* Shows the light row at once (id, dataset) while the full pair is being fetched. */
 void       md_pair_page_set_row      (MdPairPage *self,
                                       MdPair     *row);
-/* examples: for each in-context id of pair, its full MdPair or NULL when it is not indexed. */
-void       md_pair_page_set_pair     (MdPairPage *self,
-                                      MdPair     *pair,
-                                      GPtrArray  *examples);
+/* The pair, its in-context examples and its current texts, as read by the store (NULL: none). */
+void       md_pair_page_set_reading  (MdPairPage    *self,
+                                      MdPairReading *reading);
 MdPair    *md_pair_page_get_pair     (MdPairPage *self);
 void       md_pair_page_set_language (MdPairPage *self,
                                       MdLanguage  language);
@@ -38,11 +37,8 @@ gboolean   md_pair_page_step         (MdPairPage *self,
 /* Puts the keyboard focus somewhere sensible inside the page. */
 void       md_pair_page_focus        (MdPairPage *self);
 
-/* Review: with a review store the texts shown are the current ones (latest revision over the
- * shard's text); md_pair_page_reload_text() shows them again after a change. The other calls
- * let the review desk put its pieces into the page. */
-void       md_pair_page_set_review_store (MdPairPage    *self,
-                                          MdReviewStore *store);
+/* Shows the reading's texts again, dropping what an editor changed in the views. Texts revised
+ * in the review file show once the pair is read again and set. */
 void       md_pair_page_reload_text      (MdPairPage    *self);
 MdLanguage md_pair_page_get_language     (MdPairPage    *self);
 GtkWidget *md_pair_page_get_pair_text    (MdPairPage    *self);

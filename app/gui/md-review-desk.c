@@ -204,27 +204,23 @@ refresh_status (MdReviewDesk *self)
     md_review_store_can_redo (self->review));
 }
 
+/* The texts are part of the pair's reading: they show once the navigator has read it again. */
 static void
-refresh_view (MdReviewDesk *self)
+reread_shown (MdReviewDesk *self)
 {
-  md_pair_page_reload_text (self->window->pair_page);
+  md_pair_navigator_reload (self->window->navigator);
   refresh_status (self);
 }
 
 void
 md_review_desk_refresh (MdReviewDesk *self)
 {
-  MdPair *pair;
-
   g_return_if_fail (MD_IS_REVIEW_DESK (self));
 
-  /* Texts are read from the review file whenever a pair is shown, so a cached pair is not
-   * wrong after an edit; it is dropped all the same, so that nothing read before a change to
-   * the shown pair outlives it. Pairs changed elsewhere (Syphus batches) are dropped by the
-   * window when they report it. */
-  if ((pair = current_pair (self)) != NULL)
-    md_pair_cache_invalidate (self->window->pair_cache, md_pair_get_id (pair));
-  refresh_view (self);
+  /* Any pair may have changed (an undo, a batch, another process): no cached reading is
+   * trusted any more. */
+  md_pair_navigator_clear (self->window->navigator);
+  reread_shown (self);
 }
 
 void
@@ -233,7 +229,7 @@ md_review_desk_pair_shown (MdReviewDesk *self)
   g_return_if_fail (MD_IS_REVIEW_DESK (self));
   self->editing = FALSE;
   /* Just shown, just read: nothing to drop. */
-  refresh_view (self);
+  refresh_status (self);
 }
 
 static void
@@ -270,7 +266,8 @@ set_status (MdReviewDesk        *self,
                                           lang != NULL ? lang : "", lang != NULL ? " " : "",
                                           note != NULL && reasons == NULL
                                           ? _("note") : status_label (status)));
-  md_review_desk_refresh (self);
+  /* A status is no text: the reading shown stays right. */
+  refresh_status (self);
   return TRUE;
 }
 
@@ -512,7 +509,7 @@ save_edit_activated (GSimpleAction *action,
       return;
     }
   set_editing (self, FALSE, MD_FIELD_INSTRUCTION);
-  md_review_desk_refresh (self);
+  reread_shown (self);
   _md_window_focus_list (self->window);
   toast (self, n_saved > 0 ? _("Revision saved") : _("Nothing changed"));
 }
@@ -1138,7 +1135,6 @@ md_review_desk_set_store (MdReviewDesk *self,
 
   g_clear_object (&self->review);
   g_set_object (&self->store, store);
-  md_review_desk_set_sample_filter (self, NULL);
   if (store != NULL)
     {
       path = md_review_store_default_path (md_store_get_path (store));
@@ -1149,16 +1145,17 @@ md_review_desk_set_store (MdReviewDesk *self,
           report_error (self, error);
         }
     }
+  /* Lists again, once pairs are read with their revisions. */
+  md_review_desk_set_sample_filter (self, NULL);
   update_reviewer (self);
   fill_reasons (self);
   gtk_widget_set_visible (GTK_WIDGET (md_sidebar_get_review_section (self->window->sidebar)),
                           self->review != NULL);
   md_filter_bar_set_review_available (self->window->filter_bar, self->review != NULL);
-  md_pair_page_set_review_store (self->window->pair_page, self->review);
   for (guint i = 0; i < G_N_ELEMENTS (action_entries); i++)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
       G_ACTION_MAP (self->actions), action_entries[i].name)), self->review != NULL);
-  md_review_desk_refresh (self);
+  refresh_status (self);
 }
 
 MdReviewStore *

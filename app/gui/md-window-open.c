@@ -305,13 +305,13 @@ open_paths (MdWindow            *self,
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->dataset, g_free);
   g_set_object (&self->store, store);
-  md_review_desk_set_store (self->review, store);
-  g_strfreev (self->paths);
-  self->paths = g_strdupv ((char **) paths);
-
   g_clear_object (&self->loader);
   self->loader = md_image_loader_new (load_image, g_object_ref (store), g_object_unref);
   md_pair_page_set_loader (self->pair_page, self->loader);
+  md_pair_navigator_set_store (self->navigator, store, self->loader);
+  md_review_desk_set_store (self->review, store);
+  g_strfreev (self->paths);
+  self->paths = g_strdupv ((char **) paths);
   md_sidebar_set_dataset (self->sidebar, NULL);
   md_filter_bar_set_dataset (self->filter_bar, NULL);
 

@@ -11,7 +11,7 @@
 
 #include "md-filter-bar.h"
 #include "md-image-loader.h"
-#include "md-pair-cache.h"
+#include "md-pair-navigator.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
 #include "md-review-desk.h"
@@ -44,11 +44,7 @@ struct _MdWindow
   char                 *dataset;
   MdLanguage            language;
   GQueue                history;       /* of char *, pair ids to go back to */
-  char                 *shown_id;
-  GCancellable         *pair_cancellable;
-  GCancellable         *prefetch_cancellable;
-  guint                 prefetch_source;
-  MdPairCache          *pair_cache;    /* full pairs read, shown without a worker */
+  MdPairNavigator      *navigator;     /* the pair shown, reads, cache and prefetching */
   guint                 datasets_serial;
 
   /* Template children */

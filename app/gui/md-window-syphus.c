@@ -18,7 +18,7 @@ static void
 on_revised (MdWindow   *self,
             const char *pair_id)
 {
-  md_pair_cache_invalidate (self->pair_cache, pair_id);
+  md_pair_navigator_invalidate (self->navigator, pair_id);
   if (self->review != NULL)
     md_review_desk_refresh (self->review);
 }

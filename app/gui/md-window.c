@@ -8,13 +8,6 @@
 #include "md-app-private.h"
 #include "md-window-private.h"
 
-/* Pairs after (and before) the selected one read and whose images are loaded ahead of time. */
-#define PREFETCH_AHEAD 3
-#define PREFETCH_BEHIND 1
-#define PREFETCH_DELAY_MS 40
-/* Room for the prefetched neighbours, the pair shown and a few just left. */
-#define PAIR_CACHE_SIZE 8
-
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -101,7 +94,7 @@ _md_window_requery (MdWindow *self)
 
   set_query_error (self, NULL);
   /* A new model may come from a new import that changed the pairs themselves. */
-  md_pair_cache_clear (self->pair_cache);
+  md_pair_navigator_clear (self->navigator);
   md_pair_table_set_language (self->pair_table, self->language);
   md_pair_table_set_model (self->pair_table, pairs);
   md_filter_bar_set_count (self->filter_bar, g_list_model_get_n_items (pairs));
@@ -239,241 +232,8 @@ _md_window_refresh_datasets (MdWindow *self)
   g_task_run_in_thread (task, list_datasets_thread);
 }
 
-/* Showing a pair: the row's id and dataset at once, the full pair from a worker thread, and
- * the images of the next pairs prefetched behind it. */
-
-static void
-unref_if_set (gpointer object)
-{
-  if (object != NULL)
-    g_object_unref (object);
-}
-
-typedef struct
-{
-  MdPair    *pair;
-  GPtrArray *examples;   /* MdPair or NULL, one per in-context id */
-} PairBundle;
-
-static void
-pair_bundle_free (PairBundle *bundle)
-{
-  g_clear_object (&bundle->pair);
-  g_clear_pointer (&bundle->examples, g_ptr_array_unref);
-  g_free (bundle);
-}
-
-static PairBundle *
-read_bundle (MdStore      *store,
-             const char   *pair_id,
-             GCancellable *cancellable,
-             GError      **error)
-{
-  PairBundle *bundle = g_new0 (PairBundle, 1);
-  const char * const *context_ids;
-
-  if ((bundle->pair = md_store_get_pair (store, pair_id, error)) == NULL)
-    {
-      pair_bundle_free (bundle);
-      return NULL;
-    }
-
-  /* The strip shows each example's text and images: a handful of lookups, done here too so
-   * that the page changes in one go. */
-  bundle->examples = g_ptr_array_new_with_free_func (unref_if_set);
-  context_ids = md_pair_get_context_ids (bundle->pair);
-  for (guint i = 0; context_ids != NULL && context_ids[i] != NULL; i++)
-    {
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      g_ptr_array_add (bundle->examples, md_store_get_pair (store, context_ids[i], NULL));
-    }
-  return bundle;
-}
-
-typedef struct
-{
-  char  *id;
-  guint  generation;
-} ShowRequest;
-
-static void
-show_request_free (ShowRequest *request)
-{
-  g_free (request->id);
-  g_free (request);
-}
-
-static void
-get_pair_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  ShowRequest *request = task_data;
-  GError *error = NULL;
-  PairBundle *bundle;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if ((bundle = read_bundle (MD_STORE (source_object), request->id, cancellable, &error)) == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, bundle, (GDestroyNotify) pair_bundle_free);
-}
-
-typedef struct
-{
-  GStrv ids;          /* the neighbours, nearest first */
-  GStrv to_read;      /* those not in the cache when the prefetch started */
-  guint generation;
-} Prefetch;
-
-static void
-prefetch_free (Prefetch *prefetch)
-{
-  g_strfreev (prefetch->ids);
-  g_strfreev (prefetch->to_read);
-  g_free (prefetch);
-}
-
-static void
-prefetch_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  Prefetch *prefetch = task_data;
-  GPtrArray *bundles = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_bundle_free);
-
-  for (guint i = 0; prefetch->to_read[i] != NULL; i++)
-    {
-      PairBundle *bundle;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      if ((bundle = read_bundle (MD_STORE (source_object), prefetch->to_read[i], cancellable,
-                                 NULL)) != NULL)
-        g_ptr_array_add (bundles, bundle);
-    }
-
-  g_task_return_pointer (task, bundles, (GDestroyNotify) g_ptr_array_unref);
-}
-
-/* The pairs read go to the cache, so that moving to one of them needs no worker; their images
- * go to the loader, so that they are decoded by then. */
-static void
-prefetch_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-  g_autoptr(GPtrArray) bundles = g_task_propagate_pointer (G_TASK (result), NULL);
-  Prefetch *prefetch = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GStrvBuilder) image_ids = g_strv_builder_new ();
-  g_auto(GStrv) images = NULL;
-
-  if (bundles == NULL || g_task_had_error (G_TASK (result)))
-    return;
-
-  for (guint i = 0; i < bundles->len; i++)
-    {
-      PairBundle *bundle = g_ptr_array_index (bundles, i);
-
-      md_pair_cache_insert (self->pair_cache, prefetch->generation, bundle->pair,
-                            bundle->examples);
-    }
-
-  for (guint i = 0; prefetch->ids[i] != NULL; i++)
-    {
-      MdPair *pair = md_pair_cache_lookup (self->pair_cache, prefetch->ids[i], NULL);
-      const char * const *ids = pair != NULL ? md_pair_get_image_ids (pair) : NULL;
-
-      for (guint j = 0; ids != NULL && ids[j] != NULL; j++)
-        g_strv_builder_add (image_ids, ids[j]);
-    }
-  /* Looking the neighbours up marked them used: the pair shown goes back in front of them. */
-  md_pair_cache_lookup (self->pair_cache, self->shown_id, NULL);
-
-  images = g_strv_builder_end (image_ids);
-  if (self->loader != NULL && images[0] != NULL)
-    md_image_loader_prefetch (self->loader, (const char * const *) images);
-}
-
-static void
-prefetch_after (MdWindow *self)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) to_read = g_strv_builder_new ();
-  GListModel *model = md_pair_table_get_model (self->pair_table);
-  Prefetch *prefetch;
-  guint position = md_pair_table_get_selected (self->pair_table);
-
-  g_clear_handle_id (&self->prefetch_source, g_source_remove);
-  g_cancellable_cancel (self->prefetch_cancellable);
-  g_clear_object (&self->prefetch_cancellable);
-
-  if (model == NULL || position == GTK_INVALID_LIST_POSITION || self->store == NULL)
-    return;
-
-  /* Next pairs first: j is pressed far more often than k. */
-  for (gint i = 1; i <= PREFETCH_AHEAD + PREFETCH_BEHIND; i++)
-    {
-      gint offset = i <= PREFETCH_AHEAD ? i : PREFETCH_AHEAD - i;
-      g_autoptr(MdPair) row = NULL;
-
-      if (offset < 0 && position < (guint) -offset)
-        continue;
-      if ((row = g_list_model_get_item (model, position + offset)) == NULL)
-        continue;
-      g_strv_builder_add (ids, md_pair_get_id (row));
-      if (!md_pair_cache_contains (self->pair_cache, md_pair_get_id (row)))
-        g_strv_builder_add (to_read, md_pair_get_id (row));
-    }
-
-  prefetch = g_new0 (Prefetch, 1);
-  prefetch->ids = g_strv_builder_end (ids);
-  prefetch->to_read = g_strv_builder_end (to_read);
-  prefetch->generation = md_pair_cache_get_generation (self->pair_cache);
-
-  self->prefetch_cancellable = g_cancellable_new ();
-  task = g_task_new (self->store, self->prefetch_cancellable, prefetch_done, g_object_ref (self));
-  g_task_set_source_tag (task, prefetch_after);
-  g_task_set_task_data (task, prefetch, (GDestroyNotify) prefetch_free);
-  g_task_run_in_thread (task, prefetch_thread);
-}
-
-static gboolean
-prefetch_timeout (gpointer user_data)
-{
-  MdWindow *self = user_data;
-
-  self->prefetch_source = 0;
-  prefetch_after (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* The store has only a few read connections, so prefetching competes with showing the pair the
- * user is on. Waiting a moment lets the current pair's images go first. The wait is not started
- * again by every step: a user holding j down (30 steps a second) still gets a prefetch from
- * wherever the selection is when it ends, so the walk finds the pairs ahead ready, and loads for
- * pairs left behind are cancelled by the next prefetch. A pair shown from the cache had its
- * images prefetched and leaves one new neighbour to read: that goes once the frame is drawn. */
-static void
-schedule_prefetch (MdWindow *self,
-                   gboolean  at_once)
-{
-  if (at_once)
-    {
-      g_clear_handle_id (&self->prefetch_source, g_source_remove);
-      self->prefetch_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, prefetch_timeout, self,
-                                               NULL);
-    }
-  else if (self->prefetch_source == 0)
-    self->prefetch_source = g_timeout_add (PREFETCH_DELAY_MS, prefetch_timeout, self);
-}
+/* Showing a pair: the row's id and dataset at once, the reading of the pair (with its examples
+ * and current texts) from the navigator, at once when it was prefetched. */
 
 /* Widgets the focus was on may be gone after the page changed (a strip row, the back button
  * once there is nothing to go back to). The keyboard then goes back to the list. */
@@ -492,36 +252,27 @@ pair_page_changed (MdWindow *self,
 {
   md_review_desk_pair_shown (self->review);
   ensure_focus (self);
-  schedule_prefetch (self, from_cache);
+  md_pair_navigator_prefetch_around (self->navigator, md_pair_table_get_model (self->pair_table),
+                                     md_pair_table_get_selected (self->pair_table), from_cache);
 }
 
 static void
-get_pair_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_pair_shown (MdPairNavigator *navigator,
+               MdPairReading   *reading,
+               gboolean         from_cache,
+               MdWindow        *self)
 {
-  g_autoptr(MdWindow) self = user_data;
-  PairBundle *bundle;
-  g_autoptr(GError) error = NULL;
-  ShowRequest *request = g_task_get_task_data (G_TASK (result));
+  md_pair_page_set_reading (self->pair_page, reading);
+  pair_page_changed (self, from_cache);
+}
 
-  bundle = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_strcmp0 (request->id, self->shown_id) != 0)
-    {
-      g_clear_pointer (&bundle, pair_bundle_free);
-      return;
-    }
-
-  if (bundle == NULL)
-    md_pair_page_set_error (self->pair_page, request->id, error);
-  else
-    {
-      md_pair_cache_insert (self->pair_cache, request->generation, bundle->pair,
-                            bundle->examples);
-      md_pair_page_set_pair (self->pair_page, bundle->pair, bundle->examples);
-    }
-  g_clear_pointer (&bundle, pair_bundle_free);
+static void
+on_pair_failed (MdPairNavigator *navigator,
+                const char      *pair_id,
+                const GError    *error,
+                MdWindow        *self)
+{
+  md_pair_page_set_error (self->pair_page, pair_id, error);
   pair_page_changed (self, FALSE);
 }
 
@@ -529,47 +280,15 @@ void
 _md_window_show_pair (MdWindow   *self,
                       const char *pair_id)
 {
-  g_autoptr(GTask) task = NULL;
-  ShowRequest *request;
-  GPtrArray *examples = NULL;
-  MdPair *cached;
-
   g_assert (MD_IS_WINDOW (self));
 
-  if (!_md_set_str (&self->shown_id, pair_id))
+  if (!md_pair_navigator_show (self->navigator, self->store != NULL ? pair_id : NULL))
     return;
-
-  g_cancellable_cancel (self->pair_cancellable);
-  g_clear_object (&self->pair_cancellable);
-
   if (pair_id == NULL || self->store == NULL)
     {
-      md_pair_page_set_pair (self->pair_page, NULL, NULL);
+      md_pair_page_set_reading (self->pair_page, NULL);
       md_pair_page_set_row (self->pair_page, NULL);
-      return;
     }
-
-  /* A prefetched neighbour: its text now, in the same frame as the selection, and its images
-   * from the loader, already decoded. */
-  if ((cached = md_pair_cache_lookup (self->pair_cache, pair_id, &examples)) != NULL)
-    {
-      g_autoptr(MdPair) pair = g_object_ref (cached);
-      g_autoptr(GPtrArray) strip = examples != NULL ? g_ptr_array_ref (examples) : NULL;
-
-      md_pair_page_set_pair (self->pair_page, pair, strip);
-      pair_page_changed (self, TRUE);
-      return;
-    }
-
-  request = g_new0 (ShowRequest, 1);
-  request->id = g_strdup (pair_id);
-  request->generation = md_pair_cache_get_generation (self->pair_cache);
-
-  self->pair_cancellable = g_cancellable_new ();
-  task = g_task_new (self->store, self->pair_cancellable, get_pair_done, g_object_ref (self));
-  g_task_set_source_tag (task, _md_window_show_pair);
-  g_task_set_task_data (task, request, (GDestroyNotify) show_request_free);
-  g_task_run_in_thread (task, get_pair_thread);
 }
 
 static void
@@ -593,10 +312,12 @@ on_example_activated (MdPairPage *page,
                       const char *pair_id,
                       MdWindow   *self)
 {
-  if (self->shown_id == NULL || g_strcmp0 (pair_id, self->shown_id) == 0)
+  const char *shown_id = md_pair_navigator_get_shown_id (self->navigator);
+
+  if (shown_id == NULL || g_strcmp0 (pair_id, shown_id) == 0)
     return;
 
-  g_queue_push_head (&self->history, g_strdup (self->shown_id));
+  g_queue_push_head (&self->history, g_strdup (shown_id));
   _md_window_update_actions (self);
   _md_window_show_pair (self, pair_id);
 }
@@ -663,14 +384,11 @@ md_window_dispose (GObject *object)
 
   _md_window_dispose_open (self);
 
-  g_cancellable_cancel (self->pair_cancellable);
-  g_clear_object (&self->pair_cancellable);
-  g_clear_handle_id (&self->prefetch_source, g_source_remove);
-  g_cancellable_cancel (self->prefetch_cancellable);
-  g_clear_object (&self->prefetch_cancellable);
+  if (self->navigator != NULL)
+    md_pair_navigator_set_store (self->navigator, NULL, NULL);
+  g_clear_object (&self->navigator);
   g_queue_clear_full (&self->history, g_free);
   g_clear_object (&self->review);
-  g_clear_object (&self->pair_cache);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
@@ -679,7 +397,6 @@ md_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->paths, g_strfreev);
   g_clear_pointer (&self->dataset, g_free);
-  g_clear_pointer (&self->shown_id, g_free);
 
   G_OBJECT_CLASS (md_window_parent_class)->dispose (object);
 }
@@ -783,7 +500,9 @@ md_window_init (MdWindow *self)
 {
   g_queue_init (&self->history);
   self->language = MD_LANGUAGE_EN;
-  self->pair_cache = md_pair_cache_new (PAIR_CACHE_SIZE);
+  self->navigator = md_pair_navigator_new ();
+  g_signal_connect_object (self->navigator, "shown", G_CALLBACK (on_pair_shown), self, 0);
+  g_signal_connect_object (self->navigator, "failed", G_CALLBACK (on_pair_failed), self, 0);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -88,7 +88,7 @@ is_cached (gpointer data)
 {
   CacheWait *w = data;
 
-  return md_pair_cache_contains (MD_WINDOW (w->window)->pair_cache, w->id);
+  return md_pair_cache_contains (md_pair_navigator_get_cache (MD_WINDOW (w->window)->navigator), w->id);
 }
 
 static void
@@ -133,10 +133,13 @@ test_next_cached (void)
                                               "Where has the picture gone?", NULL,
                                               MD_REVIEW_AUTHOR_PERSON, &error), >, 0);
   g_assert_no_error (error);
+  /* The review file changed: no cached reading is trusted, the pair is read again. */
   md_review_desk_refresh (MD_WINDOW (window)->review);
+  g_assert_false (md_pair_cache_contains (md_pair_navigator_get_cache (MD_WINDOW (window)->navigator),
+                                          "T_INS_00003"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));
   g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00003");
-  assert_text_now (window, "Where has the picture gone?");
+  md_test_desk_assert_text_becomes (window, "Instruction", "Where has the picture gone?");
 
   /* The pair left behind is kept too, for k. */
   w.id = "T_INS_00002";
@@ -147,9 +150,9 @@ test_next_cached (void)
   /* A change to a pair drops it, and every pair showing it as an example. */
   w.id = "T_INS_00001";
   g_assert_true (md_test_wait_until (is_cached, &w, 5000));
-  md_pair_cache_invalidate (MD_WINDOW (window)->pair_cache, "T_INS_00004");
-  g_assert_false (md_pair_cache_contains (MD_WINDOW (window)->pair_cache, "T_INS_00001"));
-  g_assert_true (md_pair_cache_contains (MD_WINDOW (window)->pair_cache, "T_INS_00003"));
+  md_pair_cache_invalidate (md_pair_navigator_get_cache (MD_WINDOW (window)->navigator), "T_INS_00004");
+  g_assert_false (md_pair_cache_contains (md_pair_navigator_get_cache (MD_WINDOW (window)->navigator), "T_INS_00001"));
+  g_assert_true (md_pair_cache_contains (md_pair_navigator_get_cache (MD_WINDOW (window)->navigator), "T_INS_00003"));
 
   gtk_window_destroy (window);
 }
