@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "md-error.h"
+#include "md-parquet-delta-private.h"
 #include "md-parquet-private.h"
 
 /* Reads one column chunk entry by entry. Pages are loaded one at a time: an uncompressed page is
@@ -52,6 +53,7 @@ struct _MdParquetColumnReader
   const guint8 *vp;
   const guint8 *vend;
   MdRleDecoder idx;
+  MdParquetDeltaValues delta;
   guint bool_bit;
   guint8 bool_tmp;
 
@@ -152,6 +154,7 @@ _md_parquet_column_reader_free (MdParquetColumnReader *r)
 {
   if (r == NULL)
     return;
+  _md_parquet_delta_clear (&r->delta);
   g_free (r->dict_buf);
   g_free (r->dict_off);
   g_free (r->dict_len);
@@ -348,6 +351,7 @@ init_levels (MdParquetColumnReader *r,
 static gboolean
 start_values (MdParquetColumnReader *r,
               int                    encoding,
+              int                    n_values,
               const guint8          *p,
               const guint8          *end,
               GError               **error)
@@ -374,6 +378,21 @@ start_values (MdParquetColumnReader *r,
       if (bw > 32)
         return fail (r, error, MD_ERROR_PARSE, "dictionary index width %u is over 32 bits", bw);
       _md_rle_decoder_init (&r->idx, p, (gsize) (end - p), bw);
+      return TRUE;
+    }
+  if (encoding == MD_PARQUET_ENCODING_DELTA_LENGTH_BYTE_ARRAY
+      || encoding == MD_PARQUET_ENCODING_DELTA_BYTE_ARRAY)
+    {
+      GError *cause = NULL;
+
+      if (r->col->type != MD_PARQUET_TYPE_BYTE_ARRAY)
+        return fail (r, error, MD_ERROR_PARSE, "value encoding %s on a column that is not "
+                     "BYTE_ARRAY", encoding_name (encoding));
+      if (!_md_parquet_delta_decode (&r->delta,
+                                     encoding == MD_PARQUET_ENCODING_DELTA_BYTE_ARRAY, p, end,
+                                     (guint32) MAX (n_values, 0), encoding_name (encoding),
+                                     &cause))
+        return prefix_error (r, error, cause);
       return TRUE;
     }
   return fail (r, error, MD_ERROR_UNSUPPORTED, "value encoding %s is not supported",
@@ -439,7 +458,7 @@ load_page (MdParquetColumnReader *r,
             if (r->has_def && !init_levels (r, &r->def, r->col->max_def, h.def_encoding, &p, end,
                                             TRUE, 0, error))
               return FALSE;
-            if (!start_values (r, h.encoding, p, end, error))
+            if (!start_values (r, h.encoding, h.num_values, p, end, error))
               return FALSE;
           }
           break;
@@ -480,7 +499,7 @@ load_page (MdParquetColumnReader *r,
                 values = src + levels_len;
                 r->page_direct = TRUE;
               }
-            if (!start_values (r, h.encoding, values,
+            if (!start_values (r, h.encoding, h.num_values, values,
                                values + (h.uncompressed_size - levels_len), error))
               return FALSE;
           }
@@ -605,6 +624,15 @@ read_entry (MdParquetColumnReader *r,
         {
           if (!read_plain (r, e, error))
             return FALSE;
+        }
+      else if (r->encoding == MD_PARQUET_ENCODING_DELTA_LENGTH_BYTE_ARRAY
+               || r->encoding == MD_PARQUET_ENCODING_DELTA_BYTE_ARRAY)
+        {
+          if (r->value_index >= r->delta.n)
+            return fail (r, error, MD_ERROR_PARSE, "value %u is missing: the page encodes %u",
+                         r->value_index, r->delta.n);
+          e->data = r->delta.base + r->delta.off[r->value_index];
+          e->len = r->delta.len[r->value_index];
         }
       else
         {
