@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "md-pair-private.h"
+#include "md-text-preview.h"
 
 static const char * const modality_names[] = {
   [MD_MODALITY_TEXT] = "text",
@@ -83,22 +84,7 @@ _md_pair_new (void)
 char *
 _md_pair_make_summary (const char *text)
 {
-  const char *end;
-  glong n_chars;
-
-  if (text == NULL)
-    return g_strdup ("");
-  while (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')
-    text++;
-  end = strchr (text, '\n');
-  if (end == NULL)
-    end = text + strlen (text);
-  n_chars = g_utf8_strlen (text, end - text);
-  if (n_chars > 200)
-    end = g_utf8_offset_to_pointer (text, 200);
-  while (end > text && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
-    end--;
-  return g_strndup (text, end - text);
+  return md_text_row_summary (text);
 }
 
 const char *

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "md-context-strip.h"
+#include "md-text-preview.h"
 #include "md-image-pane.h"
 
 #define THUMBNAIL_SIZE 56
@@ -32,7 +33,9 @@ static GtkWidget *
 text_label (const char *text,
             const char *css_class)
 {
-  GtkWidget *label = gtk_label_new (text);
+  /* Two lines are shown: Pango would still shape a megabyte-long text to ellipsize it. */
+  g_autofree char *preview = md_text_preview (text, MD_TEXT_CARD_CHARS, NULL);
+  GtkWidget *label = gtk_label_new (preview != NULL ? preview : text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "md-language-grid.h"
+#include "md-text-preview.h"
 
 
 typedef struct
@@ -123,8 +124,23 @@ set_text (GtkLabel   *label,
     }
   else
     {
-      gtk_label_set_text (label, text);
+      guint64 n_chars = 0;
+      g_autofree char *preview = md_text_preview (text, MD_TEXT_CARD_CHARS, &n_chars);
+
+      /* A card shows the start of a long text; the pair view has all of it. */
+      gtk_label_set_text (label, preview != NULL ? preview : text);
       gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+      if (preview != NULL)
+        {
+          g_autofree char *tooltip =
+            g_strdup_printf (_("The first %d of %'" G_GUINT64_FORMAT " characters: press the "
+                               "language's number key to read all of it"),
+                             MD_TEXT_CARD_CHARS, n_chars);
+
+          gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+        }
+      else
+        gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
     }
 }
 

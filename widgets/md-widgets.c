@@ -9,6 +9,7 @@
 #include "md-frame-player.h"
 #include "md-image-pane.h"
 #include "md-language-grid.h"
+#include "md-long-text-window.h"
 #include "md-media-view.h"
 #include "md-pair-text.h"
 #include "md-widgets.h"
@@ -38,6 +39,7 @@ md_widgets_init (void)
       g_type_ensure (MD_TYPE_LANGUAGE_GRID);
       g_type_ensure (MD_TYPE_CONTEXT_STRIP);
       g_type_ensure (MD_TYPE_PAIR_TEXT);
+      g_type_ensure (MD_TYPE_LONG_TEXT_WINDOW);
       g_once_init_leave (&initialized, 1);
     }
 }

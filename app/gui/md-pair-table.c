@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "md-pair-table.h"
+#include "md-text-preview.h"
 
 /* How far a new result is searched for the pair that was selected before. The model is lazy, so
  * looking at every row of a 2.8M-row result would page the whole result in; a search that keeps
@@ -37,7 +38,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-const char *
+char *
 md_pair_row_instruction (MdPair     *pair,
                          MdLanguage  language)
 {
@@ -48,10 +49,10 @@ md_pair_row_instruction (MdPair     *pair,
   /* A row holds one line of the instruction in the query's language; a full pair has them all. */
   if (md_pair_is_full (pair) &&
       (text = md_pair_get_text (pair, language, MD_FIELD_INSTRUCTION)) != NULL)
-    return text;
+    return md_text_row_summary (text);
   if ((text = md_pair_get_summary (pair)) != NULL)
-    return text;
-  return "";
+    return g_strdup (text);
+  return g_strdup ("");
 }
 
 const char *
@@ -170,8 +171,9 @@ instruction_bind (GtkSignalListItemFactory *factory,
 {
   MdPair *pair = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  g_autofree char *summary = md_pair_row_instruction (pair, self->language);
 
-  gtk_label_set_text (label, md_pair_row_instruction (pair, self->language));
+  gtk_label_set_text (label, summary);
   /* Arabic runs right to left; the label follows the text's own direction. */
   gtk_widget_set_direction (GTK_WIDGET (label),
                             md_language_is_rtl (self->language) ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_NONE);

@@ -29,8 +29,9 @@ void        md_pair_table_set_language      (MdPairTable *self,
 void        md_pair_table_focus             (MdPairTable *self);
 gboolean    md_pair_table_has_focus         (MdPairTable *self);
 
-/* The instruction of a row in language, falling back to English, then to any language. */
-const char *md_pair_row_instruction        (MdPair     *pair,
+/* One line of the instruction of a row in language (at most MD_TEXT_ROW_CHARS characters),
+ * falling back to English, then to any language. Free it. */
+char       *md_pair_row_instruction        (MdPair     *pair,
                                             MdLanguage  language);
 const char *md_modality_icon_name          (MdModality  modality);
 const char *md_modality_label              (MdModality  modality);

@@ -430,25 +430,17 @@ set_editing (MdReviewDesk *self,
              MdField       focus_field)
 {
   MdPairText *text = pair_text (self);
+  g_autoptr(GError) error = NULL;
 
-  self->editing = editing;
-  for (guint f = 0; f < MD_N_FIELDS; f++)
-    {
-      GtkTextView *view = md_pair_text_get_view (text, f);
-
-      gtk_text_view_set_editable (view, editing);
-      gtk_text_view_set_cursor_visible (view, editing);
-      if (editing)
-        gtk_widget_add_css_class (GTK_WIDGET (view), "md-editing");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (view), "md-editing");
-    }
   if (editing)
+    gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+      GTK_WIDGET (text), GTK_TYPE_STACK)), "pair");
+  if (!md_pair_text_set_editing (text, editing, focus_field, &error))
     {
-      gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
-        GTK_WIDGET (text), GTK_TYPE_STACK)), "pair");
-      gtk_widget_grab_focus (GTK_WIDGET (md_pair_text_get_view (text, focus_field)));
+      report_error (self, error);
+      return;
     }
+  self->editing = editing;
 }
 
 static void

@@ -260,3 +260,22 @@ md_test_desk_open_folder (MdApplication *app,
              n_expected);
   return GTK_WINDOW (window);
 }
+
+void
+md_test_desk_select_id (GtkWindow  *window,
+                        const char *id)
+{
+  GListModel *model = G_LIST_MODEL (md_test_desk_pairs_selection (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MdPair) pair = g_list_model_get_item (model, i);
+
+      if (g_str_equal (md_pair_get_id (pair), id))
+        {
+          gtk_single_selection_set_selected (md_test_desk_pairs_selection (window), i);
+          return;
+        }
+    }
+  g_error ("%s is not in the list", id);
+}

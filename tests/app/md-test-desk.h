@@ -25,6 +25,9 @@ GtkWidget          *md_test_desk_find_typed          (GtkWidget     *root,
                                                       const char    *name,
                                                       GType          type);
 GtkSingleSelection *md_test_desk_pairs_selection     (GtkWindow     *window);
+/* Selects the pair `id` in the list; fails the test when it is not listed. */
+void                md_test_desk_select_id           (GtkWindow     *window,
+                                                      const char    *id);
 guint               md_test_desk_n_pairs             (GtkWindow     *window);
 const char         *md_test_desk_selected_id         (GtkWindow     *window);
 const char         *md_test_desk_first_id            (GtkWindow     *window);

@@ -31,25 +31,6 @@ open_fixture (void)
   return window;
 }
 
-static void
-select_id (GtkWindow  *window,
-           const char *id)
-{
-  GListModel *model = G_LIST_MODEL (md_test_desk_pairs_selection (window));
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MdPair) pair = g_list_model_get_item (model, i);
-
-      if (g_str_equal (md_pair_get_id (pair), id))
-        {
-          gtk_single_selection_set_selected (md_test_desk_pairs_selection (window), i);
-          return;
-        }
-    }
-  g_error ("%s is not in the list", id);
-}
-
 static MdFramePlayer *
 frame_player (GtkWindow *window)
 {
@@ -172,7 +153,7 @@ test_search (void)
   g_assert_true (GTK_IS_SEARCH_ENTRY (entry));
 
   /* The pair that stays in the result stays selected. */
-  select_id (window, "T_INS_00004");
+  md_test_desk_select_id (window, "T_INS_00004");
   gtk_editable_set_text (GTK_EDITABLE (entry), "blue");
   g_assert_true (md_test_desk_wait_n_pairs (window, 1, 3000));
   g_assert_cmpstr (md_test_desk_first_id (window), ==, "T_INS_00004");
@@ -338,7 +319,7 @@ test_clip (void)
   MdFramePlayer *player;
   FrameWait w;
 
-  select_id (window, "T_INS_00002");
+  md_test_desk_select_id (window, "T_INS_00002");
   md_test_desk_assert_text_becomes (window, "Instruction", "What happens in the clip?");
   player = frame_player (window);
   g_assert_nonnull (player);
@@ -429,7 +410,7 @@ test_missing_image (void)
   GtkWindow *window = open_fixture ();
   TextSearch s;
 
-  select_id (window, "T_INS_00003");
+  md_test_desk_select_id (window, "T_INS_00003");
   md_test_desk_assert_text_becomes (window, "Instruction", "Where did the picture go?");
   s = (TextSearch) { md_test_desk_find (window, "Media"), "T_IMG_gone" };
   g_assert_true (md_test_wait_until (shows_text, &s, 5000));
