@@ -234,13 +234,14 @@ test_media_view_prefetch (Fixture      *fixture,
   g_assert_true (md_test_wait_until (two_cached, fixture->loader, 5000));
   g_assert_cmpuint (md_image_loader_get_n_cached (fixture->loader), ==, 2);
 
-  /* Prefetched: shown in the same main-loop turn, no worker round trip. */
+  /* Prefetched: shown in the same main-loop turn, no worker round trip (loaded right after the
+   * call, before the main loop runs again). How long it takes is the benchmark's business: a
+   * wall-clock bound here fails on a busy machine. */
   start = g_get_monotonic_time ();
   md_media_view_set_media (fixture->view, MD_MODALITY_IMAGE_PAIR, next, 0);
   ms = (g_get_monotonic_time () - start) / 1000.0;
   g_test_message ("prefetched pair shown in %.2f ms", ms);
   g_assert_true (panes_loaded (fixture->view));
-  g_assert_cmpfloat (ms, <, 50);
 }
 
 int
