@@ -34,6 +34,7 @@ typedef enum
   FIELD_NONE,
   FIELD_QUESTION,
   FIELD_ANSWER,
+  FIELD_OPTIONS,
 } FieldKind;
 
 /* Optional list marker, optional bold, the keyword, optional number, optional bold, a colon
@@ -41,6 +42,26 @@ typedef enum
 #define HEADER_PATTERN \
   "^\\s*(?:(?:\\d+[.)]|[-*•])\\s*)?(?:\\*\\*|__)?\\s*(question|answer)(?:\\s*\\d+)?\\s*" \
   "(?:\\*\\*|__)?\\s*[:：]\\s*(?:\\*\\*|__)?\\s*(.*)$"
+
+/* SceneNavigation replies: `Conversation N` blocks of `Human:` / `Assistant:` turns. */
+#define DIALOGUE_PATTERN \
+  "^\\s*(?:\\*\\*|__)?\\s*(human|assistant)\\s*(?:\\*\\*|__)?\\s*[:：]\\s*(?:\\*\\*|__)?\\s*(.*)$"
+#define CONVERSATION_PATTERN "^\\s*(?:\\*\\*|__|#+)?\\s*conversation\\s*\\d+\\b"
+/* Multiple-choice replies: `Options 1: ...` lines between the question and the answer. */
+#define OPTIONS_PATTERN "^\\s*(?:\\*\\*|__)?\\s*options?\\s*\\d+\\s*(?:\\*\\*|__)?\\s*[:：]"
+
+static GRegex *
+compile_once (GRegex      **slot,
+              gsize        *once,
+              const char   *pattern)
+{
+  if (g_once_init_enter (once))
+    {
+      *slot = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (once, 1);
+    }
+  return *slot;
+}
 
 static char *
 finish_field (GString *text)
@@ -54,11 +75,25 @@ static void
 close_pair (MdSyphusQaReply *reply,
             GString        **question,
             GString        **answer,
+            GString        **options,
             guint            question_line)
 {
   g_autofree char *q = finish_field (g_steal_pointer (question));
   g_autofree char *a = finish_field (g_steal_pointer (answer));
+  g_autofree char *o = finish_field (g_steal_pointer (options));
   MdSyphusQa *qa;
+
+  /* The choices belong to the answer, which names one of them: "2\nOptions 1: ...". */
+  if (a != NULL && o != NULL && *o != '\0')
+    {
+      char *joined = *a != '\0' ? g_strconcat (a, "\n", o, NULL) : NULL;
+
+      if (joined != NULL)
+        {
+          g_free (a);
+          a = joined;
+        }
+    }
 
   if (q == NULL && a == NULL)
     return;
@@ -86,8 +121,11 @@ MdSyphusQaReply *
 md_syphus_parse_qa (const char  *reply_text,
                     GError     **error)
 {
-  static GRegex *header_regex;
-  static gsize header_regex_once;
+  static GRegex *qa_regex, *dialogue_regex, *conversation_regex, *options_regex;
+  static gsize qa_once, dialogue_once, conversation_once, options_once;
+  GRegex *header_regex;
+  gboolean dialogue = FALSE;
+  GString *options = NULL;
   g_autoptr(MdSyphusQaReply) reply = NULL;
   g_auto(GStrv) lines = NULL;
   GString *question = NULL;
@@ -109,11 +147,10 @@ md_syphus_parse_qa (const char  *reply_text,
       reply_text = valid;
     }
 
-  if (g_once_init_enter (&header_regex_once))
-    {
-      header_regex = g_regex_new (HEADER_PATTERN, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-      g_once_init_leave (&header_regex_once, 1);
-    }
+  header_regex = compile_once (&qa_regex, &qa_once, HEADER_PATTERN);
+  compile_once (&dialogue_regex, &dialogue_once, DIALOGUE_PATTERN);
+  compile_once (&conversation_regex, &conversation_once, CONVERSATION_PATTERN);
+  compile_once (&options_regex, &options_once, OPTIONS_PATTERN);
 
   reply = g_new0 (MdSyphusQaReply, 1);
   reply->pairs = g_ptr_array_new_with_free_func (qa_free);
@@ -124,6 +161,22 @@ md_syphus_parse_qa (const char  *reply_text,
                                       bad_offset));
 
   lines = g_strsplit (reply_text, "\n", -1);
+  /* A reply with no Question/Answer line but Human/Assistant turns is a SceneNavigation one. */
+  {
+    gboolean any_qa = FALSE;
+    gboolean any_dialogue = FALSE;
+
+    for (guint i = 0; lines[i] != NULL && !any_qa; i++)
+      {
+        any_qa = g_regex_match (header_regex, lines[i], 0, NULL);
+        any_dialogue = any_dialogue || g_regex_match (dialogue_regex, lines[i], 0, NULL);
+      }
+    if (!any_qa && any_dialogue)
+      {
+        dialogue = TRUE;
+        header_regex = dialogue_regex;
+      }
+  }
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(GMatchInfo) match = NULL;
@@ -133,6 +186,24 @@ md_syphus_parse_qa (const char  *reply_text,
       if (len > 0 && line[len - 1] == '\r')
         line[len - 1] = '\0';
 
+      if (dialogue && g_regex_match (conversation_regex, line, 0, NULL))
+        {
+          /* A new conversation: the turn before it is complete. */
+          close_pair (reply, &question, &answer, &options, question_line);
+          current = FIELD_NONE;
+          continue;
+        }
+      if (!dialogue && question != NULL && answer == NULL &&
+          g_regex_match (options_regex, line, 0, NULL))
+        {
+          if (options == NULL)
+            options = g_string_new (NULL);
+          else
+            g_string_append_c (options, '\n');
+          g_string_append (options, g_strstrip (line));
+          current = FIELD_OPTIONS;
+          continue;
+        }
       if (g_regex_match (header_regex, line, 0, &match))
         {
           g_autofree char *keyword = g_match_info_fetch (match, 1);
@@ -144,9 +215,9 @@ md_syphus_parse_qa (const char  *reply_text,
             value[vlen - 2] = '\0';
 
           n_headers++;
-          if (g_ascii_tolower (keyword[0]) == 'q')
+          if (g_ascii_tolower (keyword[0]) == 'q' || g_ascii_tolower (keyword[0]) == 'h')
             {
-              close_pair (reply, &question, &answer, question_line);
+              close_pair (reply, &question, &answer, &options, question_line);
               question = g_string_new (value);
               question_line = i + 1;
               current = FIELD_QUESTION;
@@ -182,14 +253,17 @@ md_syphus_parse_qa (const char  *reply_text,
         g_string_append_printf (question, "\n%s", line);
       else if (current == FIELD_ANSWER)
         g_string_append_printf (answer, "\n%s", line);
+      else if (current == FIELD_OPTIONS)
+        g_string_append_printf (options, "\n%s", line);
       /* Lines before the first header are the model's preamble ("Sure, here are..."). */
     }
-  close_pair (reply, &question, &answer, question_line);
+  close_pair (reply, &question, &answer, &options, question_line);
 
   if (n_headers == 0)
     {
       g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "reply: expected \"Question:\" and \"Answer:\" lines, found none");
+                   "reply: expected \"Question:\" and \"Answer:\" lines (or \"Human:\" and "
+                   "\"Assistant:\" turns), found none");
       return NULL;
     }
   return g_steal_pointer (&reply);

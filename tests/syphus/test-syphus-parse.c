@@ -57,8 +57,65 @@ test_qa_markdown (void)
   g_assert_cmpstr (qa_at (reply, 0)->answer, ==, "A man in a coat.");
   g_assert_cmpstr (qa_at (reply, 1)->question, ==, "What does he hold?");
   g_assert_cmpstr (qa_at (reply, 1)->answer, ==, "An umbrella.");
-  g_assert_cmpstr (qa_at (reply, 2)->question, ==, "Options?\nOptions 1: yes\nOptions 2: no");
-  g_assert_cmpstr (qa_at (reply, 2)->answer, ==, "yes");
+  /* The choices are part of the answer that names one of them. */
+  g_assert_cmpstr (qa_at (reply, 2)->question, ==, "Options?");
+  g_assert_cmpstr (qa_at (reply, 2)->answer, ==, "yes\nOptions 1: yes\nOptions 2: no");
+}
+
+/* Every pair of a reply is kept, multiple-choice ones with their options (funqa_mcqa). */
+static void
+test_qa_several (void)
+{
+  g_autoptr(MdSyphusQaReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = md_syphus_parse_qa ("Question: Where is the cat?\n"
+                              "Options 1: On a sofa\n"
+                              "Options 2: In a salad bowl\n"
+                              "Answer: 2\n\n"
+                              "Question: What color is the cat?\n"
+                              "Answer: White.\n\n"
+                              "Question: Is it funny?\n"
+                              "Answer: Yes.\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->problems->len, ==, 0);
+  g_assert_cmpuint (reply->pairs->len, ==, 3);
+  g_assert_cmpstr (qa_at (reply, 0)->question, ==, "Where is the cat?");
+  g_assert_cmpstr (qa_at (reply, 0)->answer, ==,
+                   "2\nOptions 1: On a sofa\nOptions 2: In a salad bowl");
+  g_assert_cmpstr (qa_at (reply, 2)->answer, ==, "Yes.");
+  {
+    g_autofree char *json = md_syphus_qa_reply_to_json (reply);
+
+    g_assert_cmpuint (md_syphus_qa_count_pairs (json), ==, 3);
+  }
+}
+
+/* SceneNavigation: Conversation blocks of Human/Assistant turns, each turn pair a pair. */
+static void
+test_qa_scene_navigation (void)
+{
+  g_autoptr(MdSyphusQaReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = md_syphus_parse_qa ("Conversation 1\n"
+                              "reason: the room has a desk\n"
+                              "Human: I want to write a letter. Where can I sit?\n"
+                              "Assistant: Use the black office chair in front of the desk.\n"
+                              "Human: Is there light?\n"
+                              "Assistant: A lamp stands on the desk.\n"
+                              "It is white.\n"
+                              "\n"
+                              "Conversation 2\n"
+                              "Human: I am thirsty.\n"
+                              "Assistant: The refrigerator is next to the counter.\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->problems->len, ==, 0);
+  g_assert_cmpuint (reply->pairs->len, ==, 3);
+  g_assert_cmpstr (qa_at (reply, 0)->question, ==,
+                   "I want to write a letter. Where can I sit?");
+  g_assert_cmpstr (qa_at (reply, 1)->answer, ==, "A lamp stands on the desk.\nIt is white.");
+  g_assert_cmpstr (qa_at (reply, 2)->question, ==, "I am thirsty.");
 }
 
 static void
@@ -390,6 +447,8 @@ main (int   argc,
   g_test_add_func ("/syphus/parse/qa-plain", test_qa_plain);
   g_test_add_func ("/syphus/parse/qa-markdown", test_qa_markdown);
   g_test_add_func ("/syphus/parse/qa-orphans", test_qa_orphans);
+  g_test_add_func ("/syphus/parse/qa-several", test_qa_several);
+  g_test_add_func ("/syphus/parse/qa-scene-navigation", test_qa_scene_navigation);
   g_test_add_func ("/syphus/parse/qa-none", test_qa_none);
   g_test_add_func ("/syphus/parse/qa-json", test_qa_to_json);
   g_test_add_func ("/syphus/parse/translation-clean", test_translation_clean);
