@@ -301,6 +301,8 @@ typedef struct
   sqlite3_stmt *insert_text;
   sqlite3_stmt *insert_problem;
   GError *error;                /* set by a callback that stopped the scan */
+  guint64 n_null_images;
+  char *null_column;            /* the image column of the first null image */
   guint64 records_done;
   guint64 bytes_done;           /* of the whole store, never going back */
 } Run;
@@ -318,6 +320,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->insert_text, sqlite3_finalize);
   g_clear_pointer (&run->insert_problem, sqlite3_finalize);
   g_clear_error (&run->error);
+  g_clear_pointer (&run->null_column, g_free);
 }
 
 static gboolean
@@ -473,6 +476,20 @@ on_store_image (const char                   *image_id,
 {
   Run *run = user_data;
 
+  if ((loc->flags & MD_PARQUET_VALUE_NULL) != 0)
+    {
+      /* pandas writes a missing image as null: a problem of that row, not an image. */
+      const char *column = md_parquet_dataset_get_column_name (run->ds, loc);
+      g_autofree char *detail =
+        g_strdup_printf ("%s: part %u, row group %u, row %u: the image of “%s” is null in "
+                         "column “%s”, expected its base64 text", run->job->path, loc->part,
+                         loc->row_group, loc->value_index, image_id, column);
+
+      if (run->null_column == NULL)
+        run->null_column = g_strdup (column);
+      run->n_null_images++;
+      return add_problem (run, "bad_record", NULL, image_id, detail, &run->error);
+    }
   if (!add_image (run, image_id, loc, &run->error))
     return FALSE;
   run->job->n_records++;
@@ -484,11 +501,19 @@ static gboolean
 import_image_store (Run     *run,
                     GError **error)
 {
-  if (!md_parquet_scan_image_store (run->ds, on_store_image, run, run->job->cancellable, error))
+  if (!md_parquet_scan_image_store_with_nulls (run->ds, on_store_image, run,
+                                               run->job->cancellable, error))
     return FALSE;
   if (run->error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&run->error));
+      return FALSE;
+    }
+  if (run->job->n_records == 0 && run->n_null_images > 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                   "%s: no usable image: column “%s” is null in all %" G_GUINT64_FORMAT " rows "
+                   "that have an id", run->job->path, run->null_column, run->n_null_images);
       return FALSE;
     }
   return TRUE;

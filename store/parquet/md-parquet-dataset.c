@@ -306,6 +306,7 @@ scan_row_group (MdParquetDataset   *self,
                 int                 id_col,
                 int                 img_col,
                 guint32             flags,
+                gboolean            with_nulls,
                 MdParquetImageFunc  func,
                 gpointer            user_data,
                 gboolean           *stopped,
@@ -372,15 +373,32 @@ scan_row_group (MdParquetDataset   *self,
               return TRUE;
             }
         }
+      else if (id.present && with_nulls)
+        {
+          g_autofree char *image_id = _md_parquet_format_id (id_info, &id);
+          MdParquetValueLocation loc = { 0, };
+
+          loc.part = part;
+          loc.row_group = row_group;
+          loc.column = img_col;
+          loc.flags = MD_PARQUET_VALUE_NULL;
+          loc.value_index = (guint32) row;
+          if (!func (image_id, &loc, user_data))
+            {
+              *stopped = TRUE;
+              return TRUE;
+            }
+        }
     }
 }
 
-gboolean
-md_parquet_scan_image_store (MdParquetDataset   *self,
-                             MdParquetImageFunc  func,
-                             gpointer            user_data,
-                             GCancellable       *cancellable,
-                             GError            **error)
+static gboolean
+scan_image_store (MdParquetDataset   *self,
+                  gboolean            with_nulls,
+                  MdParquetImageFunc  func,
+                  gpointer            user_data,
+                  GCancellable       *cancellable,
+                  GError            **error)
 {
   gboolean stopped = FALSE;
 
@@ -414,11 +432,42 @@ md_parquet_scan_image_store (MdParquetDataset   *self,
         return FALSE;
 
       for (guint g = 0; g < md_parquet_file_get_n_row_groups (file) && !stopped; g++)
-        if (!scan_row_group (self, part, g, id_col, img_col, flags, func, user_data, &stopped,
-                             cancellable, error))
+        if (!scan_row_group (self, part, g, id_col, img_col, flags, with_nulls, func, user_data,
+                             &stopped, cancellable, error))
           return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+md_parquet_scan_image_store (MdParquetDataset   *self,
+                             MdParquetImageFunc  func,
+                             gpointer            user_data,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  return scan_image_store (self, FALSE, func, user_data, cancellable, error);
+}
+
+gboolean
+md_parquet_scan_image_store_with_nulls (MdParquetDataset   *self,
+                                        MdParquetImageFunc  func,
+                                        gpointer            user_data,
+                                        GCancellable       *cancellable,
+                                        GError            **error)
+{
+  return scan_image_store (self, TRUE, func, user_data, cancellable, error);
+}
+
+const char *
+md_parquet_dataset_get_column_name (MdParquetDataset             *self,
+                                    const MdParquetValueLocation *loc)
+{
+  g_return_val_if_fail (MD_IS_PARQUET_DATASET (self), NULL);
+  g_return_val_if_fail (loc != NULL && loc->part < self->parts->len, NULL);
+
+  return md_parquet_file_get_column (g_ptr_array_index (self->parts, loc->part),
+                                     loc->column)->path;
 }
 
 GBytes *

@@ -122,6 +122,8 @@ typedef enum
 {
   MD_PARQUET_VALUE_BASE64 = 1 << 0,  /* the value is base64 text of the image */
   MD_PARQUET_VALUE_DIRECT = 1 << 1,  /* byte_offset / byte_length give the raw bytes in the file */
+  MD_PARQUET_VALUE_NULL = 1 << 2,    /* md_parquet_scan_image_store_with_nulls(): the image is null;
+                                      * value_index is the row in its row group, nothing to read */
 } MdParquetValueFlags;
 
 /* Where one value lives. Plain integers: an importer can store them as they are and later read
@@ -154,6 +156,18 @@ gboolean md_parquet_scan_image_store (MdParquetDataset            *self,
                                       gpointer                     user_data,
                                       GCancellable                *cancellable,
                                       GError                     **error);
+
+/* The same, also calling @func for rows whose id is set and whose image is null, with
+ * MD_PARQUET_VALUE_NULL in loc->flags. */
+gboolean md_parquet_scan_image_store_with_nulls (MdParquetDataset      *self,
+                                                 MdParquetImageFunc     func,
+                                                 gpointer               user_data,
+                                                 GCancellable          *cancellable,
+                                                 GError               **error);
+
+/* The name of the image column @loc refers to. */
+const char *md_parquet_dataset_get_column_name (MdParquetDataset             *self,
+                                                const MdParquetValueLocation *loc);
 
 /* The raw value at `loc`, reading only its page (and the chunk's dictionary if any). */
 GBytes  *md_parquet_read_value       (MdParquetDataset            *self,

@@ -47,6 +47,40 @@ test_duckdb_store (void)
   md_test_dir_clear (&t);
 }
 
+/* Null images: each is a problem of its row; a store with none usable is refused, naming the
+ * column. */
+static void
+test_null_images (void)
+{
+  MdTestDir t;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autofree char *some = g_test_build_filename (G_TEST_DIST, "parquet", "duckdb", "DKN.parquet",
+                                                 NULL);
+  g_autofree char *none = g_test_build_filename (G_TEST_DIST, "parquet", "duckdb", "DKZ.parquet",
+                                                 NULL);
+  MdImportedFile *file;
+
+  md_test_dir_init (&t);
+  report = md_test_import (&t, NULL, &error, some, none, NULL);
+  g_assert_no_error (error);
+
+  file = md_test_report_file (report, "DKN.parquet");
+  g_assert_cmpint (file->outcome, ==, MD_FILE_IMPORTED);
+  g_assert_cmpuint (file->n_records, ==, 40);
+  g_assert_cmpuint (file->n_problems, ==, 10);
+  g_assert_cmpuint (md_test_count_problems (t.store, "bad_record"), ==, 10);
+  g_assert_true (md_store_locate_image (t.store, "DKN_IMG_00001", NULL, NULL, NULL, NULL));
+  g_assert_false (md_store_locate_image (t.store, "DKN_IMG_00005", NULL, NULL, NULL, NULL));
+
+  file = md_test_report_file (report, "DKZ.parquet");
+  g_assert_cmpint (file->outcome, ==, MD_FILE_REJECTED);
+  g_assert_nonnull (file->error);
+  g_assert_nonnull (strstr (file->error->message, "DKZ.parquet: no usable image: column "
+                                                  "“base64” is null in all 20 rows"));
+  md_test_dir_clear (&t);
+}
+
 static void
 put_uleb (GByteArray *out,
           guint64     v)
@@ -179,5 +213,6 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/parquet/delta/duckdb-store", test_duckdb_store);
   g_test_add_func ("/parquet/delta/byte-arrays", test_byte_arrays);
+  g_test_add_func ("/parquet/null-images", test_null_images);
   return g_test_run ();
 }

@@ -20,3 +20,12 @@ await c.run(`COPY t TO '${here}/DK.parquet' (FORMAT parquet, PARQUET_VERSION V2,
 const r = await c.runAndReadAll(`SELECT DISTINCT path_in_schema, encodings
   FROM parquet_metadata('${here}/DK.parquet')`);
 console.log(JSON.stringify(r.getRowObjects()));
+
+// DKN: every fifth image is null. DKZ: an id on every row and no image at all.
+await c.run(`COPY (SELECT replace(id, 'DK_', 'DKN_') AS id,
+  CASE WHEN i % 5 = 0 THEN NULL ELSE base64 END AS base64
+  FROM (SELECT *, row_number() OVER () - 1 AS i FROM t) LIMIT 50)
+  TO '${here}/DKN.parquet' (FORMAT parquet, PARQUET_VERSION V2,
+  DICTIONARY_COMPRESSION_RATIO_THRESHOLD -1)`);
+await c.run(`COPY (SELECT replace(id, 'DK_', 'DKZ_') AS id, NULL::VARCHAR AS base64 FROM t LIMIT 20)
+  TO '${here}/DKZ.parquet' (FORMAT parquet, PARQUET_VERSION V2)`);
