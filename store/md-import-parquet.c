@@ -11,6 +11,7 @@
 
 #include "md-error.h"
 #include "md-import-parquet-private.h"
+#include "md-import-problem-private.h"
 
 /* Parquet inputs: image stores are indexed by where each value lives, never decoded, and the
  * Hugging Face instruction configurations become pairs like the JSON ones. The kind of a file
@@ -299,7 +300,7 @@ typedef struct
   sqlite3_stmt *insert_pair;
   sqlite3_stmt *insert_refs;
   sqlite3_stmt *insert_text;
-  sqlite3_stmt *insert_problem;
+  MdProblemWriter problems;
   GError *error;                /* set by a callback that stopped the scan */
   guint64 n_null_images;
   char *null_column;            /* the image column of the first null image */
@@ -318,7 +319,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->insert_pair, sqlite3_finalize);
   g_clear_pointer (&run->insert_refs, sqlite3_finalize);
   g_clear_pointer (&run->insert_text, sqlite3_finalize);
-  g_clear_pointer (&run->insert_problem, sqlite3_finalize);
+  _md_problem_writer_clear (&run->problems);
   g_clear_error (&run->error);
   g_clear_pointer (&run->null_column, g_free);
 }
@@ -337,27 +338,16 @@ step (Run           *run,
   return TRUE;
 }
 
+/* A problem of the row being read, counted in the file's report. */
 static gboolean
-add_problem (Run         *run,
-             const char  *kind,
-             const char  *pair_id,
-             const char  *ref,
-             const char  *detail,
-             GError     **error)
+add_problem (Run            *run,
+             MdProblemKind   kind,
+             const char     *pair_id,
+             const char     *detail,
+             GError        **error)
 {
-  sqlite3_stmt *s = run->insert_problem;
-
-  sqlite3_bind_text (s, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int (s, 2, MD_PROBLEM_PHASE_FILE);
-  if (run->job->dataset_id > 0)
-    sqlite3_bind_int64 (s, 3, run->job->dataset_id);
-  else
-    sqlite3_bind_null (s, 3);
-  sqlite3_bind_int64 (s, 4, run->job->file_id);
-  sqlite3_bind_text (s, 5, pair_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 6, ref, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 7, detail, -1, SQLITE_STATIC);
-  if (!step (run, s, "recording a problem", error))
+  if (!_md_problem_write (&run->problems, kind, run->job->dataset_id, run->job->file_id, pair_id,
+                          NULL, -1, detail, error))
     return FALSE;
   run->job->n_problems++;
   return TRUE;
@@ -399,10 +389,7 @@ prepare (Run     *run,
     "VALUES (?, ?, ?, NULL, NULL)", error);
   if (run->insert_text == NULL)
     return FALSE;
-  run->insert_problem = _md_index_prepare (db,
-    "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-  return run->insert_problem != NULL;
+  return _md_problem_writer_init (&run->problems, db, MD_PROBLEM_PHASE_FILE, error);
 }
 
 static void
@@ -558,7 +545,7 @@ import_row (Run                        *run,
         g_strdup_printf ("%s: row %" G_GUINT64_FORMAT " has no “id”, expected a pair id such as "
                          "“LA_INS_00001”", job->path, n);
 
-      return add_problem (run, "bad_record", NULL, NULL, detail, error);
+      return add_problem (run, MD_PROBLEM_BAD_RECORD, NULL, detail, error);
     }
 
   /* Embedded images are named by their path, else by their place in the pair. */
@@ -590,7 +577,7 @@ import_row (Run                        *run,
         g_strdup_printf ("%s: row %" G_GUINT64_FORMAT " “%s”: the id is already used by another "
                          "pair; expected unique ids", job->path, n, row->id);
 
-      return add_problem (run, "duplicate_pair", row->id, NULL, detail, error);
+      return add_problem (run, MD_PROBLEM_DUPLICATE_PAIR, row->id, detail, error);
     }
   if (rc != SQLITE_DONE)
     return _md_index_set_error (job->db, error, "adding a pair");

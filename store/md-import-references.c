@@ -10,6 +10,7 @@
 
 #include "md-error.h"
 #include "md-id-set-private.h"
+#include "md-import-problem-private.h"
 #include "md-index-private.h"
 #include "md-store-private.h"
 
@@ -35,7 +36,7 @@ typedef struct
   MdIdSet       bad_images;         /* in a store but not decodable */
   MdIdSet       translation_problems; /* pairs named by a translation problem */
   GHashTable   *translated_datasets;  /* datasets where some pair has a translation */
-  sqlite3_stmt *add_problem;
+  MdProblemWriter problems;
   sqlite3_stmt *set_flags;
 } Checker;
 
@@ -121,28 +122,21 @@ load_sets (Checker  *c,
   return TRUE;
 }
 
+/* Takes `detail`. */
 static gboolean
-add_problem (Checker     *c,
-             const char  *kind,
-             gint64       dataset_id,
-             const char  *pair_id,
-             const char  *ref,
-             gsize        ref_len,
-             char        *detail,
-             GError     **error)
+add_problem (Checker        *c,
+             MdProblemKind   kind,
+             gint64          dataset_id,
+             const char     *pair_id,
+             const char     *ref,
+             gsize           ref_len,
+             char           *detail,
+             GError        **error)
 {
   g_autofree char *owned_detail = detail;
-  sqlite3_stmt *s = c->add_problem;
 
-  sqlite3_reset (s);
-  sqlite3_bind_text (s, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (s, 2, dataset_id);
-  sqlite3_bind_text (s, 3, pair_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 4, ref, ref_len, SQLITE_STATIC);
-  sqlite3_bind_text (s, 5, owned_detail, -1, SQLITE_STATIC);
-  if (sqlite3_step (s) != SQLITE_DONE)
-    return _md_index_set_error (c->db, error, "recording a problem");
-  return TRUE;
+  return _md_problem_write (&c->problems, kind, dataset_id, 0, pair_id, ref, ref_len,
+                            owned_detail, error);
 }
 
 static gboolean
@@ -194,7 +188,8 @@ check_images (Checker     *c,
           g_autofree char *clip = _md_image_clip_of (id);
           const char *ref = clip != NULL ? clip : id;
 
-          if (!add_problem (c, "doubled_clip_name", dataset_id, pair_id, ref, strlen (ref),
+          if (!add_problem (c, MD_PROBLEM_DOUBLED_CLIP_NAME, dataset_id, pair_id, ref,
+                            strlen (ref),
                             g_strdup_printf ("pair “%s”: frame “%s” names its clip twice",
                                              pair_id, id), error))
             return FALSE;
@@ -204,7 +199,7 @@ check_images (Checker     *c,
         continue;
       if (!_md_id_set_contains (&c->images, id, len))
         {
-          if (!add_problem (c, "missing_image", dataset_id, pair_id, id, len,
+          if (!add_problem (c, MD_PROBLEM_MISSING_IMAGE, dataset_id, pair_id, id, len,
                             g_strdup_printf ("pair “%s”: image “%s” is in no imported image "
                                              "store%s", pair_id, id,
                                              doubled ? " (its clip name is doubled)" : ""),
@@ -215,7 +210,7 @@ check_images (Checker     *c,
       else if (c->bad_images.n > 0 && _md_id_set_contains (&c->bad_images, id, len))
         {
           /* Cannot be shown: as good as missing for whoever filters on it. */
-          if (!add_problem (c, "undecodable_image", dataset_id, pair_id, id, len,
+          if (!add_problem (c, MD_PROBLEM_UNDECODABLE_IMAGE, dataset_id, pair_id, id, len,
                             g_strdup_printf ("pair “%s”: image “%s” does not decode to a PNG "
                                              "or JPEG", pair_id, id), error))
             return FALSE;
@@ -252,7 +247,8 @@ check_context (Checker     *c,
               : g_strdup_printf ("pair “%s”: %s names “%s”, which is no pair of the index",
                                  pair_id, train_path, ref);
 
-          if (!add_problem (c, "dangling_context", dataset_id, pair_id, ref, len, detail, error))
+          if (!add_problem (c, MD_PROBLEM_DANGLING_CONTEXT, dataset_id, pair_id, ref, len, detail,
+                            error))
             return FALSE;
           *out_dangling = TRUE;
         }
@@ -340,7 +336,7 @@ check_train_keys (Checker  *c,
 {
   g_auto(sqlite3_stmt_ptr) orphans = _md_index_prepare (c->db,
     "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
-    "SELECT 'dangling_context', 1, f.dataset_id, f.id, l.pair_id, l.pair_id, "
+    "SELECT ?1, ?2, f.dataset_id, f.id, l.pair_id, l.pair_id, "
     "f.path || ': key “' || l.pair_id || '” is no pair of the index' "
     "FROM train_links l JOIN files f ON f.id = l.file_id "
     "JOIN datasets d ON d.id = f.dataset_id AND d.n_pairs > 0 "
@@ -348,6 +344,9 @@ check_train_keys (Checker  *c,
 
   if (orphans == NULL)
     return FALSE;
+  sqlite3_bind_text (orphans, 1, _md_problem_kind_name (MD_PROBLEM_DANGLING_CONTEXT), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int (orphans, 2, MD_PROBLEM_PHASE_REFERENCES);
   if (sqlite3_step (orphans) != SQLITE_DONE)
     return _md_index_set_error (c->db, error, "checking in-context keys");
   return TRUE;
@@ -375,10 +374,8 @@ _md_import_check_references (sqlite3       *db,
 
   c.covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c.translated_datasets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  c.add_problem = _md_index_prepare (db,
-    "INSERT INTO problems (kind, phase, dataset_id, pair_id, ref, detail) "
-    "VALUES (?, 1, ?, ?, ?, ?)", error);
-  c.set_flags = c.add_problem == NULL ? NULL
+  c.set_flags =
+    !_md_problem_writer_init (&c.problems, db, MD_PROBLEM_PHASE_REFERENCES, error) ? NULL
     : _md_index_prepare (db, "UPDATE pairs SET flags = ? WHERE rowid = ?", error);
 
   ok = c.set_flags != NULL && load_sets (&c, error) && check_pairs (&c, error) &&
@@ -386,7 +383,7 @@ _md_import_check_references (sqlite3       *db,
   if (!ok)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 
-  g_clear_pointer (&c.add_problem, sqlite3_finalize);
+  _md_problem_writer_clear (&c.problems);
   g_clear_pointer (&c.set_flags, sqlite3_finalize);
   g_hash_table_unref (c.covered);
   g_hash_table_unref (c.translated_datasets);

@@ -109,12 +109,11 @@ first_member (cJSON              *object,
 
 gboolean
 _md_import_syphus_add_problem (MdImportSyphusFailures  *job,
-                               const char              *kind,
+                               MdProblemKind            kind,
                                const char              *pair_id,
                                const char              *detail,
                                GError                 **error)
 {
-  sqlite3_stmt *s = job->insert_problem;
   gint64 dataset_id = 0;
 
   /* The problem counts towards the pair's dataset when the pair is known. */
@@ -127,30 +126,19 @@ _md_import_syphus_add_problem (MdImportSyphusFailures  *job,
       sqlite3_reset (job->find_dataset);
     }
 
-  sqlite3_reset (s);
-  sqlite3_bind_text (s, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int (s, 2, MD_PROBLEM_PHASE_FILE);
-  if (dataset_id > 0)
-    sqlite3_bind_int64 (s, 3, dataset_id);
-  else
-    sqlite3_bind_null (s, 3);
-  sqlite3_bind_int64 (s, 4, job->file_id);
-  sqlite3_bind_text (s, 5, pair_id, -1, SQLITE_STATIC);
-  sqlite3_bind_null (s, 6);
-  sqlite3_bind_text (s, 7, detail, -1, SQLITE_STATIC);
-  if (sqlite3_step (s) != SQLITE_DONE)
-    return _md_index_set_error (job->db, error, "recording a problem");
-  sqlite3_reset (s);
+  if (!_md_problem_write (job->problems, kind, dataset_id, job->file_id, pair_id, NULL, -1,
+                          detail, error))
+    return FALSE;
   job->n_problems++;
   return TRUE;
 }
 
 static gboolean
-add_problem (Reader      *r,
-             const char  *kind,
-             const char  *pair_id,
-             const char  *detail,
-             GError     **error)
+add_problem (Reader         *r,
+             MdProblemKind   kind,
+             const char     *pair_id,
+             const char     *detail,
+             GError        **error)
 {
   return _md_import_syphus_add_problem (r->job, kind, pair_id, detail, error);
 }
@@ -192,7 +180,7 @@ read_invalid_output (Reader      *r,
                                   "the pair's id as a string", path, offset,
                                   cJSON_IsString (id_item) ? "an empty" : type_name (id_item));
       if (detail != NULL)
-        return add_problem (r, "bad_record", NULL, detail, error);
+        return add_problem (r, MD_PROBLEM_BAD_RECORD, NULL, detail, error);
 
       id = g_strdup (id_item->valuestring);
       value = first_member (entry, reply_keys, G_N_ELEMENTS (reply_keys));
@@ -213,7 +201,7 @@ read_invalid_output (Reader      *r,
     detail = g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT " for “%s”: Syphus could not "
                               "parse the reply “%s”", path, offset, id, excerpt);
   r->job->n_records++;
-  return add_problem (r, "unparsable_translation", id, detail, error);
+  return add_problem (r, MD_PROBLEM_UNPARSABLE_TRANSLATION, id, detail, error);
 }
 
 /* error_messages.json ------------------------------------------------------------------------ */
@@ -243,7 +231,7 @@ read_error_message (Reader      *r,
           detail = g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT " has %s “id”, "
                                     "expected the pair's id as a string", path, offset,
                                     cJSON_IsString (id_item) ? "an empty" : type_name (id_item));
-          return add_problem (r, "bad_record", id, detail, error);
+          return add_problem (r, MD_PROBLEM_BAD_RECORD, id, detail, error);
         }
       if (id == NULL && id_item != NULL)
         id = id_item->valuestring;
@@ -252,7 +240,7 @@ read_error_message (Reader      *r,
           detail = g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT " has no “error”, "
                                     "“message” or “error_message”, expected an object {\"id\": "
                                     "..., \"error\": ...}", path, offset);
-          return add_problem (r, "bad_record", id, detail, error);
+          return add_problem (r, MD_PROBLEM_BAD_RECORD, id, detail, error);
         }
       message = value_text (value);
     }
@@ -261,7 +249,7 @@ read_error_message (Reader      *r,
       detail = g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT " is %s, expected an object "
                                 "{\"id\": ..., \"error\": ...} or a string", path, offset,
                                 type_name (entry));
-      return add_problem (r, "bad_record", id, detail, error);
+      return add_problem (r, MD_PROBLEM_BAD_RECORD, id, detail, error);
     }
 
   excerpt = _md_import_syphus_excerpt (message, EXCERPT_CHARS);
@@ -272,7 +260,7 @@ read_error_message (Reader      *r,
     detail = g_strdup_printf ("%s: entry at byte %" G_GSIZE_FORMAT ": Syphus reported “%s”",
                               path, offset, excerpt);
   r->job->n_records++;
-  return add_problem (r, "syphus_error", id, detail, error);
+  return add_problem (r, MD_PROBLEM_SYPHUS_ERROR, id, detail, error);
 }
 
 /* The file ------------------------------------------------------------------------------------ */
@@ -297,7 +285,7 @@ gboolean
 _md_import_syphus_failures (MdImportSyphusFailures *job,
                             GError                **error)
 {
-  g_auto(sqlite3_stmt_ptr) insert_problem = NULL;
+  g_auto(MdProblemWriter) problems = { 0 };
   g_auto(sqlite3_stmt_ptr) find_dataset = NULL;
   g_autoptr(MdSyphusQueryReader) queries = NULL;
   Reader r = { job };
@@ -307,14 +295,13 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
 
   g_assert (job->which != MD_SYPHUS_FAILURES_NONE);
 
-  insert_problem = _md_index_prepare (job->db,
-    "INSERT INTO problems (kind, phase, dataset_id, file_id, pair_id, ref, detail) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (!_md_problem_writer_init (&problems, job->db, MD_PROBLEM_PHASE_FILE, error))
+    return FALSE;
   find_dataset = _md_index_prepare (job->db, "SELECT dataset_id FROM pairs WHERE pair_id = ?",
                                     error);
-  if (insert_problem == NULL || find_dataset == NULL)
+  if (find_dataset == NULL)
     return FALSE;
-  job->insert_problem = insert_problem;
+  job->problems = &problems;
   job->find_dataset = find_dataset;
   if (job->which == MD_SYPHUS_FAILURES_QUERY_INPUT)
     {
@@ -369,7 +356,7 @@ _md_import_syphus_failures (MdImportSyphusFailures *job,
                                "key, expected the pair's id", job->path, offset);
 
           cJSON_Delete (entry);
-          if (!add_problem (&r, "bad_record", NULL, detail, error))
+          if (!add_problem (&r, MD_PROBLEM_BAD_RECORD, NULL, detail, error))
             return FALSE;
           continue;
         }

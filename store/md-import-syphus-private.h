@@ -24,6 +24,8 @@
 
 #include <gio/gio.h>
 
+#include "md-import-problem-private.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -53,13 +55,13 @@ typedef struct
   guint64           n_problems;
 
   /* Private: the statements of _md_import_syphus_add_problem(). */
-  sqlite3_stmt     *insert_problem;
+  MdProblemWriter  *problems;
   sqlite3_stmt     *find_dataset;
 } MdImportSyphusFailures;
 
 /* A problem row of the file; the pair's dataset when the pair is in the index. */
 gboolean          _md_import_syphus_add_problem   (MdImportSyphusFailures *job,
-                                                   const char             *kind,
+                                                   MdProblemKind           kind,
                                                    const char             *pair_id,
                                                    const char             *detail,
                                                    GError                **error);

@@ -96,7 +96,7 @@ _md_syphus_query_reader_add (MdSyphusQueryReader  *reader,
                          "\"<id>\", \"sentences\": \"<the query>\"} in a JSON array", job->path,
                          offset);
 
-      return _md_import_syphus_add_problem (job, "bad_record",
+      return _md_import_syphus_add_problem (job, MD_PROBLEM_BAD_RECORD,
                                            cJSON_IsString (id) ? id->valuestring : NULL,
                                            detail, error);
     }
@@ -205,7 +205,7 @@ _md_syphus_query_reader_finish (MdSyphusQueryReader  *reader,
             g_strdup_printf ("%s: queries without output not checked: %s", job->path,
                              local_error->message);
 
-          if (!_md_import_syphus_add_problem (job, "bad_record", NULL, detail, error))
+          if (!_md_import_syphus_add_problem (job, MD_PROBLEM_BAD_RECORD, NULL, detail, error))
             return FALSE;
           return TRUE;
         }
@@ -225,7 +225,7 @@ _md_syphus_query_reader_finish (MdSyphusQueryReader  *reader,
                                 "valid_output.json or invalid_output.json (the query failed "
                                 "and Syphus kept no reply)", job->path,
                                 g_array_index (reader->offsets, gsize, i), id);
-      if (!_md_import_syphus_add_problem (job, "syphus_error", id, detail, error))
+      if (!_md_import_syphus_add_problem (job, MD_PROBLEM_SYPHUS_ERROR, id, detail, error))
         return FALSE;
     }
   return TRUE;

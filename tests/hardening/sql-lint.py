@@ -29,7 +29,7 @@ VETTED = {
     ('store/md-index.c', 'search_schema'),  # a literal
     ('store/md-import-references.c', 'sql'),  # count_rows(): its callers pass literals
     ('store/md-review-store.c', 'sql'),     # the wrappers themselves
-    ('store/md-import.c', 'by_file[i]'),    # a static array of literals
+    ('store/md-import-forget.c', 'by_file[i]'),  # a static array of literals
     ('store/md-import.c', 'sql->str'),      # prepare_many(): literals repeated
     ('store/md-pair-list.c', 'sql'),        # build_sql(): literals and "?N" placeholders
     ('store/md-pair-list.c', 'plan->count_sql'),
