@@ -11,12 +11,13 @@
  * pair list are read on a small pool of read-only connections (md-read-pool.c), so readers in
  * different threads do not wait for each other.
  *
- * Where things live: md-import.c (classification, one transaction per file, references, the
- * full-text phase), md-json-scan.c (the structural scanner over mapped files), md-base64.c
- * (lenient decoding and sniffing), md-translation.c (Syphus replies and their checks),
- * md-index.c (schema; the layout is described in md-index-private.h), md-query.c (search text to
- * FTS5 and LIKE), md-pair-list.c (the lazy list model), md-store.c (reading pairs and images),
- * md-clip.c (clips and their source video files).
+ * Where things live: md-import*.c (classification, one transaction per file, a reader per
+ * input kind, references, the full-text phase; md-import-private.h maps them), md-json-scan.c
+ * (the structural scanner over mapped files), md-base64.c (lenient decoding and sniffing),
+ * md-translation.c (Syphus replies and their checks), md-index.c (schema; the layout is
+ * described in md-index-private.h), md-query.c (search text to FTS5 and LIKE), md-pair-list.c
+ * (the lazy list model), md-store.c (reading pairs and images), md-clip.c (clips and their
+ * source video files).
  *
  * Problem kinds recorded: bad_record, duplicate_pair, undecodable_image, missing_image,
  * doubled_clip_name, dangling_context, missing_translation, unparsable_translation,
