@@ -313,7 +313,8 @@ md_diff_texts (const char *old_text,
       Step step = { MD_DIFF_EQUAL, i };
       g_array_append_val (rsteps, step);
     }
-  if (n + m > MD_DIFF_MAX_TOKENS ||
+  /* Only the middle is diffed: an edit at the end of a megabyte-long answer is still a diff. */
+  if ((n - prefix - suffix) + (m - prefix - suffix) > MD_DIFF_MAX_TOKENS ||
       !myers (a + prefix, n - prefix - suffix, b + prefix, m - prefix - suffix,
               prefix, prefix, rsteps))
     replaced = TRUE;

@@ -11,7 +11,7 @@
  * edit should not repaint a whole sentence.
  *
  * The diff is Myers' O(ND) shortest edit script over the tokens, after the common prefix and
- * suffix are stripped. When the inputs are too big (MD_DIFF_MAX_TOKENS tokens together) or too
+ * suffix are stripped. When what remains is too big (MD_DIFF_MAX_TOKENS tokens together) or too
  * different (more than MD_DIFF_MAX_EDITS edits) the result is a whole replacement: one delete
  * then one insert. */
 

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "md-batch-view.h"
-#include "md-diff-buffer.h"
+#include "md-diff-label.h"
 #include "md-query.h"
 #include "md-review-store.h"
 
@@ -548,16 +548,12 @@ show_result (MdBatchView    *self,
       g_autofree char *title = g_strdup_printf ("%s · %s", md_language_code (proposal->lang),
                                                 md_field_name (proposal->field));
       GtkWidget *heading = gtk_label_new (title);
-      GtkWidget *view = gtk_text_view_new ();
+      GtkWidget *view = md_diff_label_new (current, proposal->text, title,
+                                           md_language_is_rtl (proposal->lang));
       GtkWidget *frame;
 
       gtk_label_set_xalign (GTK_LABEL (heading), 0);
       gtk_widget_add_css_class (heading, "heading");
-      gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-      label_widget (view, title);
-      md_diff_buffer_fill (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), current,
-                           proposal->text);
       gtk_box_append (self->result_box, heading);
       /* A frame rather than a "card" class: a card clipped the wrapped view to one line. */
       frame = gtk_frame_new (NULL);

@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "md-diff.h"
-#include "md-text-preview.h"
+#include "md-diff-label.h"
 #include "md-history-view.h"
 
 struct _MdHistoryView
@@ -73,89 +73,6 @@ field_label (const char *field)
   return field;
 }
 
-/* A changed run of white space, drawn so that it can be seen: an inserted tab or line break
- * would otherwise be an empty tinted box. */
-static char *
-visible_whitespace (const char *text)
-{
-  GString *shown = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == ' ')
-        g_string_append (shown, "·");
-      else if (*p == '\t')
-        g_string_append (shown, "⇥");
-      else if (*p == '\n')
-        g_string_append (shown, "↵\n");
-      else if (*p == '\r')
-        g_string_append (shown, "␍");
-      else
-        g_string_append_c (shown, *p);
-    }
-  return g_string_free (shown, FALSE);
-}
-
-static gboolean
-is_all_space (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-      return FALSE;
-  return *text != '\0';
-}
-
-/* What a diff segment shows in the label: unchanged runs keep only their ends next to a change,
- * and the label never shows more than `budget` characters in all, so that an edit of a
- * megabyte-long answer is a few lines to read and to lay out. */
-static char *
-shown_segment (const MdDiffSegment *segment,
-               gboolean             first,
-               gboolean             last,
-               glong               *budget)
-{
-  const glong context = 80;
-  const char *text = segment->text;
-  glong n = g_utf8_strlen (text, -1);
-  GString *shown;
-
-  if (segment->op != MD_DIFF_EQUAL && is_all_space (text))
-    return visible_whitespace (text);
-  if (segment->op == MD_DIFF_EQUAL && n > 2 * context + 1)
-    {
-      const char *head_end = g_utf8_offset_to_pointer (text, context);
-      const char *tail = g_utf8_offset_to_pointer (text, n - context);
-
-      *budget -= 2 * context;
-      if (first && last)
-        return g_strdup (text);
-      if (first)
-        return g_strconcat ("…", tail, NULL);
-      if (last)
-        {
-          shown = g_string_new_len (text, head_end - text);
-          g_string_append (shown, "…");
-          return g_string_free (shown, FALSE);
-        }
-      shown = g_string_new_len (text, head_end - text);
-      g_string_append (shown, " … ");
-      g_string_append (shown, tail);
-      return g_string_free (shown, FALSE);
-    }
-  if (n > MAX (*budget, context))
-    {
-      const char *cut = g_utf8_offset_to_pointer (text, MAX (*budget, context));
-
-      *budget = 0;
-      shown = g_string_new_len (text, cut - text);
-      g_string_append_printf (shown, _("… (%'ld more characters)"),
-                              n - (glong) g_utf8_pointer_to_offset (text, cut));
-      return g_string_free (shown, FALSE);
-    }
-  *budget -= n;
-  return g_strdup (text);
-}
-
 /* Fills @buffer with the diff of @old_text and @new_text, tagged by kind, and returns the same
  * as Pango markup: a wrapping label sizes itself well in a list, a text view does not. */
 static char *
@@ -164,9 +81,7 @@ fill_diff (GtkTextBuffer *buffer,
            const char    *new_text)
 {
   g_autoptr(GPtrArray) segments = md_diff_texts (old_text, new_text);
-  GString *markup = g_string_new (NULL);
   GtkTextIter end;
-  glong budget = MD_TEXT_PREVIEW_CHARS;
 
   gtk_text_buffer_create_tag (buffer, "insert", "underline", PANGO_UNDERLINE_SINGLE,
                               "foreground", "#26a269", "background", "rgba(38,162,105,0.12)",
@@ -177,20 +92,7 @@ fill_diff (GtkTextBuffer *buffer,
   for (guint i = 0; i < segments->len; i++)
     {
       const MdDiffSegment *segment = segments->pdata[i];
-      g_autofree char *shown = budget > 0 ? shown_segment (segment, i == 0,
-                                                           i + 1 == segments->len, &budget)
-                                          : NULL;
-      g_autofree char *escaped = shown != NULL ? g_markup_escape_text (shown, -1)
-                                               : g_strdup ("");
 
-      if (segment->op == MD_DIFF_EQUAL)
-        g_string_append (markup, escaped);
-      else if (segment->op == MD_DIFF_INSERT)
-        g_string_append_printf (markup, "<span underline=\"single\" foreground=\"#26a269\" "
-                                "background=\"#26a2691f\">%s</span>", escaped);
-      else
-        g_string_append_printf (markup, "<span strikethrough=\"true\" foreground=\"#c01c28\" "
-                                "background=\"#c01c281a\">%s</span>", escaped);
       gtk_text_buffer_get_end_iter (buffer, &end);
       if (segment->op == MD_DIFF_EQUAL)
         gtk_text_buffer_insert (buffer, &end, segment->text, -1);
@@ -200,7 +102,7 @@ fill_diff (GtkTextBuffer *buffer,
                                                                                 : "delete",
                                                   NULL);
     }
-  return g_string_free (markup, FALSE);
+  return md_diff_markup_segments (segments);
 }
 
 typedef struct

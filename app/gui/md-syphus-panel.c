@@ -6,7 +6,7 @@
 #include <cJSON.h>
 #include <glib/gi18n.h>
 
-#include "md-diff-buffer.h"
+#include "md-diff-label.h"
 #include "md-review-store.h"
 #include "md-syphus-panel.h"
 
@@ -351,6 +351,64 @@ on_reject_clicked (GtkButton     *button,
   decide (self, GTK_WIDGET (button), FALSE);
 }
 
+/* Accept all or reject all: every proposal of the reply not decided yet, in order. */
+static void
+decide_all (MdSyphusPanel *self,
+            gboolean       accept)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->changes_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (g_object_get_data (G_OBJECT (row), "md-state") == NULL)
+        continue;
+      for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_BUTTON (child) && g_object_get_data (G_OBJECT (child), "md-bit") != NULL &&
+            GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "md-accept")) == accept)
+          decide (self, child, accept);
+    }
+}
+
+static void
+on_accept_all_clicked (GtkButton     *button,
+                       MdSyphusPanel *self)
+{
+  decide_all (self, TRUE);
+}
+
+static void
+on_reject_all_clicked (GtkButton     *button,
+                       MdSyphusPanel *self)
+{
+  decide_all (self, FALSE);
+}
+
+static GtkWidget *
+decide_all_row (MdSyphusPanel *self,
+                guint          n_proposals)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *count = gtk_label_new (NULL);
+  GtkWidget *reject = gtk_button_new_with_mnemonic (_("Reject A_ll"));
+  GtkWidget *accept = gtk_button_new_with_mnemonic (_("Accept _All"));
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change",
+                                                        "%u changes", n_proposals), n_proposals);
+
+  gtk_label_set_text (GTK_LABEL (count), text);
+  gtk_label_set_xalign (GTK_LABEL (count), 0);
+  gtk_widget_set_hexpand (count, TRUE);
+  gtk_widget_add_css_class (count, "dim-label");
+  label_widget (reject, _("Reject all changes"));
+  label_widget (accept, _("Accept all changes"));
+  gtk_widget_add_css_class (accept, "suggested-action");
+  g_signal_connect (reject, "clicked", G_CALLBACK (on_reject_all_clicked), self);
+  g_signal_connect (accept, "clicked", G_CALLBACK (on_accept_all_clicked), self);
+  gtk_box_append (GTK_BOX (row), count);
+  gtk_box_append (GTK_BOX (row), reject);
+  gtk_box_append (GTK_BOX (row), accept);
+  return row;
+}
+
 static GtkWidget *
 decision_button (MdSyphusPanel *self,
                  const char    *label,
@@ -362,6 +420,7 @@ decision_button (MdSyphusPanel *self,
 
   label_widget (button, accessible);
   g_object_set_data (G_OBJECT (button), "md-bit", GUINT_TO_POINTER (bit));
+  g_object_set_data (G_OBJECT (button), "md-accept", GINT_TO_POINTER (accept));
   g_signal_connect (button, "clicked",
                     accept ? G_CALLBACK (on_accept_clicked) : G_CALLBACK (on_reject_clicked), self);
   if (accept)
@@ -386,6 +445,9 @@ show_proposals (MdSyphusPanel *self)
       return;
     }
 
+  /* A translation reply changes fourteen fields: one click for all of them. */
+  if (proposals->len > 1)
+    gtk_box_append (self->changes_box, decide_all_row (self, proposals->len));
   for (guint i = 0; i < proposals->len; i++)
     {
       const MdSyphusProposal *proposal = g_ptr_array_index (proposals, i);
@@ -408,7 +470,8 @@ show_proposals (MdSyphusPanel *self)
       GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *title = gtk_label_new (heading);
       GtkWidget *state = gtk_label_new (NULL);
-      GtkWidget *view = gtk_text_view_new ();
+      GtkWidget *view = md_diff_label_new (current, proposal->text, view_name,
+                                           md_language_is_rtl (proposal->lang));
       GtkWidget *frame;
 
       self->proposal_mask |= bit;
@@ -424,16 +487,10 @@ show_proposals (MdSyphusPanel *self)
       gtk_box_append (GTK_BOX (header), decision_button (self, _("_Accept"), accept_name, bit,
                                                           TRUE));
 
-      gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-      gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
-      gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 4);
-      gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 4);
-      if (md_language_is_rtl (proposal->lang))
-        gtk_widget_set_direction (view, GTK_TEXT_DIR_RTL);
-      label_widget (view, view_name);
-      md_diff_buffer_fill (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), current,
-                           proposal->text);
+      gtk_widget_set_margin_start (view, 6);
+      gtk_widget_set_margin_end (view, 6);
+      gtk_widget_set_margin_top (view, 4);
+      gtk_widget_set_margin_bottom (view, 4);
 
       gtk_box_append (self->changes_box, header);
       frame = gtk_frame_new (NULL);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "md-application.h"
+#include "md-diff-label.h"
 #include "md-long-text-window.h"
 #include "md-pair-text.h"
 #include "md-test-desk.h"
@@ -201,6 +202,28 @@ test_tab_moves_on (void)
   gtk_window_destroy (window);
 }
 
+/* The diffs of the history and the Syphus panel: what a reviewer must see is seen, and a diff of
+ * a megabyte-long text is a few lines. */
+static void
+test_diff_markup (void)
+{
+  g_autofree char *tab = md_diff_markup ("Is it raining?", "Is it\training?");
+  g_autofree char *words = md_diff_markup ("a red ball", "a blue ball");
+  g_autofree char *long_old = g_strconcat (long_answer, " end.", NULL);
+  g_autofree char *long_new = g_strconcat (long_answer, " stop.", NULL);
+  g_autofree char *long_diff = md_diff_markup (long_old, long_new);
+
+  /* A tab typed where a space was is drawn, not an empty tinted box. */
+  g_assert_nonnull (strstr (tab, "⇥"));
+  g_assert_nonnull (strstr (tab, "·"));
+  /* Old and new words keep a space between them. */
+  g_assert_nonnull (strstr (words, "red</span> <span"));
+  /* The megabyte of unchanged text before the change shows only its end. */
+  g_assert_cmpuint (strlen (long_diff), <, 2000);
+  g_assert_true (g_str_has_prefix (long_diff, "…"));
+  g_assert_nonnull (strstr (long_diff, "stop"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -225,6 +248,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/app/long-text/answer", test_long_answer);
   g_test_add_func ("/app/long-text/tab", test_tab_moves_on);
+  g_test_add_func ("/app/long-text/diff-markup", test_diff_markup);
 
   status = g_test_run ();
 
