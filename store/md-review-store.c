@@ -321,11 +321,28 @@ _md_review_is_known_lang (const char *lang)
                                             strcmp (md_language_code (language), lang) == 0));
 }
 
+static gint64
+new_action_by (MdReviewStore  *self,
+               const char     *kind,
+               gint64          target,
+               const char     *author,
+               GError        **error);
+
 gint64
 _md_review_store_new_action (MdReviewStore  *self,
                              const char     *kind,
                              gint64          target,
                              GError        **error)
+{
+  return new_action_by (self, kind, target, self->reviewer, error);
+}
+
+static gint64
+new_action_by (MdReviewStore  *self,
+               const char     *kind,
+               gint64          target,
+               const char     *author,
+               GError        **error)
 {
   sqlite3_stmt *stmt = _md_review_store_prepare (self,
     "INSERT INTO review_action (kind, target, author, created_at) VALUES (?, ?, ?, ?)", error);
@@ -335,7 +352,7 @@ _md_review_store_new_action (MdReviewStore  *self,
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   if (target > 0)
     sqlite3_bind_int64 (stmt, 2, target);
-  sqlite3_bind_text (stmt, 3, self->reviewer, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
@@ -1198,16 +1215,20 @@ md_review_store_get_state (MdReviewStore  *self,
 /* Replays the sequence of actions into the two stacks (arrays of action ids, top last). */
 static gboolean
 derive_stacks (MdReviewStore  *self,
+               const char     *author,
                GArray         *undo,
                GArray         *redo,
                GError        **error)
 {
+  /* Only the author's own actions, and the imports that are everyone's checkpoints. */
   sqlite3_stmt *stmt = _md_review_store_prepare (self,
-    "SELECT kind, target, id FROM review_action ORDER BY id", error);
+    "SELECT kind, target, id FROM review_action WHERE author = ? OR kind = 'import' ORDER BY id",
+    error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_text (stmt, 1, author, -1, SQLITE_TRANSIENT);
   g_array_set_size (undo, 0);
   g_array_set_size (redo, 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1253,8 +1274,58 @@ derive_stacks (MdReviewStore  *self,
   return TRUE;
 }
 
+/* Whether the current value of a key comes from an action of @author; if not, fills @error. */
+static gboolean
+check_own_value (MdReviewStore       *self,
+                 const MdReviewEntry *entry,
+                 const char          *author,
+                 gint64               target,
+                 gboolean             is_undo,
+                 GError             **error)
+{
+  sqlite3_stmt *stmt = _md_review_store_prepare (self,
+    "SELECT a.author, a.id, l.new_value FROM review_log l JOIN review_action a ON a.id = l.action"
+    " WHERE l.dataset = ? AND l.pair_id = ? AND l.lang = ? AND l.field = ?"
+    " ORDER BY l.created_at DESC, l.uid DESC LIMIT 1", error);
+  g_autofree char *winner = NULL;
+  g_autofree char *value = NULL;
+  gint64 winner_action = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, entry->dataset, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, entry->pair_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, entry->lang, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, entry->field, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      winner = column_dup (stmt, 0);
+      winner_action = sqlite3_column_int64 (stmt, 1);
+      value = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _md_review_store_set_error (self, error, "could not read the log");
+      return FALSE;
+    }
+  /* Someone else's latest entry that put back the value our action left loses nothing. */
+  if (winner == NULL || strcmp (winner, author) == 0 ||
+      g_strcmp0 (value, is_undo ? entry->new_value : entry->old_value) == 0)
+    return TRUE;
+  g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
+               "%s: cannot %s action %" G_GINT64_FORMAT " of %s: %s changed %s %s %s since "
+               "(action %" G_GINT64_FORMAT "); going back would throw that change away",
+               self->path, is_undo ? "undo" : "redo", target, author, winner, entry->pair_id,
+               *entry->lang != '\0' ? entry->lang : "pair", entry->field, winner_action);
+  return FALSE;
+}
+
 static gint64
 replay_action (MdReviewStore  *self,
+               const char     *author,
                gboolean        is_undo,
                gint64         *out_target,
                GError        **error)
@@ -1267,9 +1338,11 @@ replay_action (MdReviewStore  *self,
   gint64 target, action, now;
   int rc;
 
+  if (author == NULL)
+    author = self->reviewer;
   if (!_md_review_store_begin (self, error))
     return -1;
-  if (!derive_stacks (self, undo, redo, error))
+  if (!derive_stacks (self, author, undo, redo, error))
     goto fail;
   stack = is_undo ? undo : redo;
   if (stack->len == 0)
@@ -1304,10 +1377,16 @@ replay_action (MdReviewStore  *self,
       goto fail;
     }
 
+  for (guint j = 0; j < entries->len; j++)
+    {
+      if (!check_own_value (self, entries->pdata[j], author, target, is_undo, error))
+        goto fail;
+    }
+
   now = _md_review_store_next_time (self, error);
   if (now < 0)
     goto fail;
-  action = _md_review_store_new_action (self, is_undo ? "undo" : "redo", target, error);
+  action = new_action_by (self, is_undo ? "undo" : "redo", target, author, error);
   if (action < 0)
     goto fail;
 
@@ -1328,7 +1407,7 @@ replay_action (MdReviewStore  *self,
       if (!_md_review_store_append (self, action, NULL, entry->dataset, entry->pair_id,
                                     entry->lang, entry->field, current,
                                     is_undo ? entry->old_value : entry->new_value,
-                                    self->reviewer, "person", now++, NULL, NULL, error))
+                                    author, "person", now++, NULL, NULL, error))
         goto fail;
     }
 
@@ -1345,31 +1424,65 @@ fail:
 
 gint64
 md_review_store_undo (MdReviewStore  *self,
+                      const char     *author,
                       gint64         *out_target,
                       GError        **error)
 {
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), -1);
-  return replay_action (self, TRUE, out_target, error);
+  return replay_action (self, author, TRUE, out_target, error);
 }
 
 gint64
 md_review_store_redo (MdReviewStore  *self,
+                      const char     *author,
                       gint64         *out_target,
                       GError        **error)
 {
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), -1);
-  return replay_action (self, FALSE, out_target, error);
+  return replay_action (self, author, FALSE, out_target, error);
+}
+
+gint64
+md_review_store_get_latest_action (MdReviewStore  *self,
+                                   char          **out_author,
+                                   GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_REVIEW_STORE (self), -1);
+
+  stmt = _md_review_store_prepare (self,
+    "SELECT id, author FROM review_action ORDER BY id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      if (out_author != NULL)
+        *out_author = column_dup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _md_review_store_set_error (self, error, "could not read the actions");
+      return -1;
+    }
+  return id;
 }
 
 static gboolean
 can_replay (MdReviewStore *self,
+            const char    *author,
             gboolean       is_undo)
 {
   g_autoptr(GArray) undo = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) redo = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
 
-  if (!derive_stacks (self, undo, redo, &error))
+  if (!derive_stacks (self, author != NULL ? author : self->reviewer, undo, redo, &error))
     {
       g_warning ("%s", error->message);
       return FALSE;
@@ -1378,17 +1491,19 @@ can_replay (MdReviewStore *self,
 }
 
 gboolean
-md_review_store_can_undo (MdReviewStore *self)
+md_review_store_can_undo (MdReviewStore *self,
+                          const char    *author)
 {
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), FALSE);
-  return can_replay (self, TRUE);
+  return can_replay (self, author, TRUE);
 }
 
 gboolean
-md_review_store_can_redo (MdReviewStore *self)
+md_review_store_can_redo (MdReviewStore *self,
+                          const char    *author)
 {
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), FALSE);
-  return can_replay (self, FALSE);
+  return can_replay (self, author, FALSE);
 }
 
 /* Reading */

@@ -244,16 +244,36 @@ MdReviewState *md_review_store_get_state      (MdReviewStore       *self,
                                                const char          *lang,
                                                GError             **error);
 
-/* Undo / redo the latest action; return the id of the new "undo"/"redo" action, 0 when there is
- * nothing to undo/redo, -1 on error. *out_target (optional) receives the action undone/redone. */
+/* Undo and redo are per author: md_review_store_undo() undoes the latest action of @author
+ * (NULL: the store's reviewer, md_review_store_get_reviewer()) that is not undone yet, never
+ * another author's, even when theirs came later; redo redoes that author's latest undone action.
+ * Each author's stacks are derived from their own actions; an import empties everyone's.
+ *
+ * Returns the id of the new "undo"/"redo" action, 0 when @author has nothing to undo/redo, -1 on
+ * error. *out_target (optional) receives the action undone/redone. When another author has
+ * changed one of the action's fields since, nothing is done and the error (MD_ERROR_FAILED) names
+ * the field and that author: going back would silently throw their change away.
+ *
+ * The window's Ctrl+Z and Ctrl+Shift+Z call these with NULL, the CLI with --reviewer. */
 gint64         md_review_store_undo           (MdReviewStore       *self,
+                                               const char          *author,
                                                gint64              *out_target,
                                                GError             **error);
 gint64         md_review_store_redo           (MdReviewStore       *self,
+                                               const char          *author,
                                                gint64              *out_target,
                                                GError             **error);
-gboolean       md_review_store_can_undo       (MdReviewStore       *self);
-gboolean       md_review_store_can_redo       (MdReviewStore       *self);
+gboolean       md_review_store_can_undo       (MdReviewStore       *self,
+                                               const char          *author);
+gboolean       md_review_store_can_redo       (MdReviewStore       *self,
+                                               const char          *author);
+
+/* The latest action of any author (kind "do", "undo", "redo" or "import"): its id, 0 when there
+ * is none, -1 on error. *out_author (optional) receives its author. With undo, it tells the
+ * user when the latest action overall is someone else's. */
+gint64         md_review_store_get_latest_action (MdReviewStore    *self,
+                                                  char            **out_author,
+                                                  GError          **error);
 
 /* Log entries of one pair (@pair_id NULL: all) in log order. Element type MdReviewEntry. */
 GPtrArray     *md_review_store_get_log        (MdReviewStore       *self,

@@ -322,26 +322,40 @@ review_replay (int      argc,
 {
   g_autoptr(MdReviewStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 action, target = 0;
+  g_autofree char *latest_author = NULL;
+  const char *me;
+  gint64 action, target = 0, latest;
 
-  if (!parse (&argc, &argv, NULL, is_undo ? _("Undo the latest action.")
-                                          : _("Redo the latest undone action."), NULL))
+  if (!parse (&argc, &argv, NULL, is_undo ? _("Undo your own latest action (--reviewer).")
+                                          : _("Redo your own latest undone action."), NULL))
     return MD_CLI_EXIT_FAILED;
   if ((store = open_review ()) == NULL)
     return MD_CLI_EXIT_FAILED;
-  action = is_undo ? md_review_store_undo (store, &target, &error)
-                   : md_review_store_redo (store, &target, &error);
+  me = md_review_store_get_reviewer (store);
+  latest = md_review_store_get_latest_action (store, &latest_author, &error);
+  if (latest >= 0)
+    action = is_undo ? md_review_store_undo (store, me, &target, &error)
+                     : md_review_store_redo (store, me, &target, &error);
+  else
+    action = -1;
   if (action < 0)
     {
       md_cli_printerr ("%s", error->message);
       return MD_CLI_EXIT_FAILED;
     }
+  /* Only the reviewer's own actions are undone: say so when the latest one is someone else's. */
+  if (latest > 0 && g_strcmp0 (latest_author, me) != 0)
+    md_cli_printerr (_("note: the latest action (%" G_GINT64_FORMAT ") is %s's, not %s's; "
+                       "only %s's own actions are %s (pass --reviewer to act as another)"),
+                     latest, latest_author, me, me, is_undo ? _("undone") : _("redone"));
   if (action == 0)
-    printf ("%s\n", is_undo ? _("nothing to undo") : _("nothing to redo"));
+    printf (is_undo ? _("nothing of %s's to undo\n") : _("nothing of %s's to redo\n"), me);
   else if (is_undo)
-    printf (_("action %" G_GINT64_FORMAT ": undid action %" G_GINT64_FORMAT "\n"), action, target);
+    printf (_("action %" G_GINT64_FORMAT ": undid action %" G_GINT64_FORMAT " of %s\n"), action,
+            target, me);
   else
-    printf (_("action %" G_GINT64_FORMAT ": redid action %" G_GINT64_FORMAT "\n"), action, target);
+    printf (_("action %" G_GINT64_FORMAT ": redid action %" G_GINT64_FORMAT " of %s\n"), action,
+            target, me);
   return MD_CLI_EXIT_OK;
 }
 
@@ -914,8 +928,8 @@ static const struct {
 } subcommands[] = {
   { "set", review_set, N_("Set the status, reasons and note of a pair or language") },
   { "edit", review_edit, N_("Revise an instruction or answer") },
-  { "undo", review_undo, N_("Undo the latest action") },
-  { "redo", review_redo, N_("Redo the latest undone action") },
+  { "undo", review_undo, N_("Undo your own latest action") },
+  { "redo", review_redo, N_("Redo your own latest undone action") },
   { "log", review_log, N_("Show a pair's history with word diffs") },
   { "stats", review_stats, N_("Progress per dataset and language") },
   { "sample", review_sample, N_("Draw a reproducible audit sample") },

@@ -198,10 +198,10 @@ refresh_status (MdReviewDesk *self)
   update_history (self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
     G_ACTION_MAP (self->actions), "undo")), self->review != NULL &&
-    md_review_store_can_undo (self->review));
+    md_review_store_can_undo (self->review, NULL));
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
     G_ACTION_MAP (self->actions), "redo")), self->review != NULL &&
-    md_review_store_can_redo (self->review));
+    md_review_store_can_redo (self->review, NULL));
 }
 
 /* The texts are part of the pair's reading: they show once the navigator has read it again. */
@@ -549,8 +549,9 @@ replay (MdReviewDesk *self,
 
   if (self->review == NULL)
     return;
-  action = is_undo ? md_review_store_undo (self->review, &target, &error)
-                   : md_review_store_redo (self->review, &target, &error);
+  /* The reviewer's own latest action (the store's reviewer), never another author's. */
+  action = is_undo ? md_review_store_undo (self->review, NULL, &target, &error)
+                   : md_review_store_redo (self->review, NULL, &target, &error);
   if (action < 0)
     {
       report_error (self, error);

@@ -85,12 +85,13 @@ test_cli_set_edit_log (void)
   g_clear_pointer (&err, g_free);
 
   /* Undo and redo, each its own process: the stacks live in the file. */
-  g_assert_cmpint (run_review ("a.sqlite", &out, &err, "undo", NULL), ==, 0);
-  g_assert_cmpstr (out, ==, "action 4: undid action 3\n");
+  g_assert_cmpint (run_review ("a.sqlite", &out, &err, "undo", "--reviewer", "ana", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "action 4: undid action 3 of ana\n");
+  g_assert_cmpstr (err, ==, "");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_review ("a.sqlite", &out, &err, "redo", NULL), ==, 0);
-  g_assert_cmpstr (out, ==, "action 5: redid action 3\n");
+  g_assert_cmpint (run_review ("a.sqlite", &out, &err, "redo", "--reviewer", "ana", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "action 5: redid action 3 of ana\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -272,6 +273,35 @@ test_cli_index (void)
   g_assert_null (strstr (err, "TXT_INS_00001"));
 }
 
+/* `undo --reviewer ana` undoes ana's own latest action, never ben's later one, and says that the
+ * latest action overall is ben's. */
+static void
+test_cli_undo_per_author (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_review ("u.sqlite", NULL, NULL, "set", "DC_INS_00001", "--status",
+                               "approved", "--reviewer", "ana", NULL), ==, 0);
+  g_assert_cmpint (run_review ("u.sqlite", NULL, NULL, "edit", "DC_INS_00002", "--lang", "en",
+                               "--field", "answer", "--text", "ben's text", "--reviewer", "ben",
+                               NULL), ==, 0);
+  g_assert_cmpint (run_review ("u.sqlite", &out, &err, "undo", "--reviewer", "ana", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "action 3: undid action 1 of ana\n");
+  g_assert_nonnull (strstr (err, "note: the latest action (2) is ben's, not ana's; only ana's own "
+                                 "actions are undone"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_review ("u.sqlite", &out, &err, "undo", "--reviewer", "ana", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "nothing of ana's to undo\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* ben's edit is still there. */
+  g_assert_cmpint (run_review ("u.sqlite", &out, &err, "log", "DC_INS_00002", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "{+ben's text+}"));
+  g_assert_null (strstr (out, "(undo)"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -285,6 +315,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/review/cli/set-edit-log", test_cli_set_edit_log);
   g_test_add_func ("/review/cli/sample", test_cli_sample);
   g_test_add_func ("/review/cli/merge", test_cli_merge);
+  g_test_add_func ("/review/cli/undo-per-author", test_cli_undo_per_author);
   g_test_add_func ("/review/cli/index", test_cli_index);
 
   status = g_test_run ();

@@ -33,7 +33,7 @@ run_child (const char *path,
                                                    : MD_REVIEW_STATUS_APPROVED,
                                              NULL, text, &error);
       else if (i % 7 == 0)
-        action = md_review_store_undo (store, NULL, &error);
+        action = md_review_store_undo (store, NULL, NULL, &error);
       else
         action = md_review_store_edit_text (store, "DC", pair_id, MD_LANGUAGE_EN, MD_FIELD_ANSWER,
                                             NULL, text, NULL, MD_REVIEW_AUTHOR_PERSON, &error);
@@ -108,7 +108,7 @@ test_kill (void)
     }
 
   /* The file is still usable: undo works and verify still holds. */
-  g_assert_cmpint (md_review_store_undo (store, NULL, &error), >=, 0);
+  g_assert_cmpint (md_review_store_undo (store, NULL, NULL, &error), >=, 0);
   g_assert_true (md_review_store_verify (store, &error));
   g_clear_object (&store);
 

@@ -257,8 +257,8 @@ test_undo_redo (Fixture       *fixture,
   g_autofree char *text = NULL;
   gint64 a1, a2, a3, target = 0;
 
-  g_assert_false (md_review_store_can_undo (fixture->store));
-  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &error), ==, 0);
+  g_assert_false (md_review_store_can_undo (fixture->store, NULL));
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, NULL, &error), ==, 0);
 
   a1 = md_review_store_set_status (fixture->store, "DC", "DC_INS_00001", "zh",
                                    MD_REVIEW_STATUS_FLAGGED, reasons, "word order", &error);
@@ -272,11 +272,11 @@ test_undo_redo (Fixture       *fixture,
   g_assert_cmpint (a2, <, a3);
 
   /* Undo the status change, then the edit (back to the shard's text). */
-  g_assert_cmpint (md_review_store_undo (fixture->store, &target, &error), >, a3);
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, a3);
   g_assert_cmpint (target, ==, a3);
   assert_state (fixture->store, "DC_INS_00001", "zh", MD_REVIEW_STATUS_FLAGGED, "bad translation",
                 "word order");
-  g_assert_cmpint (md_review_store_undo (fixture->store, &target, &error), >, 0);
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, a2);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_ZH,
                                    MD_FIELD_ANSWER, "原文");
@@ -285,8 +285,8 @@ test_undo_redo (Fixture       *fixture,
 
   /* The stacks survive a restart. */
   reopen (fixture);
-  g_assert_true (md_review_store_can_redo (fixture->store));
-  g_assert_cmpint (md_review_store_redo (fixture->store, &target, &error), >, 0);
+  g_assert_true (md_review_store_can_redo (fixture->store, NULL));
+  g_assert_cmpint (md_review_store_redo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, a2);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_ZH,
                                    MD_FIELD_ANSWER, "原文");
@@ -294,20 +294,20 @@ test_undo_redo (Fixture       *fixture,
   g_clear_pointer (&text, g_free);
 
   /* Undo everything: three undos in a row reach the beginning. */
-  g_assert_cmpint (md_review_store_undo (fixture->store, &target, &error), >, 0);
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, a2);
-  g_assert_cmpint (md_review_store_undo (fixture->store, &target, &error), >, 0);
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, a1);
   assert_state (fixture->store, "DC_INS_00001", "zh", MD_REVIEW_STATUS_UNREVIEWED, "", NULL);
-  g_assert_false (md_review_store_can_undo (fixture->store));
+  g_assert_false (md_review_store_can_undo (fixture->store, NULL));
 
   reopen (fixture);
   /* A new action empties the redo stack. */
-  g_assert_true (md_review_store_can_redo (fixture->store));
+  g_assert_true (md_review_store_can_redo (fixture->store, NULL));
   g_assert_cmpint (md_review_store_set_status (fixture->store, "DC", "DC_INS_00009", NULL,
                                                MD_REVIEW_STATUS_APPROVED, NULL, NULL, &error), >, 0);
-  g_assert_false (md_review_store_can_redo (fixture->store));
-  g_assert_cmpint (md_review_store_redo (fixture->store, NULL, &error), ==, 0);
+  g_assert_false (md_review_store_can_redo (fixture->store, NULL));
+  g_assert_cmpint (md_review_store_redo (fixture->store, NULL, NULL, &error), ==, 0);
   g_assert_no_error (error);
 
   /* Nothing was ever deleted: 3 + 1 + 1 entries done, 1 + 1 undone, 1 redone, 1 + 3 undone,
@@ -469,6 +469,87 @@ test_attach (Fixture       *fixture,
   g_string_free (found, TRUE);
 }
 
+/* Undo is per author: ana's undo never touches ben's later action, and going back over a field
+ * someone else changed since is refused with a message naming them. */
+static void
+test_undo_per_author (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdReviewStore) ben = md_review_store_open (fixture->path, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *latest_author = NULL;
+  gint64 ana1, ben1, ana2, ben2, target = 0;
+
+  g_assert_no_error (error);
+  md_review_store_set_reviewer (ben, "ben");
+  ana1 = md_review_store_edit_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
+                                    MD_FIELD_ANSWER, "orig", "ana's answer", NULL,
+                                    MD_REVIEW_AUTHOR_PERSON, &error);
+  ben1 = md_review_store_set_status (ben, "DC", "DC_INS_00002", NULL, MD_REVIEW_STATUS_REJECTED,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ana1, <, ben1);
+  g_assert_cmpint (md_review_store_get_latest_action (fixture->store, &latest_author, &error), ==,
+                   ben1);
+  g_assert_cmpstr (latest_author, ==, "ben");
+
+  /* ana's undo takes back ana's edit, not ben's later status. */
+  g_assert_true (md_review_store_can_undo (fixture->store, NULL));
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, ben1);
+  g_assert_cmpint (target, ==, ana1);
+  text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
+                                   MD_FIELD_ANSWER, "orig");
+  g_assert_cmpstr (text, ==, "orig");
+  g_clear_pointer (&text, g_free);
+  assert_state (fixture->store, "DC_INS_00002", NULL, MD_REVIEW_STATUS_REJECTED, "", NULL);
+  /* Nothing else of ana's; ben's is still his to undo, by name too. */
+  g_assert_false (md_review_store_can_undo (fixture->store, NULL));
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, NULL, &error), ==, 0);
+  g_assert_true (md_review_store_can_undo (fixture->store, "ben"));
+  g_assert_cmpint (md_review_store_undo (fixture->store, "ben", &target, &error), >, 0);
+  g_assert_cmpint (target, ==, ben1);
+  assert_state (fixture->store, "DC_INS_00002", NULL, MD_REVIEW_STATUS_UNREVIEWED, "", NULL);
+  /* Redo is per author as well. */
+  g_assert_cmpint (md_review_store_redo (ben, NULL, &target, &error), >, 0);
+  g_assert_cmpint (target, ==, ben1);
+  g_assert_cmpint (md_review_store_redo (fixture->store, NULL, &target, &error), >, 0);
+  g_assert_cmpint (target, ==, ana1);
+  g_assert_no_error (error);
+
+  /* ana edits a field, ben changes it after her: ana's undo would throw ben's text away. */
+  ana2 = md_review_store_edit_text (fixture->store, "DC", "DC_INS_00003", MD_LANGUAGE_EN,
+                                    MD_FIELD_ANSWER, "orig", "ana again", NULL,
+                                    MD_REVIEW_AUTHOR_PERSON, &error);
+  ben2 = md_review_store_edit_text (ben, "DC", "DC_INS_00003", MD_LANGUAGE_EN, MD_FIELD_ANSWER,
+                                    "orig", "ben's fix", NULL, MD_REVIEW_AUTHOR_PERSON, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, NULL, &error), ==, -1);
+  g_assert_error (error, MD_ERROR, MD_ERROR_FAILED);
+  {
+    g_autofree char *expected = g_strdup_printf ("cannot undo action %" G_GINT64_FORMAT " of ana: "
+                                                 "ben changed DC_INS_00003 en answer since "
+                                                 "(action %" G_GINT64_FORMAT ")", ana2, ben2);
+
+    g_assert_nonnull (strstr (error->message, expected));
+  }
+  g_clear_error (&error);
+  text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00003", MD_LANGUAGE_EN,
+                                   MD_FIELD_ANSWER, "orig");
+  g_assert_cmpstr (text, ==, "ben's fix");
+  g_clear_pointer (&text, g_free);
+  /* Once ben takes his change back, ana's undo loses nothing and goes through. */
+  g_assert_cmpint (md_review_store_undo (ben, NULL, &target, &error), >, 0);
+  g_assert_cmpint (target, ==, ben2);
+  g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, 0);
+  g_assert_cmpint (target, ==, ana2);
+  text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00003", MD_LANGUAGE_EN,
+                                   MD_FIELD_ANSWER, "orig");
+  g_assert_cmpstr (text, ==, "orig");
+  g_assert_true (md_review_store_verify (ben, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -476,6 +557,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/review/store/status", Fixture, NULL, fixture_setup, test_status, fixture_teardown);
   g_test_add ("/review/store/edit", Fixture, NULL, fixture_setup, test_edit, fixture_teardown);
+  g_test_add ("/review/store/undo-per-author", Fixture, NULL, fixture_setup, test_undo_per_author,
+              fixture_teardown);
   g_test_add ("/review/store/undo-redo", Fixture, NULL, fixture_setup, test_undo_redo,
               fixture_teardown);
   g_test_add ("/review/store/filters", Fixture, NULL, fixture_setup, test_filters,
