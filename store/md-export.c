@@ -633,9 +633,17 @@ _md_export_pair_load (MdExportJob  *job,
     for (guint f = 0; f < MD_N_FIELDS; f++)
       {
         const char *original = md_pair_get_text (pair->pair, l, f);
+        g_autoptr(GError) review_error = NULL;
         char *text = job->review != NULL
-          ? md_review_store_get_text (job->review, dataset, pair_id, l, f, original)
+          ? md_review_store_get_text (job->review, dataset, pair_id, l, f, original, &review_error)
           : g_strdup (original);
+
+        /* The shard's text is never exported in place of an edit that could not be read. */
+        if (review_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&review_error));
+            return NULL;
+          }
 
         /* Whatever comes out must be valid JSON text: refuse rather than write broken bytes. */
         if (text != NULL && !g_utf8_validate (text, -1, NULL))

@@ -1066,19 +1066,24 @@ md_review_store_get_text (MdReviewStore *self,
                           const char    *pair_id,
                           MdLanguage     lang,
                           MdField        field,
-                          const char    *original)
+                          const char    *original,
+                          GError       **error)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
   char *value = NULL;
 
   g_return_val_if_fail (MD_IS_REVIEW_STORE (self), NULL);
   g_return_val_if_fail (lang < MD_N_LANGUAGES && field < MD_N_FIELDS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!_md_review_store_lookup (self, dataset, pair_id, md_language_code (lang),
-                                md_field_name (field), &value, NULL, NULL, &error))
+                                md_field_name (field), &value, NULL, NULL, &local_error))
     {
-      if (error != NULL)
-        g_warning ("%s", error->message);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
       return g_strdup (original);
     }
   /* NULL in the log means "back to the shard's text". */

@@ -209,13 +209,16 @@ gint64         md_review_store_edit_text      (MdReviewStore       *self,
                                                MdReviewAuthorKind   author_kind,
                                                GError             **error);
 
-/* The current text: the latest revision, else a copy of @original. */
+/* The current text: the latest revision, else a copy of @original (NULL when there is neither).
+ * A failed read is NULL with @error set, never the shard's text passed off as current: callers
+ * tell "no text" (NULL, no error) from a failure by @error. */
 char          *md_review_store_get_text       (MdReviewStore       *self,
                                                const char          *dataset,
                                                const char          *pair_id,
                                                MdLanguage           lang,
                                                MdField              field,
-                                               const char          *original);
+                                               const char          *original,
+                                               GError             **error);
 
 /* The current revision of one text field. */
 typedef struct

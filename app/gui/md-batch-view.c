@@ -544,7 +544,7 @@ show_result (MdBatchView    *self,
                                                            pair != NULL
                                                            ? md_pair_get_text (pair, proposal->lang,
                                                                                proposal->field)
-                                                           : NULL);
+                                                           : NULL, NULL);
       g_autofree char *title = g_strdup_printf ("%s · %s", md_language_code (proposal->lang),
                                                 md_field_name (proposal->field));
       GtkWidget *heading = gtk_label_new (title);

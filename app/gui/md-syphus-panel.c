@@ -455,7 +455,8 @@ show_proposals (MdSyphusPanel *self)
       g_autofree char *current = md_review_store_get_text (self->review, input->dataset, input->id,
                                                            proposal->lang, proposal->field,
                                                            md_pair_get_text (pair, proposal->lang,
-                                                                             proposal->field));
+                                                                             proposal->field),
+                                                           NULL);
       g_autofree char *heading = g_strdup_printf ("%s · %s", language_label (proposal->lang),
                                                   field_label (proposal->field));
       g_autofree char *accept_name = g_strdup_printf (_("Accept %s, %s"),

@@ -91,19 +91,21 @@ own (MdSyphusInput  *input,
   return data;
 }
 
+/* NULL with @error set when the review file cannot be read. */
 static const char *
-current_text (MdSyphusInput *input,
-              MdReviewStore *review,
-              MdPair        *pair,
-              MdField        field)
+current_text (MdSyphusInput  *input,
+              MdReviewStore  *review,
+              MdPair         *pair,
+              MdField         field,
+              GError        **error)
 {
   const char *original = md_pair_get_text (pair, MD_LANGUAGE_EN, field);
 
-  if (review == NULL)
+  if (review == NULL || (error != NULL && *error != NULL))
     return original;
   return own (input, md_review_store_get_text (review, md_pair_get_dataset (pair),
                                                md_pair_get_id (pair), MD_LANGUAGE_EN, field,
-                                               original), g_free);
+                                               original, error), g_free);
 }
 
 MdSyphusInput *
@@ -143,8 +145,10 @@ md_syphus_input_load (MdStore          *store,
       if (example == NULL)
         continue;   /* dangling: the index already reports it */
       own (input, example, g_object_unref);
-      item.instruction = current_text (input, review, example, MD_FIELD_INSTRUCTION);
-      item.answer = current_text (input, review, example, MD_FIELD_ANSWER);
+      item.instruction = current_text (input, review, example, MD_FIELD_INSTRUCTION, error);
+      item.answer = current_text (input, review, example, MD_FIELD_ANSWER, error);
+      if (error != NULL && *error != NULL)
+        return NULL;
       g_array_append_val (input->examples, item);
     }
 
@@ -187,8 +191,10 @@ md_syphus_input_load (MdStore          *store,
 
   input->input.id = md_pair_get_id (pair);
   input->input.dataset = md_pair_get_dataset (pair);
-  input->input.instruction = current_text (input, review, pair, MD_FIELD_INSTRUCTION);
-  input->input.answer = current_text (input, review, pair, MD_FIELD_ANSWER);
+  input->input.instruction = current_text (input, review, pair, MD_FIELD_INSTRUCTION, error);
+  input->input.answer = current_text (input, review, pair, MD_FIELD_ANSWER, error);
+  if (error != NULL && *error != NULL)
+    return NULL;
   if (review != NULL)
     {
       g_autoptr(MdReviewState) state = md_review_store_get_state (review, input->input.dataset,

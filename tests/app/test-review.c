@@ -296,7 +296,7 @@ test_edit_history (void)
     g_autoptr(MdReviewStore) review = open_review ();
 
     text = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
-                                     MD_FIELD_INSTRUCTION, "Describe the red picture");
+                                     MD_FIELD_INSTRUCTION, "Describe the red picture", NULL);
     g_assert_cmpstr (text, ==, "Describe the dark red picture");
   }
 
@@ -673,7 +673,7 @@ test_full_disk (void)
     g_autoptr(MdReviewStore) review = open_review ();
 
     before = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
-                                       MD_FIELD_INSTRUCTION, "shard");
+                                       MD_FIELD_INSTRUCTION, "shard", NULL);
   }
   g_assert_true (press (window, GDK_KEY_e));
   instruction = md_test_desk_find_typed (GTK_WIDGET (window), "Instruction", GTK_TYPE_TEXT_VIEW);
@@ -695,7 +695,7 @@ test_full_disk (void)
     g_autoptr(MdReviewStore) review = open_review ();
 
     text = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
-                                     MD_FIELD_INSTRUCTION, "shard");
+                                     MD_FIELD_INSTRUCTION, "shard", NULL);
     g_assert_cmpstr (text, ==, before);
     g_clear_pointer (&text, g_free);
   }
@@ -710,7 +710,7 @@ test_full_disk (void)
     g_autoptr(MdReviewStore) review = open_review ();
 
     text = md_review_store_get_text (review, "T", "T_INS_00001", MD_LANGUAGE_EN,
-                                     MD_FIELD_INSTRUCTION, "shard");
+                                     MD_FIELD_INSTRUCTION, "shard", NULL);
     g_assert_cmpstr (text, ==, typed);
   }
   gtk_window_destroy (window);

@@ -457,7 +457,7 @@ test_panel (void)
 
   click (find (panel, "Accept English, answer"));
   answer = md_review_store_get_text (review, "TXT", "TXT_INS_00001", MD_LANGUAGE_EN,
-                                     MD_FIELD_ANSWER, "shard");
+                                     MD_FIELD_ANSWER, "shard", NULL);
   g_assert_cmpstr (answer, ==, NEW_ANSWER_ONE);
   log = md_review_store_get_log (review, "TXT", "TXT_INS_00001", &error);
   g_assert_no_error (error);
@@ -469,7 +469,7 @@ test_panel (void)
   /* Rejecting the instruction keeps the old one. */
   click (find (panel, "Reject English, instruction"));
   instruction = md_review_store_get_text (review, "TXT", "TXT_INS_00001", MD_LANGUAGE_EN,
-                                          MD_FIELD_INSTRUCTION, "shard");
+                                          MD_FIELD_INSTRUCTION, "shard", NULL);
   g_assert_cmpstr (instruction, ==, "shard");
   g_assert_false (gtk_widget_is_sensitive (find (panel, "Accept English, instruction")));
   g_assert_cmpint (md_syphus_panel_get_generation (panel), >, 0);
@@ -561,7 +561,7 @@ test_batch (void)
     last = g_ptr_array_index (log, log->len - 1);
     g_assert_cmpint (last->author_kind, ==, MD_REVIEW_AUTHOR_MODEL);
     accepted = md_review_store_get_text (review, "TXT", id, MD_LANGUAGE_EN, MD_FIELD_ANSWER,
-                                         NULL);
+                                         NULL, NULL);
     g_assert_nonnull (accepted);
     g_assert_true (g_str_has_prefix (accepted, "The passage") ||
                    g_str_has_prefix (accepted, "Something new"));

@@ -219,7 +219,7 @@ compare_round_trip (Fixture    *f,
               continue;
             expected = md_review_store_get_text (f->review, md_pair_get_dataset (a),
                                                  md_pair_get_id (a), from, fi,
-                                                 md_pair_get_text (a, from, fi));
+                                                 md_pair_get_text (a, from, fi), NULL);
             g_assert_cmpstr (expected, ==, md_pair_get_text (b, l, fi));
           }
       assert_strv_equal (md_pair_get_context_ids (a), md_pair_get_context_ids (b));
@@ -526,7 +526,7 @@ test_jsonl (Fixture       *f,
       expected = md_review_store_get_text (f->review, md_pair_get_dataset (pair), id,
                                            MD_LANGUAGE_EN, MD_FIELD_INSTRUCTION,
                                            md_pair_get_text (pair, MD_LANGUAGE_EN,
-                                                             MD_FIELD_INSTRUCTION));
+                                                             MD_FIELD_INSTRUCTION), NULL);
       g_assert_cmpstr (cJSON_GetObjectItem (cJSON_GetObjectItem (cJSON_GetObjectItem (line,
                        "texts"), "en"), "instruction")->valuestring, ==, expected);
 

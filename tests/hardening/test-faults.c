@@ -181,7 +181,7 @@ test_disk_full_review (void)
         {
           g_autofree char *id = g_strdup_printf ("DC_INS_%05u", i);
           g_autofree char *got = md_review_store_get_text (review, "DC", id, MD_LANGUAGE_EN,
-                                                           MD_FIELD_ANSWER, "old");
+                                                           MD_FIELD_ANSWER, "old", NULL);
           g_autofree char *prefix = g_strdup_printf ("edit %u ", i);
 
           g_assert_true (g_str_has_prefix (got, prefix));
@@ -190,7 +190,7 @@ test_disk_full_review (void)
         g_autofree char *id = g_strdup_printf ("DC_INS_%05u", acknowledged);
 
         text = md_review_store_get_text (review, "DC", id, MD_LANGUAGE_EN, MD_FIELD_ANSWER,
-                                         "old");
+                                         "old", NULL);
         g_assert_cmpstr (text, ==, "old");
         g_assert_cmpint (md_review_store_edit_text (review, "DC", id, MD_LANGUAGE_EN,
                                                     MD_FIELD_ANSWER, "old", "after", NULL,

@@ -88,11 +88,11 @@ test_merge (void)
   g_clear_pointer (&report, md_review_merge_report_free);
 
   text = md_review_store_get_text (ana, "DC", "DC_INS_00001", MD_LANGUAGE_EN, MD_FIELD_ANSWER,
-                                   "orig");
+                                   "orig", NULL);
   g_assert_cmpstr (text, ==, "ben answer");
   g_clear_pointer (&text, g_free);
   text = md_review_store_get_text (ana, "DC", "DC_INS_00001", MD_LANGUAGE_ZH, MD_FIELD_ANSWER,
-                                   NULL);
+                                   NULL, NULL);
   g_assert_cmpstr (text, ==, "中文答案");
   state = md_review_store_get_state (ana, "DC", "DC_INS_00002", NULL, &error);
   g_assert_cmpint (state->status, ==, MD_REVIEW_STATUS_APPROVED);

@@ -223,11 +223,11 @@ test_edit (Fixture       *fixture,
                                               MD_REVIEW_AUTHOR_PERSON, &error), ==, 0);
 
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
-                                   MD_FIELD_ANSWER, "A man rides a horse.");
+                                   MD_FIELD_ANSWER, "A man rides a horse.", NULL);
   g_assert_cmpstr (text, ==, "A woman rides a brown horse.");
   g_clear_pointer (&text, g_free);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_ZH,
-                                   MD_FIELD_ANSWER, "原文");
+                                   MD_FIELD_ANSWER, "原文", NULL);
   g_assert_cmpstr (text, ==, "原文");
 
   log = md_review_store_get_log (fixture->store, "DC", "DC_INS_00001", &error);
@@ -279,7 +279,7 @@ test_undo_redo (Fixture       *fixture,
   g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, a2);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_ZH,
-                                   MD_FIELD_ANSWER, "原文");
+                                   MD_FIELD_ANSWER, "原文", NULL);
   g_assert_cmpstr (text, ==, "原文");
   g_clear_pointer (&text, g_free);
 
@@ -289,7 +289,7 @@ test_undo_redo (Fixture       *fixture,
   g_assert_cmpint (md_review_store_redo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, a2);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_ZH,
-                                   MD_FIELD_ANSWER, "原文");
+                                   MD_FIELD_ANSWER, "原文", NULL);
   g_assert_cmpstr (text, ==, "一个男人骑马。");
   g_clear_pointer (&text, g_free);
 
@@ -499,7 +499,7 @@ test_undo_per_author (Fixture       *fixture,
   g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, ben1);
   g_assert_cmpint (target, ==, ana1);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
-                                   MD_FIELD_ANSWER, "orig");
+                                   MD_FIELD_ANSWER, "orig", NULL);
   g_assert_cmpstr (text, ==, "orig");
   g_clear_pointer (&text, g_free);
   assert_state (fixture->store, "DC_INS_00002", NULL, MD_REVIEW_STATUS_REJECTED, "", NULL);
@@ -535,7 +535,7 @@ test_undo_per_author (Fixture       *fixture,
   }
   g_clear_error (&error);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00003", MD_LANGUAGE_EN,
-                                   MD_FIELD_ANSWER, "orig");
+                                   MD_FIELD_ANSWER, "orig", NULL);
   g_assert_cmpstr (text, ==, "ben's fix");
   g_clear_pointer (&text, g_free);
   /* Once ben takes his change back, ana's undo loses nothing and goes through. */
@@ -544,10 +544,47 @@ test_undo_per_author (Fixture       *fixture,
   g_assert_cmpint (md_review_store_undo (fixture->store, NULL, &target, &error), >, 0);
   g_assert_cmpint (target, ==, ana2);
   text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00003", MD_LANGUAGE_EN,
-                                   MD_FIELD_ANSWER, "orig");
+                                   MD_FIELD_ANSWER, "orig", NULL);
   g_assert_cmpstr (text, ==, "orig");
   g_assert_true (md_review_store_verify (ben, &error));
   g_assert_no_error (error);
+}
+
+/* A failed read of the review file is an error, never the shard's text passed off as current. */
+static void
+test_get_text_error (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (md_review_store_edit_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
+                                              MD_FIELD_ANSWER, "orig", "edited", NULL,
+                                              MD_REVIEW_AUTHOR_PERSON, &error), >, 0);
+  text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
+                                   MD_FIELD_ANSWER, "orig", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "edited");
+  g_clear_pointer (&text, g_free);
+  /* A language the pair lacks and nobody wrote: NULL without an error. */
+  text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_AR,
+                                   MD_FIELD_ANSWER, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (text);
+
+  /* Another process breaks the file under the open store. */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE review_log RENAME TO review_log_gone", NULL,
+                                 NULL, NULL), ==, SQLITE_OK);
+  text = md_review_store_get_text (fixture->store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
+                                   MD_FIELD_ANSWER, "orig", &error);
+  g_assert_null (text);
+  g_assert_error (error, MD_ERROR, MD_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE review_log_gone RENAME TO review_log", NULL,
+                                 NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
 }
 
 int
@@ -557,6 +594,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/review/store/status", Fixture, NULL, fixture_setup, test_status, fixture_teardown);
   g_test_add ("/review/store/edit", Fixture, NULL, fixture_setup, test_edit, fixture_teardown);
+  g_test_add ("/review/store/get-text-error", Fixture, NULL, fixture_setup, test_get_text_error,
+              fixture_teardown);
   g_test_add ("/review/store/undo-per-author", Fixture, NULL, fixture_setup, test_undo_per_author,
               fixture_teardown);
   g_test_add ("/review/store/undo-redo", Fixture, NULL, fixture_setup, test_undo_redo,

@@ -287,7 +287,7 @@ test_regenerate_accept (Fixture       *fixture,
   g_assert_cmpstr (entry->new_value, ==, NEW_QUESTION);
   g_assert_cmpint (entry->author_kind, ==, MD_REVIEW_AUTHOR_MODEL);
   answer = md_review_store_get_text (review, "DC", PAIR_ID, MD_LANGUAGE_EN, MD_FIELD_ANSWER,
-                                     "shard");
+                                     "shard", NULL);
   g_assert_cmpstr (answer, ==, NEW_ANSWER);
 
   /* The journal sits beside the index and records the verdict. */
@@ -349,9 +349,9 @@ test_translate_accept (Fixture       *fixture,
   for (MdLanguage lang = MD_LANGUAGE_ZH; lang < MD_N_LANGUAGES; lang++)
     {
       g_autofree char *a = md_review_store_get_text (review, "DC", PAIR_ID, lang,
-                                                     MD_FIELD_INSTRUCTION, NULL);
+                                                     MD_FIELD_INSTRUCTION, NULL, NULL);
       g_autofree char *b = md_review_store_get_text (review, "DC", PAIR_ID, lang,
-                                                     MD_FIELD_ANSWER, NULL);
+                                                     MD_FIELD_ANSWER, NULL, NULL);
 
       g_assert_nonnull (a);
       g_assert_true (g_str_has_suffix (a, " A"));
@@ -359,7 +359,7 @@ test_translate_accept (Fixture       *fixture,
     }
   {
     g_autofree char *fr = md_review_store_get_text (review, "DC", PAIR_ID, MD_LANGUAGE_FR,
-                                                    MD_FIELD_ANSWER, NULL);
+                                                    MD_FIELD_ANSWER, NULL, NULL);
     g_assert_cmpstr (fr, ==, "Réponse B");
   }
 }
