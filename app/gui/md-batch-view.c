@@ -37,6 +37,7 @@ typedef struct
   guint64    n_chars;
   guint      n_errors;
   char      *first_error;
+  char      *prompts;     /* which prompt file each dataset uses, and the annotations note */
 } Preview;
 
 static void
@@ -44,6 +45,7 @@ preview_free (Preview *preview)
 {
   g_ptr_array_unref (preview->items);
   g_free (preview->first_error);
+  g_free (preview->prompts);
   g_free (preview);
 }
 
@@ -164,6 +166,36 @@ list_pair_ids (PreviewJob     *job,
   return g_steal_pointer (&ids);
 }
 
+/* Which prompt file each dataset of the plan uses, and how many pairs have no source
+ * annotations. */
+static char *
+describe_plan (const MdSyphusPlan *plan)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < plan->choices->len; i++)
+    {
+      const MdSyphusPromptChoice *choice = g_ptr_array_index (plan->choices, i);
+      g_autofree char *base = choice->path != NULL ? g_path_get_basename (choice->path) : NULL;
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("%s: prompt %s (%s)"), choice->dataset,
+                              base != NULL ? base : _("built in"),
+                              md_syphus_prompt_origin_describe (choice->origin));
+    }
+  if (plan->n_without_annotations > 0)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u pair: %s",
+                                                 "%u pairs: %s", plan->n_without_annotations),
+                              plan->n_without_annotations,
+                              md_syphus_request_no_annotations_note ());
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 preview_thread (GTask        *task,
                 gpointer      source_object,
@@ -171,81 +203,60 @@ preview_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   PreviewJob *job = task_data;
-  g_autoptr(GHashTable) prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         g_object_unref);
   g_autoptr(MdStore) store = NULL;
-  g_autoptr(MdReviewStore) review = NULL;
   g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(MdSyphusBatch) batch = NULL;
+  g_autoptr(MdSyphusPlan) plan = NULL;
   MdSyphusRequestOptions options;
   GError *error = NULL;
   Preview *preview;
 
   store = md_store_open (job->index_path, &error);
   if (store != NULL)
-    review = md_review_store_open (job->review_path, &error);
-  if (review != NULL)
     ids = list_pair_ids (job, store, &error);
   if (ids == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
+  g_ptr_array_add (ids, NULL);
 
+  /* The plan is the library's (md-syphus-batch.h), as for the CLI. */
   md_syphus_request_options_init (&options, job->model);
   options.temperature = job->temperature;
   options.max_tokens = job->max_tokens;
   options.vision = job->images;
   options.max_frames = job->frames;
+  batch = md_syphus_batch_new (job->kind, job->index_path, job->review_path);
+  md_syphus_batch_set_options (batch, &options);
+  plan = md_syphus_batch_plan (batch, (const char * const *) ids->pdata, cancellable, &error);
+  if (plan == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   preview = g_new0 (Preview, 1);
   preview->items = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_item_free);
-  for (guint i = 0; i < ids->len && !g_cancellable_is_cancelled (cancellable); i++)
+  preview->n_errors = plan->n_errors;
+  preview->n_chars = plan->n_chars;
+  preview->prompts = describe_plan (plan);
+  for (guint i = 0; i < plan->items->len; i++)
     {
-      g_autoptr(GError) item_error = NULL;
-      g_autoptr(MdSyphusInput) input = md_syphus_input_load (store, review, ids->pdata[i],
-                                                             job->kind, job->images, job->frames,
-                                                             &item_error);
-      MdSyphusPrompt *prompt = NULL;
+      MdSyphusPlanItem *plan_item = g_ptr_array_index (plan->items, i);
       BatchItem *item;
-      char *body = NULL;
 
-      if (input != NULL)
-        {
-          const char *dataset = md_syphus_input_get (input)->dataset;
-
-          prompt = g_hash_table_lookup (prompts, dataset);
-          if (prompt == NULL)
-            {
-              g_autofree char *path = md_syphus_prompt_default_path (job->kind, dataset);
-
-              if (path != NULL)
-                prompt = md_syphus_prompt_new_from_file (path, &item_error);
-              else if (job->kind == MD_SYPHUS_JOB_TRANSLATE)
-                prompt = md_syphus_prompt_new_simple ("builtin:translate",
-                                                      md_syphus_request_default_translation_prompt ());
-              else
-                g_set_error (&item_error, MD_ERROR, MD_ERROR_NOT_FOUND,
-                             _("no Syphus prompt file for dataset %s"), dataset);
-              if (prompt != NULL)
-                g_hash_table_insert (prompts, g_strdup (dataset), prompt);
-            }
-        }
-      if (prompt != NULL)
-        body = md_syphus_request_build (job->kind, prompt, md_syphus_input_get (input), &options,
-                                        &item_error);
-      if (body == NULL)
+      if (plan_item->body == NULL)
         {
           if (preview->first_error == NULL)
-            preview->first_error = g_strdup (item_error->message);
-          preview->n_errors++;
+            preview->first_error = g_strdup (plan_item->error->message);
           continue;
         }
       item = g_new0 (BatchItem, 1);
-      item->dataset = g_strdup (md_syphus_input_get (input)->dataset);
-      item->pair_id = g_strdup (ids->pdata[i]);
-      item->prompt = g_strdup (md_syphus_prompt_get_name (prompt));
-      item->body = body;
-      preview->n_chars += strlen (body);
+      item->dataset = g_strdup (plan_item->dataset);
+      item->pair_id = g_strdup (plan_item->pair_id);
+      item->prompt = g_strdup (md_syphus_prompt_get_name (plan_item->choice->prompt));
+      item->body = g_steal_pointer (&plan_item->body);
       g_ptr_array_add (preview->items, item);
     }
   g_task_return_pointer (task, preview, (GDestroyNotify) preview_free);
@@ -278,6 +289,11 @@ on_preview_done (GObject      *object,
   g_string_append (text, "\n");
   g_string_append (text, _("Estimated as the request characters divided by 4; replies are not "
                            "counted."));
+  if (preview->prompts[0] != '\0')
+    {
+      g_string_append (text, "\n");
+      g_string_append (text, preview->prompts);
+    }
   if (n_waiting > 0)
     {
       g_string_append (text, "\n");

@@ -45,6 +45,7 @@ struct _MdSyphusPanel
   GtkTextView           *reply_view;
   GtkBox                *changes_box;
   GtkLabel              *status_label;
+  GtkLabel              *source_label;   /* the prompt file used, the annotations note */
 };
 
 G_DEFINE_FINAL_TYPE (MdSyphusPanel, md_syphus_panel, ADW_TYPE_WINDOW)
@@ -155,6 +156,52 @@ load_prompt (MdSyphusPanel *self,
   return TRUE;
 }
 
+/* Setting the text renames a label for assistive technologies; name it again. */
+static void
+set_source (MdSyphusPanel *self,
+            const char    *text)
+{
+  gtk_label_set_text (self->source_label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->source_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prompt and query source"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* The prompt of the pair's dataset, chosen as for batches and the CLI (md-syphus-batch.h), and
+ * where the request's query comes from. */
+static void
+show_prompt_choice (MdSyphusPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdSyphusPromptChoice) choice = NULL;
+  const MdSyphusPairInput *input = md_syphus_input_get (self->input);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  choice = md_syphus_prompt_choose (self->store, self->kind, input->dataset, NULL, NULL, &error);
+  if (choice == NULL)
+    {
+      load_prompt (self, NULL);
+      g_string_append (text, error->message);
+    }
+  else
+    {
+      load_prompt (self, choice->path);
+      g_string_append_printf (text, _("Prompt: %s (%s)"),
+                              choice->path != NULL ? choice->path : _("built in"),
+                              md_syphus_prompt_origin_describe (choice->origin));
+    }
+  if (self->kind == MD_SYPHUS_JOB_REGENERATE)
+    {
+      g_string_append_c (text, '\n');
+      if (input->annotations_path != NULL)
+        g_string_append_printf (text, _("Query as Syphus sent it, from %s"),
+                                input->annotations_path);
+      else
+        g_string_append (text, md_syphus_request_no_annotations_note ());
+    }
+  set_source (self, text->str);
+}
+
 static void
 on_prompt_chosen (GtkNativeDialog *dialog,
                   int              response,
@@ -168,7 +215,12 @@ on_prompt_chosen (GtkNativeDialog *dialog,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL && load_prompt (self, path))
-        rebuild_request (self);
+        {
+          g_autofree char *text = g_strdup_printf (_("Prompt: %s (chosen here)"), path);
+
+          set_source (self, text);
+          rebuild_request (self);
+        }
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -184,8 +236,9 @@ on_prompt_clicked (GtkButton     *button,
 
   chooser = gtk_file_chooser_native_new (_("Syphus Prompt File"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Prompt files (JSON)"));
+  gtk_file_filter_set_name (filter, _("Prompt files (JSON, Python)"));
   gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_filter_add_suffix (filter, "py");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
   current = md_syphus_prompt_default_path (self->kind, self->input != NULL
@@ -827,6 +880,14 @@ build_ui (MdSyphusPanel *self)
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->model_dropdown));
   gtk_box_append (GTK_BOX (content), controls);
 
+  self->source_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->source_label, 0);
+  gtk_label_set_wrap (self->source_label, TRUE);
+  gtk_label_set_selectable (self->source_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->source_label), "dim-label");
+  label_widget (self->source_label, _("Prompt and query source"));
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->source_label));
+
   self->status_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->status_label, 0);
   gtk_label_set_wrap (self->status_label, TRUE);
@@ -930,8 +991,6 @@ open_work (MdSyphusPanel  *self,
   g_autofree char *review_path = md_review_store_default_path (index_path);
   g_autofree char *journal_path = md_syphus_journal_default_path (index_path);
   g_autofree char *config_path = md_syphus_config_default_path ();
-  g_autofree char *prompt_path = NULL;
-
   self->config = md_syphus_config_load (config_path, error);
   if (self->config == NULL)
     return FALSE;
@@ -947,9 +1006,7 @@ open_work (MdSyphusPanel  *self,
                                       self->config->images, self->config->frames, error);
   if (self->input == NULL)
     return FALSE;
-  prompt_path = md_syphus_prompt_default_path (self->kind,
-                                               md_syphus_input_get (self->input)->dataset);
-  load_prompt (self, prompt_path);
+  show_prompt_choice (self);
   return TRUE;
 }
 

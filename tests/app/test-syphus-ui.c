@@ -425,6 +425,13 @@ test_panel (void)
   g_assert_cmpuint (n_chat_requests, ==, n_before);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (panel, "Prompt file"))), ==,
                    "TXT.json");
+  {
+    const char *source = gtk_label_get_text (GTK_LABEL (find (panel, "Prompt and query source")));
+
+    g_assert_nonnull (strstr (source, "TXT.json (installed with MIMIC Desk)"));
+    g_assert_nonnull (strstr (source, "no source annotations: the request asks the model to "
+                                      "rewrite the pair from its text and images"));
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.send", NULL));
   growth = (Growth) { find (panel, "Streamed reply"), lengths };
@@ -531,6 +538,10 @@ test_batch (void)
   preview = g_strdup (gtk_label_get_text (GTK_LABEL (find (view, "Batch preview"))));
   g_assert_true (g_str_has_prefix (preview, "3 pairs, about "));
   g_assert_nonnull (strstr (preview, "divided by 4"));
+  /* The plan says which prompt file is used and that no pair has source annotations. */
+  g_assert_nonnull (strstr (preview, "TXT: prompt TXT.json (installed with MIMIC Desk)"));
+  g_assert_nonnull (strstr (preview, "3 pairs: no source annotations: the request asks the "
+                                     "model to rewrite the pair from its text and images"));
 
   click (find (view, "Start batch"));
   progress = find (view, "Batch progress");
