@@ -343,11 +343,12 @@ static gboolean
 add_problem (Run            *run,
              MdProblemKind   kind,
              const char     *pair_id,
+             const char     *ref,
              const char     *detail,
              GError        **error)
 {
   if (!_md_problem_write (&run->problems, kind, run->job->dataset_id, run->job->file_id, pair_id,
-                          NULL, -1, detail, error))
+                          ref, -1, detail, error))
     return FALSE;
   run->job->n_problems++;
   return TRUE;
@@ -475,7 +476,7 @@ on_store_image (const char                   *image_id,
       if (run->null_column == NULL)
         run->null_column = g_strdup (column);
       run->n_null_images++;
-      return add_problem (run, "bad_record", NULL, image_id, detail, &run->error);
+      return add_problem (run, MD_PROBLEM_BAD_RECORD, NULL, image_id, detail, &run->error);
     }
   if (!add_image (run, image_id, loc, &run->error))
     return FALSE;
@@ -545,7 +546,7 @@ import_row (Run                        *run,
         g_strdup_printf ("%s: row %" G_GUINT64_FORMAT " has no “id”, expected a pair id such as "
                          "“LA_INS_00001”", job->path, n);
 
-      return add_problem (run, MD_PROBLEM_BAD_RECORD, NULL, detail, error);
+      return add_problem (run, MD_PROBLEM_BAD_RECORD, NULL, NULL, detail, error);
     }
 
   /* Embedded images are named by their path, else by their place in the pair. */
@@ -577,7 +578,7 @@ import_row (Run                        *run,
         g_strdup_printf ("%s: row %" G_GUINT64_FORMAT " “%s”: the id is already used by another "
                          "pair; expected unique ids", job->path, n, row->id);
 
-      return add_problem (run, MD_PROBLEM_DUPLICATE_PAIR, row->id, detail, error);
+      return add_problem (run, MD_PROBLEM_DUPLICATE_PAIR, row->id, NULL, detail, error);
     }
   if (rc != SQLITE_DONE)
     return _md_index_set_error (job->db, error, "adding a pair");
