@@ -484,7 +484,7 @@ test_panel (void)
   click (find (panel, "Accept all changes"));
   g_clear_pointer (&instruction, g_free);
   instruction = md_review_store_get_text (review, "TXT", "TXT_INS_00001", MD_LANGUAGE_EN,
-                                          MD_FIELD_INSTRUCTION, "shard");
+                                          MD_FIELD_INSTRUCTION, "shard", NULL);
   g_assert_cmpstr (instruction, ==, "shard");
   g_assert_nonnull (find (panel, "Reject all changes"));
 
