@@ -12,6 +12,7 @@
 typedef struct
 {
   GtkWidget *card;
+  GtkWidget *status;        /* GtkMenuButton, hidden until it has a menu and a label */
   GtkLabel  *instruction;
   GtkLabel  *answer;
   GtkWidget *hints;
@@ -100,6 +101,19 @@ build_cell (MdLanguageGrid *self,
   gtk_box_append (GTK_BOX (header), name);
   gtk_box_append (GTK_BOX (header), code);
   gtk_box_append (GTK_BOX (card), header);
+
+  {
+    g_autofree char *status_name = g_strdup_printf (_("Status of %s"), md_language_code (language));
+
+    cell->status = gtk_menu_button_new ();
+    gtk_widget_add_css_class (cell->status, "flat");
+    gtk_widget_set_halign (cell->status, GTK_ALIGN_END);
+    gtk_widget_set_hexpand (cell->status, TRUE);
+    gtk_widget_set_visible (cell->status, FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (cell->status), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    status_name, -1);
+    gtk_box_append (GTK_BOX (header), cell->status);
+  }
 
   cell->instruction = add_text_label (GTK_BOX (card), language, _("Instruction"));
   cell->answer = add_text_label (GTK_BOX (card), language, _("Answer"));
@@ -262,4 +276,35 @@ md_language_grid_init (MdLanguageGrid *self)
   for (MdLanguage language = 0; language < MD_N_LANGUAGES; language++)
     build_cell (self, language);
   md_language_grid_set_texts (self, NULL);
+}
+
+void
+md_language_grid_set_status_menu (MdLanguageGrid *self,
+                                  MdLanguage      language,
+                                  GMenuModel     *menu)
+{
+  g_return_if_fail (MD_IS_LANGUAGE_GRID (self));
+  g_return_if_fail (language < MD_N_LANGUAGES);
+  g_return_if_fail (menu == NULL || G_IS_MENU_MODEL (menu));
+
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->cells[language].status), menu);
+  if (menu == NULL)
+    gtk_widget_set_visible (self->cells[language].status, FALSE);
+}
+
+void
+md_language_grid_set_status_label (MdLanguageGrid *self,
+                                   MdLanguage      language,
+                                   const char     *label)
+{
+  GtkWidget *status;
+
+  g_return_if_fail (MD_IS_LANGUAGE_GRID (self));
+  g_return_if_fail (language < MD_N_LANGUAGES);
+
+  status = self->cells[language].status;
+  if (label != NULL)
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (status), label);
+  gtk_widget_set_visible (status, label != NULL &&
+                          gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (status)) != NULL);
 }

@@ -28,5 +28,14 @@ GPtrArray  *md_language_grid_get_hints (MdLanguageGrid           *self);
 /* The card of a language. */
 GtkWidget  *md_language_grid_get_cell  (MdLanguageGrid           *self,
                                         MdLanguage                language);
+/* A status menu at the end of a card's header (accessible name "Status of CODE"): the menu's
+ * items name their actions and targets (NULL: no menu). The button shows @label, and hides
+ * with @label NULL or without a menu. */
+void        md_language_grid_set_status_menu  (MdLanguageGrid *self,
+                                               MdLanguage      language,
+                                               GMenuModel     *menu);
+void        md_language_grid_set_status_label (MdLanguageGrid *self,
+                                               MdLanguage      language,
+                                               const char     *label);
 
 G_END_DECLS

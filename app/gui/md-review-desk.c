@@ -14,6 +14,7 @@
 #include "md-progress-view.h"
 #include "md-review-desk.h"
 #include "md-sample-view.h"
+#include "md-status-pill.h"
 #include "md-window-private.h"
 
 struct _MdReviewDesk
@@ -28,13 +29,8 @@ struct _MdReviewDesk
   GHashTable     *descriptions;  /* action id -> what it did, for undo toasts */
 
   /* Pair page pieces */
-  GtkWidget      *pill;
+  MdStatusPill   *pill;
   MdHistoryView  *history;
-  GtkWidget      *language_buttons[MD_N_LANGUAGES];
-  GtkWidget      *flag_popover;
-  GtkBox         *flag_tags;
-  GtkWidget      *note_popover;
-  GtkEntry       *note_entry;
   gboolean        editing;
 
   /* Sidebar filters. The status is ours: the sidebar's dropdown and the filter bar's chip both
@@ -84,90 +80,41 @@ report_error (MdReviewDesk *self,
   toast (self, error->message);
 }
 
-static const char *
-status_label (MdReviewStatus status)
-{
-  switch (status)
-    {
-    case MD_REVIEW_STATUS_UNREVIEWED: return _("Unreviewed");
-    case MD_REVIEW_STATUS_APPROVED: return _("Approved");
-    case MD_REVIEW_STATUS_FLAGGED: return _("Flagged");
-    case MD_REVIEW_STATUS_REJECTED: return _("Rejected");
-    case MD_REVIEW_STATUS_FIXED: return _("Fixed");
-    case MD_REVIEW_N_STATUSES:
-    default: return "";
-    }
-}
+#define status_label md_status_pill_status_label
 
 static void
 update_pill (MdReviewDesk *self)
 {
   MdPair *pair = current_pair (self);
   g_autoptr(MdReviewState) state = NULL;
-  g_autoptr(GString) text = NULL;
-  g_autoptr(GString) tooltip = NULL;
 
-  for (guint s = 0; s < MD_REVIEW_N_STATUSES; s++)
-    {
-      g_autofree char *css = g_strdup_printf ("md-status-%s", md_review_status_name (s));
-
-      gtk_widget_remove_css_class (self->pill, css);
-    }
-  if (pair == NULL || self->review == NULL)
-    {
-      gtk_widget_set_visible (self->pill, FALSE);
-      return;
-    }
-  state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
-                                     md_pair_get_id (pair), NULL, NULL);
-  text = g_string_new (status_label (state != NULL ? state->status
-                                                   : MD_REVIEW_STATUS_UNREVIEWED));
-  tooltip = g_string_new (text->str);
-  if (state != NULL)
-    {
-      g_autofree char *css = g_strdup_printf ("md-status-%s",
-                                              md_review_status_name (state->status));
-
-      gtk_widget_add_css_class (self->pill, css);
-      if (state->reasons[0] != NULL)
-        {
-          g_autofree char *reasons = g_strjoinv (", ", state->reasons);
-
-          g_string_append_printf (text, " · %s", reasons);
-          g_string_append_printf (tooltip, "\n%s: %s", _("Reasons"), reasons);
-        }
-      if (state->note != NULL)
-        {
-          g_string_append (text, " · ✎");
-          g_string_append_printf (tooltip, "\n%s: %s", _("Note"), state->note);
-        }
-      if (state->reviewer != NULL)
-        g_string_append_printf (tooltip, "\n%s: %s", _("Reviewer"), state->reviewer);
-    }
-  gtk_label_set_text (GTK_LABEL (self->pill), text->str);
-  gtk_widget_set_tooltip_text (self->pill, tooltip->str);
-  gtk_widget_set_visible (self->pill, TRUE);
+  if (pair != NULL && self->review != NULL)
+    state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
+                                       md_pair_get_id (pair), NULL, NULL);
+  md_status_pill_set_state (self->pill, pair != NULL && self->review != NULL, state);
 }
 
 static void
 update_language_buttons (MdReviewDesk *self)
 {
   MdPair *pair = current_pair (self);
+  MdLanguageGrid *grid = MD_LANGUAGE_GRID (md_pair_page_get_language_grid (
+    self->window->pair_page));
 
   for (guint l = 0; l < MD_N_LANGUAGES; l++)
     {
       g_autoptr(MdReviewState) state = NULL;
 
-      if (self->language_buttons[l] == NULL)
-        continue;
-      gtk_widget_set_visible (self->language_buttons[l], pair != NULL && self->review != NULL);
       if (pair == NULL || self->review == NULL)
-        continue;
+        {
+          md_language_grid_set_status_label (grid, l, NULL);
+          continue;
+        }
       state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                          md_pair_get_id (pair), md_language_code (l), NULL);
-      gtk_menu_button_set_label (GTK_MENU_BUTTON (self->language_buttons[l]),
-                                 status_label (state != NULL ? state->status
-                                                             : MD_REVIEW_STATUS_UNREVIEWED));
+      md_language_grid_set_status_label (grid, l,
+                                         status_label (state != NULL ? state->status
+                                                                     : MD_REVIEW_STATUS_UNREVIEWED));
     }
 }
 
@@ -297,44 +244,15 @@ reject_activated (GSimpleAction *action,
     advance (self);
 }
 
-/* flag: a popover of the reason tags, Enter confirms */
+/* flag: the pill's reason picker; note: its entry */
 
 static void
-confirm_flag (MdReviewDesk *self)
+on_flag_confirmed (MdStatusPill *pill,
+                   GStrv         reasons,
+                   MdReviewDesk *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) reasons = NULL;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_tags));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_CHECK_BUTTON (child) && gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
-      g_strv_builder_add (builder, g_object_get_data (G_OBJECT (child), "md-tag"));
-  reasons = g_strv_builder_end (builder);
-  gtk_popover_popdown (GTK_POPOVER (self->flag_popover));
   if (set_status (self, NULL, MD_REVIEW_STATUS_FLAGGED, (const char * const *) reasons, NULL))
     advance (self);
-}
-
-static void
-on_flag_confirm_clicked (GtkButton    *button,
-                         MdReviewDesk *self)
-{
-  confirm_flag (self);
-}
-
-static gboolean
-on_flag_key (GtkEventControllerKey *controller,
-             guint                  keyval,
-             guint                  keycode,
-             GdkModifierType        state,
-             MdReviewDesk          *self)
-{
-  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
-    {
-      confirm_flag (self);
-      return TRUE;
-    }
-  return FALSE;
 }
 
 static void
@@ -346,37 +264,20 @@ flag_activated (GSimpleAction *action,
   MdPair *pair = current_pair (self);
   g_autoptr(GPtrArray) tags = NULL;
   g_autoptr(MdReviewState) state = NULL;
-  GtkWidget *child;
 
   if (pair == NULL || self->review == NULL)
     return;
   tags = md_review_store_list_tags (self->review, NULL);
   state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                      md_pair_get_id (pair), NULL, NULL);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_tags))) != NULL)
-    gtk_box_remove (self->flag_tags, child);
-  for (guint i = 0; tags != NULL && i < tags->len; i++)
-    {
-      const char *tag = tags->pdata[i];
-      GtkWidget *check = gtk_check_button_new_with_label (tag);
-
-      g_object_set_data_full (G_OBJECT (check), "md-tag", g_strdup (tag), g_free);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                   state != NULL && g_strv_contains ((const char * const *)
-                                                                     state->reasons, tag));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, tag,
-                                      -1);
-      gtk_box_append (self->flag_tags, check);
-    }
-  gtk_popover_popup (GTK_POPOVER (self->flag_popover));
-  if ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_tags))) != NULL)
-    gtk_widget_grab_focus (child);
+  md_status_pill_ask_flag (self->pill, tags,
+                           state != NULL ? (const char * const *) state->reasons : NULL);
 }
 
-/* note */
-
 static void
-confirm_note (MdReviewDesk *self)
+on_note_confirmed (MdStatusPill *pill,
+                   const char   *note,
+                   MdReviewDesk *self)
 {
   MdPair *pair = current_pair (self);
   g_autoptr(MdReviewState) state = NULL;
@@ -385,16 +286,8 @@ confirm_note (MdReviewDesk *self)
     return;
   state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                      md_pair_get_id (pair), NULL, NULL);
-  gtk_popover_popdown (GTK_POPOVER (self->note_popover));
   set_status (self, NULL, state != NULL ? state->status : MD_REVIEW_STATUS_UNREVIEWED, NULL,
-              gtk_editable_get_text (GTK_EDITABLE (self->note_entry)));
-}
-
-static void
-on_note_activate (GtkEntry     *entry,
-                  MdReviewDesk *self)
-{
-  confirm_note (self);
+              note);
 }
 
 static void
@@ -410,10 +303,7 @@ note_activated (GSimpleAction *action,
     return;
   state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                      md_pair_get_id (pair), NULL, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (self->note_entry),
-                         state != NULL && state->note != NULL ? state->note : "");
-  gtk_popover_popup (GTK_POPOVER (self->note_popover));
-  gtk_widget_grab_focus (GTK_WIDGET (self->note_entry));
+  md_status_pill_ask_note (self->pill, state != NULL ? state->note : NULL);
 }
 
 /* edit in place: the text views of the pair page become editable */
@@ -820,70 +710,18 @@ install_keys (MdReviewDesk *self)
 
 /* Pieces of the pair page ------------------------------------------------------------------------ */
 
-static GtkWidget *
-make_popover_box (GtkWidget *popover)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  return box;
-}
-
 static void
 build_pair_page_pieces (MdReviewDesk *self)
 {
   MdPairPage *page = self->window->pair_page;
   MdPairText *text = pair_text (self);
   MdLanguageGrid *grid = MD_LANGUAGE_GRID (md_pair_page_get_language_grid (page));
-  GtkWidget *box, *label, *button;
-  GtkEventController *keys;
 
   /* The status pill, with the flag and note popovers hanging from it. */
-  self->pill = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->pill, "md-status-pill");
-  gtk_widget_set_valign (self->pill, GTK_ALIGN_CENTER);
-  gtk_label_set_ellipsize (GTK_LABEL (self->pill), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->pill), 22);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pill), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Review status"), -1);
-  gtk_widget_set_visible (self->pill, FALSE);
-  md_pair_page_add_header_widget (page, self->pill);
-
-  self->flag_popover = gtk_popover_new ();
-  gtk_widget_set_parent (self->flag_popover, self->pill);
-  box = make_popover_box (self->flag_popover);
-  label = gtk_label_new (_("Why is it flagged?"));
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-  self->flag_tags = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->flag_tags), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reasons"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->flag_tags));
-  button = gtk_button_new_with_label (_("Flag"));
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Confirm flag"), -1);
-  g_signal_connect (button, "clicked", G_CALLBACK (on_flag_confirm_clicked), self);
-  gtk_box_append (GTK_BOX (box), button);
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_flag_key), self);
-  gtk_widget_add_controller (self->flag_popover, keys);
-
-  self->note_popover = gtk_popover_new ();
-  gtk_widget_set_parent (self->note_popover, self->pill);
-  box = make_popover_box (self->note_popover);
-  self->note_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->note_entry, _("Note on this pair (Enter saves)"));
-  gtk_widget_set_size_request (GTK_WIDGET (self->note_entry), 320, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
-  g_signal_connect (self->note_entry, "activate", G_CALLBACK (on_note_activate), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->note_entry));
+  self->pill = g_object_new (MD_TYPE_STATUS_PILL, NULL);
+  g_signal_connect (self->pill, "flag-confirmed", G_CALLBACK (on_flag_confirmed), self);
+  g_signal_connect (self->pill, "note-confirmed", G_CALLBACK (on_note_confirmed), self);
+  md_pair_page_add_header_widget (page, GTK_WIDGET (self->pill));
 
   /* Double-click a text to edit it. */
   for (guint f = 0; f < MD_N_FIELDS; f++)
@@ -898,13 +736,8 @@ build_pair_page_pieces (MdReviewDesk *self)
   /* A status menu on each language card. */
   for (guint l = 0; l < MD_N_LANGUAGES; l++)
     {
-      GtkWidget *card = md_language_grid_get_cell (grid, l);
-      GtkWidget *header = card != NULL ? gtk_widget_get_first_child (card) : NULL;
       g_autoptr(GMenu) menu = g_menu_new ();
-      g_autofree char *name = g_strdup_printf (_("Status of %s"), md_language_code (l));
 
-      if (header == NULL || !GTK_IS_BOX (header))
-        continue;
       for (guint s = MD_REVIEW_STATUS_UNREVIEWED; s < MD_REVIEW_N_STATUSES; s++)
         {
           g_autofree char *target = g_strdup_printf ("%s:%s", md_language_code (l),
@@ -915,16 +748,7 @@ build_pair_page_pieces (MdReviewDesk *self)
                                                    g_variant_new_string (target));
           g_menu_append_item (menu, item);
         }
-      button = gtk_menu_button_new ();
-      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-      gtk_menu_button_set_label (GTK_MENU_BUTTON (button), status_label (0));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_halign (button, GTK_ALIGN_END);
-      gtk_widget_set_hexpand (button, TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      name, -1);
-      gtk_box_append (GTK_BOX (header), button);
-      self->language_buttons[l] = button;
+      md_language_grid_set_status_menu (grid, l, G_MENU_MODEL (menu));
     }
 
   self->history = MD_HISTORY_VIEW (md_history_view_new ());
@@ -1163,12 +987,6 @@ md_review_desk_dispose (GObject *object)
 {
   MdReviewDesk *self = MD_REVIEW_DESK (object);
 
-  if (self->flag_popover != NULL)
-    {
-      gtk_widget_unparent (self->flag_popover);
-      gtk_widget_unparent (self->note_popover);
-      self->flag_popover = self->note_popover = NULL;
-    }
   g_clear_object (&self->review);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
