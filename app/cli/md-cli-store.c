@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "md-cli.h"
 #include "md-error.h"
@@ -113,11 +114,32 @@ md_cli_import (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_FAILED;
+  /* With --dataset-dir alone, that folder is what is imported. */
+  if ((paths == NULL || paths[0] == NULL) && md_cli_get_dataset_dirs () != NULL)
+    {
+      g_strfreev (paths);
+      paths = g_strdupv ((char **) md_cli_get_dataset_dirs ());
+    }
   if (paths == NULL || paths[0] == NULL)
     {
       md_cli_printerr (_("import needs at least one file or folder"));
       return MD_CLI_EXIT_FAILED;
     }
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      GStatBuf st;
+
+      if (g_stat (paths[i], &st) == 0 && !S_ISREG (st.st_mode) && !S_ISDIR (st.st_mode))
+        {
+          md_cli_printerr (_("%s is not a regular file or a folder (a named pipe, device or "
+                             "socket); expected a MIMIC-IT file or a folder"), paths[i]);
+          return MD_CLI_EXIT_FAILED;
+        }
+    }
+  /* Without --db, the index the window opens for these same files or folders. */
+  if (db_path == NULL && md_cli_get_dataset_dirs () == NULL &&
+      (db_path = md_cli_index_path_for ((const char * const *) paths)) == NULL)
+    return MD_CLI_EXIT_FAILED;
   store = open_store (db_path);
   if (store == NULL)
     return MD_CLI_EXIT_FAILED;
@@ -153,6 +175,7 @@ md_cli_import (int    argc,
         printf (_("  %s (%s): %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " problems\n"),
                 file->path, md_file_kind_name (file->kind), file->n_records, file->n_problems);
     }
+  printf (_("Index: %s\n"), md_store_get_path (store));
   print_datasets (store);
   print_problem_counts (store, stdout);
   /* Both phases, in the keys the store benchmark reads: pairs can be browsed from the first,

@@ -124,25 +124,3 @@ md_cli_print_json (cJSON *root)
   printf ("%s\n", safe);
 }
 
-/* Removes a --raw given before any "--" from argv, wherever it stands. */
-int
-md_cli_take_raw_option (int    argc,
-                        char **argv)
-{
-  int out = 0;
-  gboolean done = FALSE;
-
-  for (int i = 0; i < argc; i++)
-    {
-      if (!done && strcmp (argv[i], "--") == 0)
-        done = TRUE;
-      if (!done && strcmp (argv[i], "--raw") == 0)
-        {
-          raw_output = TRUE;
-          continue;
-        }
-      argv[out++] = argv[i];
-    }
-  argv[out] = NULL;
-  return out;
-}

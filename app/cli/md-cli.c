@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "md-cli.h"
+#include "md-dataset-paths.h"
 
 static const struct {
   const char       *name;
@@ -29,10 +30,100 @@ static const struct {
   { "export", md_cli_export, N_("Write a curated subset as MIMIC-IT, JSONL or LLaVA files") },
 };
 
+static GPtrArray *dataset_dirs;
+
+char *
+md_cli_index_path_for (const char * const *paths)
+{
+  g_autoptr(GPtrArray) real_paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (paths[i]);
+      char *real_path = md_dataset_real_path (file);
+
+      if (real_path == NULL)
+        {
+          md_cli_printerr (_("%s: no such file or folder; expected the folder (or files) of a "
+                             "dataset"), paths[i]);
+          return NULL;
+        }
+      g_ptr_array_add (real_paths, real_path);
+    }
+  g_ptr_array_add (real_paths, NULL);
+  return md_dataset_index_path ((const char * const *) real_paths->pdata);
+}
+
+const char * const *
+md_cli_get_dataset_dirs (void)
+{
+  return dataset_dirs != NULL ? (const char * const *) dataset_dirs->pdata : NULL;
+}
+
 char *
 md_cli_default_db_path (void)
 {
+  if (dataset_dirs != NULL)
+    {
+      char *path = md_cli_index_path_for (md_cli_get_dataset_dirs ());
+
+      /* Checked when the options were taken: the folders exist. */
+      if (path != NULL)
+        return path;
+    }
   return g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, "index.sqlite", NULL);
+}
+
+int
+md_cli_take_global_options (int    argc,
+                            char **argv)
+{
+  int out = 0;
+  gboolean done = FALSE;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const char *dir = NULL;
+
+      if (!done && strcmp (argv[i], "--") == 0)
+        done = TRUE;
+      if (!done && strcmp (argv[i], "--raw") == 0)
+        {
+          md_cli_set_raw (TRUE);
+          continue;
+        }
+      if (!done && strcmp (argv[i], "--dataset-dir") == 0)
+        {
+          if (i + 1 >= argc)
+            {
+              md_cli_printerr (_("--dataset-dir needs a folder"));
+              return -1;
+            }
+          dir = argv[++i];
+        }
+      else if (!done && g_str_has_prefix (argv[i], "--dataset-dir="))
+        dir = argv[i] + strlen ("--dataset-dir=");
+      if (dir != NULL)
+        {
+          if (dataset_dirs == NULL)
+            dataset_dirs = g_ptr_array_new_with_free_func (g_free);
+          else
+            g_ptr_array_set_size (dataset_dirs, dataset_dirs->len - 1);
+          g_ptr_array_add (dataset_dirs, g_strdup (dir));
+          g_ptr_array_add (dataset_dirs, NULL);
+          continue;
+        }
+      argv[out++] = argv[i];
+    }
+  argv[out] = NULL;
+  if (dataset_dirs != NULL)
+    {
+      g_autofree char *path = md_cli_index_path_for (md_cli_get_dataset_dirs ());
+
+      if (path == NULL)
+        return -1;
+    }
+  return out;
 }
 
 static const char *
@@ -118,7 +209,10 @@ print_usage (FILE *stream)
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (stream, "\n%s\n", _("Every command takes --db FILE (default: the index in the user cache)."));
+  fprintf (stream, "\n%s\n",
+           _("Every command takes --db FILE (default: the index in the user cache) or "
+             "--dataset-dir DIR,\nthe index the window uses for that folder (repeat it for "
+             "several)."));
   fprintf (stream, "%s\n", _("Every command takes --raw: print texts as they are, control "
                               "characters included (by default they are shown escaped)."));
   fprintf (stream, "%s\n", _("Run 'mimicdesk-cli COMMAND --help' for the options of a command."));
@@ -164,7 +258,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  argc = md_cli_take_raw_option (argc, argv);
+  argc = md_cli_take_global_options (argc, argv);
+  if (argc < 0)
+    return MD_CLI_EXIT_FAILED;
   if (argc < 2)
     {
       print_usage (stderr);
@@ -185,7 +281,12 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       if (strcmp (argv[1], commands[i].name) == 0)
-        return commands[i].func (argc - 1, argv + 1);
+        {
+          int status = commands[i].func (argc - 1, argv + 1);
+
+          g_clear_pointer (&dataset_dirs, g_ptr_array_unref);
+          return status;
+        }
     }
 
   md_cli_printerr (_("unknown command “%s”; see --help"), argv[1]);

@@ -27,8 +27,22 @@ int md_cli_regenerate (int argc, char **argv);
 int md_cli_translate  (int argc, char **argv);
 int md_cli_export     (int argc, char **argv);
 
-/* Default index location when --db is not given: $XDG_CACHE_HOME/mimicdesk/index.sqlite. */
+/* Default index location when --db is not given: with --dataset-dir DIR (any command, repeatable)
+ * the window's index for that set of folders, $XDG_CACHE_HOME/mimicdesk/<sha256>.sqlite
+ * (md_dataset_index_path()); else $XDG_CACHE_HOME/mimicdesk/index.sqlite. */
 char *md_cli_default_db_path (void);
+
+/* The window's index for a set of shard files or folders; NULL (and a message) when one of
+ * them does not exist. */
+char *md_cli_index_path_for (const char * const *paths);
+
+/* The folders given with --dataset-dir, or NULL. */
+const char * const *md_cli_get_dataset_dirs (void);
+
+/* Takes the options every command accepts (--raw, --dataset-dir DIR) out of argv wherever they
+ * stand before a "--"; returns the new argc, -1 after printing an error. */
+int   md_cli_take_global_options (int    argc,
+                                  char **argv);
 
 /* A file the user named as an index or review file: a regular file, or (@may_create) a path that
  * does not exist yet. A FIFO, device, socket or folder is refused with a message that says what
@@ -58,8 +72,5 @@ char     *md_cli_safe_line       (const char *text);
  * newline by md_cli_print_json(). */
 char     *md_cli_safe_json       (const char *json);
 void      md_cli_print_json      (cJSON      *root);
-/* Takes a --raw standing before any "--" out of argv (any command accepts it); returns argc. */
-int       md_cli_take_raw_option (int         argc,
-                                  char      **argv);
 
 G_END_DECLS

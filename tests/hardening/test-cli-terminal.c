@@ -5,8 +5,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../store/md-test-store.h"
+#include "md-dataset-paths.h"
+#include "md-review-store.h"
 
 /* What the CLI prints and accepts, run as its own process: shard text never drives the terminal
  * (unless --raw), arguments are UTF-8 whatever the locale, bad option values and odd files are
@@ -268,6 +271,71 @@ test_show_current (void)
   g_assert_cmpstr (cJSON_GetObjectItem (en, "answer")->valuestring, ==, "Two.");
 }
 
+/* The CLI and the window use one index for one folder: `import` without --db and any command
+ * with --dataset-dir open the index the window derives for that folder, so a review made with
+ * the CLI is in the window's review file. */
+static void
+test_dataset_dir (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *cache = g_build_filename (t.dir, "cache", NULL);
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *window_index = NULL;
+  g_autofree char *review_path = NULL;
+  g_autofree char *index_line = NULL;
+  g_autofree char *via_link = g_build_filename (t.dir, "data-link", NULL);
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(MdReviewState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *real_paths[2] = { NULL, NULL };
+
+  /* What the window computes when it opens the folder (md-window-open.c). */
+  g_setenv ("XDG_CACHE_HOME", t.dir, TRUE);
+  folder = g_file_new_for_path (data_dir);
+  real = md_dataset_real_path (folder);
+  real_paths[0] = real;
+  window_index = md_dataset_index_path (real_paths);
+  g_assert_true (g_str_has_prefix (window_index, t.dir));
+
+  g_assert_cmpint (run_cli ("C.UTF-8", &out, &err, "import", data_dir, NULL), ==, 0);
+  index_line = g_strdup_printf ("Index: %s\n", window_index);
+  g_assert_nonnull (strstr (out, index_line));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Through a symbolic link too, as the window resolves it. */
+  g_assert_cmpint (symlink (data_dir, via_link), ==, 0);
+  g_assert_cmpint (run_cli ("C.UTF-8", &out, &err, "review", "set", "SH_INS_1", "--dataset-dir",
+                            via_link, "--status", "rejected", "--reason", "duplicate",
+                            "--reviewer", "cli", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("C.UTF-8", &out, &err, "search", "--dataset-dir", data_dir, "kites",
+                            NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "SH_INS_1\tSH\tHow many kites?\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The window's review file for that index holds the CLI's review. */
+  review_path = md_review_store_default_path (window_index);
+  review = md_review_store_open (review_path, &error);
+  g_assert_no_error (error);
+  state = md_review_store_get_state (review, "SH", "SH_INS_1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (state->status, ==, MD_REVIEW_STATUS_REJECTED);
+  g_assert_cmpstr (state->reviewer, ==, "cli");
+  g_assert_cmpstr (state->reasons[0], ==, "duplicate");
+
+  /* A folder that is not there is named. */
+  g_assert_cmpint (run_cli ("C.UTF-8", &out, &err, "search", "--dataset-dir", cache, "x", NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "cache: no such file or folder"));
+  g_unlink (via_link);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -296,6 +364,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/terminal/utf8-arguments", test_utf8_arguments);
   g_test_add_func ("/cli/terminal/bad-values", test_bad_values);
   g_test_add_func ("/cli/terminal/show-current", test_show_current);
+  g_test_add_func ("/cli/dataset-dir", test_dataset_dir);
 
   status = g_test_run ();
   md_test_dir_clear (&t);

@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* Where the index of a set of shard files or folders lives, and the list of recently opened
- * datasets. GTK-free so that the CLI and tests can share the cache layout. */
+ * datasets. In the store so that the window and the CLI (--dataset-dir, import) use the same
+ * index, and so the same review file, for the same folder. */
 
 /* The canonical, symlink-free path of file, or NULL when it does not exist. */
 char      *md_dataset_real_path   (GFile              *file);

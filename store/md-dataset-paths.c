@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "mimicdesk"
+#define G_LOG_DOMAIN "md-store"
 
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "md-dataset-paths.h"
 
