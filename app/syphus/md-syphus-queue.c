@@ -250,6 +250,49 @@ remember (MdSyphusQueue *self,
   return TRUE;
 }
 
+/* The job whose accepted regeneration the pair's current English texts are, untouched since:
+ * sending them again would regenerate the regenerated. 0 when there is none. */
+static gint64
+find_applied (MdSyphusQueue            *self,
+              MdSyphusJobKind           kind,
+              const MdSyphusPairInput  *input,
+              GError                  **error)
+{
+  g_autoptr(GPtrArray) generations = NULL;
+  GError *local_error = NULL;
+
+  if (kind != MD_SYPHUS_JOB_REGENERATE)
+    return 0;
+  generations = md_syphus_journal_list_generations (self->journal, input->dataset, input->id,
+                                                    &local_error);
+  if (generations == NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+  for (guint i = 0; i < generations->len; i++)
+    {
+      const MdSyphusGeneration *generation = g_ptr_array_index (generations, i);
+      cJSON *root;
+      const cJSON *first;
+      gboolean same;
+
+      if (generation->kind != kind || generation->verdict != MD_SYPHUS_VERDICT_ACCEPTED ||
+          generation->parsed == NULL)
+        continue;
+      root = cJSON_Parse (generation->parsed);
+      first = cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (root, "pairs"), 0);
+      same = g_strcmp0 (cJSON_GetStringValue (cJSON_GetObjectItemCaseSensitive (first, "question")),
+                        input->instruction) == 0 &&
+             g_strcmp0 (cJSON_GetStringValue (cJSON_GetObjectItemCaseSensitive (first, "answer")),
+                        input->answer) == 0;
+      cJSON_Delete (root);
+      /* Only the newest accepted one counts: an older one was replaced since. */
+      return same ? generation->job_id : 0;
+    }
+  return 0;
+}
+
 gint64
 md_syphus_queue_add (MdSyphusQueue                *self,
                      MdSyphusJobKind               kind,
@@ -275,6 +318,8 @@ md_syphus_queue_add (MdSyphusQueue                *self,
       /* Asked and answered before (a rerun of the same command): nothing to pay for again. */
       id = md_syphus_journal_find_answer (self->journal, kind, input->dataset, input->id, body,
                                           &local_error);
+      if (id == 0 && local_error == NULL)
+        id = find_applied (self, kind, input, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);

@@ -33,7 +33,8 @@ typedef struct
   gsize  max_reply_bytes;    /* size of one reply; default 8 MiB; 0: no limit */
   guint  max_retry_wait_ms;  /* a longer Retry-After is cut to this; default 300000 */
   gboolean reuse_replies;    /* add(): an identical request already answered (parsed, not
-                              * rejected) is not sent again; its job is returned */
+                              * rejected), or a pair whose current texts are the regeneration
+                              * accepted last, is not sent again; that job is returned */
   gboolean accept_on_arrival; /* jobs added are accepted as soon as their reply parses, also
                                * when a later run receives it (the flag is journaled) */
 } MdSyphusQueueSettings;
