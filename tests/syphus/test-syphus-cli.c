@@ -4,10 +4,12 @@
 #include <cJSON.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <string.h>
 
 #include "md-review-store.h"
 #include "md-syphus.h"
+#include "syphus-test-key.h"
 
 /* mimicdesk-cli regenerate / translate end to end: the sample imported into a temporary index, a
  * chat-completions server on 127.0.0.1 in this process, the CLI spawned against it, and the
@@ -17,14 +19,30 @@
 #define NEW_QUESTION "What does the person do after opening the door?"
 #define NEW_ANSWER "The person walks in and waves."
 
+typedef enum
+{
+  SERVE_NORMAL,
+  SERVE_KILL_AT_THIRD,   /* the third request is held and the CLI killed meanwhile */
+  SERVE_LEAK,            /* replies and errors that carry the key back */
+  SERVE_RETRY_DATE,      /* a 429 first, asking to come back in 2099 */
+  SERVE_SILENT,          /* every request is held without a byte of answer */
+} Serve;
+
 typedef struct
 {
-  SoupServer *server;
-  char       *base_url;
-  GPtrArray  *bodies;     /* request bodies seen */
-  char       *dir;
-  char       *db;
+  SoupServer  *server;
+  char        *base_url;
+  GPtrArray   *bodies;     /* request bodies seen */
+  char        *dir;
+  char        *db;
+  Serve        serve;
+  GPtrArray   *held;       /* messages never answered */
+  GSubprocess *process;    /* the CLI running now */
+  const char **env;        /* NAME, VALUE, ..., NULL: more environment for the CLI */
+  char        *err;        /* its stderr, once it ended */
 } Fixture;
+
+#define KEY SYPHUS_TEST_KEY
 
 static const char *translation_reply =
   "```json\n{\"a\": {\"zh\": \"说明 A\", \"es\": \"Instrucción A\", \"ja\": \"指示 A\", "
@@ -49,6 +67,42 @@ sse_event (const char *content)
   return line;
 }
 
+/* The behaviours of fixture->serve that are not a reply. Returns TRUE when it answered. */
+static gboolean
+serve_hostile (Fixture           *fixture,
+               SoupServerMessage *msg)
+{
+  guint n = fixture->bodies->len;
+
+  if ((fixture->serve == SERVE_KILL_AT_THIRD && n == 3) || fixture->serve == SERVE_SILENT)
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (fixture->held, g_object_ref (msg));
+      if (fixture->serve == SERVE_KILL_AT_THIRD)
+        g_subprocess_force_exit (fixture->process);
+      return TRUE;
+    }
+  if (fixture->serve == SERVE_LEAK && n % 2 == 0)
+    {
+      /* The key where a 400-byte excerpt cuts, behind a lower-case header. */
+      g_autofree char *filler = g_strnfill (380, 'a');
+      g_autofree char *echo = g_strdup_printf ("%s authorization: bearer %s; rest", filler, KEY);
+
+      soup_server_message_set_status (msg, 401, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, echo, strlen (echo));
+      return TRUE;
+    }
+  if (fixture->serve == SERVE_RETRY_DATE && n == 1)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "Thu, 31 Dec 2099 23:59:59 GMT");
+      soup_server_message_set_status (msg, 429, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_chat (SoupServer        *server,
          SoupServerMessage *msg,
@@ -66,7 +120,21 @@ on_chat (SoupServer        *server,
   g_autoptr(GString) stream = g_string_new (NULL);
   gsize length = strlen (reply);
 
+  g_autofree char *leaky = NULL;
+
   g_ptr_array_add (fixture->bodies, g_strdup (body));
+  if (serve_hostile (fixture, msg))
+    return;
+  if (fixture->serve == SERVE_LEAK)
+    {
+      g_autofree char *upper = g_ascii_strup (KEY, -1);
+
+      /* Whole, upper-cased and split over two lines, in a reply that parses. */
+      leaky = g_strdup_printf ("Question: Is %s the key?\nAnswer: Yes, %s, also %.12s\n%s.", KEY,
+                               upper, KEY, KEY + 12);
+      reply = leaky;
+      length = strlen (reply);
+    }
   /* The reply in three events, then the end marker. */
   for (gsize start = 0; start < length;)
     {
@@ -103,6 +171,7 @@ fixture_setup (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->db = g_build_filename (fixture->dir, "index.sqlite", NULL);
   fixture->bodies = g_ptr_array_new_with_free_func (g_free);
+  fixture->held = g_ptr_array_new_with_free_func (g_object_unref);
   /* No backends.ini of the user's may change what the CLI does. */
   config = g_build_filename (fixture->dir, "config", NULL);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
@@ -148,7 +217,9 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   soup_server_disconnect (fixture->server);
+  g_ptr_array_unref (fixture->held);
   g_clear_object (&fixture->server);
+  g_free (fixture->err);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db);
@@ -175,7 +246,10 @@ on_communicated (GObject      *object,
   g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &run->out, &run->err,
                                         &error);
   g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (object));
+  if (g_subprocess_get_if_signaled (G_SUBPROCESS (object)))
+    run->status = 128 + g_subprocess_get_term_sig (G_SUBPROCESS (object));
+  else
+    run->status = g_subprocess_get_exit_status (G_SUBPROCESS (object));
   run->done = TRUE;
 }
 
@@ -187,6 +261,7 @@ run_cli (Fixture     *fixture,
          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   RunResult run = { 0, };
@@ -200,18 +275,23 @@ run_cli (Fixture     *fixture,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; fixture->env != NULL && fixture->env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, fixture->env[i], fixture->env[i + 1], TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  fixture->process = process;
   g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &run);
   while (!run.done)
     g_main_context_iteration (NULL, TRUE);
+  fixture->process = NULL;
   g_test_message ("stderr: %s", run.err);
   if (out != NULL)
     *out = g_steal_pointer (&run.out);
   g_free (run.out);
-  g_free (run.err);
+  g_free (fixture->err);
+  fixture->err = g_steal_pointer (&run.err);
   return run.status;
 }
 
@@ -408,6 +488,167 @@ test_dry_run (Fixture       *fixture,
   cJSON_Delete (body);
 }
 
+static guint
+n_model_entries (MdReviewStore *review,
+                 const char    *pair_id)
+{
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  log = md_review_store_get_log (review, "DC", pair_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < log->len; i++)
+    n += ((const MdReviewEntry *) g_ptr_array_index (log, i))->author_kind ==
+         MD_REVIEW_AUTHOR_MODEL;
+  return n;
+}
+
+#define REGENERATE_THREE(fixture) \
+  run_cli (fixture, NULL, "regenerate", "--db", (fixture)->db, "--base-url", (fixture)->base_url, \
+           "--model", "m", "--accept", "--concurrency", "1", "DC_INS_00001", "DC_INS_00002", \
+           "DC_INS_00003", NULL)
+
+static void
+test_accept_survives_kill (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(MdReviewStore) review = open_review (fixture);
+  int status;
+
+  /* Killed (SIGKILL) while the third request is in flight. */
+  fixture->serve = SERVE_KILL_AT_THIRD;
+  status = REGENERATE_THREE (fixture);
+  g_assert_cmpint (status, ==, 128 + SIGKILL);
+  g_assert_cmpuint (fixture->bodies->len, ==, 3);
+  /* The two replies that arrived are in the review file already. */
+  g_assert_cmpuint (n_model_entries (review, "DC_INS_00001"), ==, 2);
+  g_assert_cmpuint (n_model_entries (review, "DC_INS_00002"), ==, 2);
+  g_assert_cmpuint (n_model_entries (review, "DC_INS_00003"), ==, 0);
+
+  /* The same command again sends only the interrupted request, and accepts its reply. */
+  status = REGENERATE_THREE (fixture);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (fixture->bodies->len, ==, 4);
+  g_assert_cmpuint (n_model_entries (review, "DC_INS_00001"), ==, 2);
+  g_assert_cmpuint (n_model_entries (review, "DC_INS_00003"), ==, 2);
+
+  /* And once more: nothing left to pay for. */
+  status = REGENERATE_THREE (fixture);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (fixture->bodies->len, ==, 4);
+}
+
+static void
+test_accept_later (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(MdReviewStore) review = open_review (fixture);
+  g_autofree char *out = NULL;
+  int status;
+
+  /* A reply received without --accept is accepted by the same command with it, unsent. */
+  status = run_cli (fixture, NULL, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", PAIR_ID, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (n_model_entries (review, PAIR_ID), ==, 0);
+  status = run_cli (fixture, &out, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", "--accept", PAIR_ID, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (fixture->bodies->len, ==, 1);
+  g_assert_cmpuint (n_model_entries (review, PAIR_ID), ==, 2);
+  g_assert_nonnull (strstr (out, "1 replies received before were accepted"));
+
+  /* --again pays for a new one on purpose. */
+  status = run_cli (fixture, NULL, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", "--again", PAIR_ID, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (fixture->bodies->len, ==, 2);
+}
+
+static void
+assert_file_keyless (const char *path)
+{
+  g_test_message ("scanning %s", path);
+  if (syphus_test_file_holds_key (path))
+    g_error ("%s holds a fragment of the key", path);
+}
+
+static void
+test_key_fragments (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *journal = md_syphus_journal_default_path (fixture->db);
+  g_autofree char *review = md_review_store_default_path (fixture->db);
+  const char *suffixes[] = { "", "-wal" };
+  const char *env[] = { "MIMICDESK_API_KEY", KEY, "G_MESSAGES_DEBUG", "all", NULL };
+  int status;
+
+  /* Replies carry the key whole, upper-cased and split; errors echo it where the excerpt cuts.
+   * Debug logging is on, so the logs are scanned too (GLib writes them to stdout/stderr). */
+  fixture->serve = SERVE_LEAK;
+  fixture->env = env;
+  status = run_cli (fixture, &out, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", "--accept", "--max-attempts", "1",
+                    "--concurrency", "1", "DC_INS_00001", "DC_INS_00002", "DC_INS_00003",
+                    "DC_INS_00004", NULL);
+  fixture->env = NULL;
+  g_assert_cmpint (status, ==, 2);   /* partial: two replies accepted, two refused */
+  g_assert_cmpuint (fixture->bodies->len, ==, 4);
+  g_assert_nonnull (strstr (fixture->err, "HTTP 401 Unauthorized"));
+  g_assert_true (strstr (fixture->err, "POST") != NULL || strstr (out, "POST") != NULL);
+  g_assert_false (syphus_test_holds_key (fixture->err, strlen (fixture->err)));
+  g_assert_false (syphus_test_holds_key (out, strlen (out)));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *a = g_strconcat (journal, suffixes[i], NULL);
+      g_autofree char *b = g_strconcat (review, suffixes[i], NULL);
+
+      assert_file_keyless (a);
+      assert_file_keyless (b);
+    }
+  {
+    g_autoptr(MdReviewStore) store = open_review (fixture);
+    g_autofree char *text = md_review_store_get_text (store, "DC", "DC_INS_00001", MD_LANGUAGE_EN,
+                                                      MD_FIELD_INSTRUCTION, NULL, NULL);
+
+    g_assert_cmpstr (text, ==, "Is [redacted] the key?");
+  }
+}
+
+static void
+test_retry_wait_shown (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  int status;
+
+  fixture->serve = SERVE_RETRY_DATE;
+  status = run_cli (fixture, NULL, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", "--max-retry-wait", "0", PAIR_ID, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (fixture->bodies->len, ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "HTTP 429 Too Many Requests"));
+  g_assert_nonnull (strstr (fixture->err, " days (Retry-After), waiting 0.0 s instead); "
+                                          "retrying in 0.0 s"));
+}
+
+static void
+test_deadline_option (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  int status;
+
+  /* A server that never answers, well inside the silence timeout: the deadline ends it. */
+  fixture->serve = SERVE_SILENT;
+  status = run_cli (fixture, NULL, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", "--timeout", "600", "--deadline", "1",
+                    PAIR_ID, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpuint (fixture->bodies->len, <=, 1);
+  g_assert_nonnull (strstr (fixture->err, "no complete reply within 1.0 s (the request deadline"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -421,5 +662,15 @@ main (int argc, char *argv[])
               test_translate_accept, fixture_teardown);
   g_test_add ("/syphus/cli/dry-run", Fixture, NULL, fixture_setup, test_dry_run,
               fixture_teardown);
+  g_test_add ("/syphus/cli/accept-survives-kill", Fixture, NULL, fixture_setup,
+              test_accept_survives_kill, fixture_teardown);
+  g_test_add ("/syphus/cli/accept-later", Fixture, NULL, fixture_setup, test_accept_later,
+              fixture_teardown);
+  g_test_add ("/syphus/cli/key-fragments", Fixture, NULL, fixture_setup, test_key_fragments,
+              fixture_teardown);
+  g_test_add ("/syphus/cli/retry-wait-shown", Fixture, NULL, fixture_setup,
+              test_retry_wait_shown, fixture_teardown);
+  g_test_add ("/syphus/cli/deadline-option", Fixture, NULL, fixture_setup,
+              test_deadline_option, fixture_teardown);
   return g_test_run ();
 }

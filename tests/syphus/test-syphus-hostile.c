@@ -10,6 +10,8 @@
 #include "md-error.h"
 #include "md-review-store.h"
 #include "md-syphus.h"
+#include "syphus-test-key.h"
+#include "syphus-test-queue.h"
 
 /* The Syphus client against a hostile server on 127.0.0.1: streams that never end, endless
  * lines, huge bodies, absurd Retry-After values, empty and enormous error bodies, replies that
@@ -17,22 +19,21 @@
  * so that each case ends quickly; the assertions are on what the client reports, never on how
  * long it took. */
 
-#define KEY "sk-live-SECRETKEY0123456789abcdef"
-#define FRAGMENT 8
+#define KEY SYPHUS_TEST_KEY
 
-typedef struct
+struct _TestServer
 {
   SoupServer *server;
   char       *base_url;
   GHashTable *counts;       /* NAME -> request count */
   GPtrArray  *tickers;      /* Ticker, still writing */
   guint       n_requests;
-} Server;
+};
 
 /* A response written a piece at a time until the client goes away. */
 typedef struct
 {
-  Server            *server;
+  TestServer        *server;
   SoupServerMessage *msg;
   guint              source;
   char              *piece;
@@ -89,7 +90,7 @@ ticker_tick (gpointer data)
 }
 
 static void
-start_ticker (Server            *server,
+start_ticker (TestServer        *server,
               SoupServerMessage *msg,
               const char        *first,
               const char        *piece,
@@ -188,7 +189,7 @@ handle_chat (SoupServer        *soup_server,
              GHashTable        *query,
              gpointer           user_data)
 {
-  Server *server = user_data;
+  TestServer *server = user_data;
   g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autofree char *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_autofree char *name = marker_name (body);
@@ -257,10 +258,10 @@ handle_chat (SoupServer        *soup_server,
     reply_content (msg, "Question: What is it?\nAnswer: A cat.");
 }
 
-static Server *
+static TestServer *
 server_new (void)
 {
-  Server *server = g_new0 (Server, 1);
+  TestServer *server = g_new0 (TestServer, 1);
   g_autoptr(GError) error = NULL;
   GSList *uris;
 
@@ -277,7 +278,7 @@ server_new (void)
 }
 
 static void
-server_free (Server *server)
+server_free (TestServer *server)
 {
   g_ptr_array_unref (server->tickers);
   soup_server_disconnect (server->server);
@@ -288,110 +289,26 @@ server_free (Server *server)
 }
 
 static guint
-count_for (Server     *server,
+count_for (TestServer *server,
            const char *name)
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, name));
-}
-
-typedef struct
-{
-  Server          *server;
-  char            *dir;
-  char            *journal_path;
-  MdSyphusBackend *backend;
-  MdSyphusJournal *journal;
-  MdSyphusQueue   *queue;
-  GString         *deltas;
-  GPtrArray       *retries;     /* "delay_ms message" of each job-retry */
-  GPtrArray       *failures;    /* error of each job-finished with status "failed" */
-  gboolean         finished;
-} Fixture;
-
-static void
-on_delta (MdSyphusQueue *queue,
-          gint64         job_id,
-          const char    *text,
-          Fixture       *fixture)
-{
-  g_string_append (fixture->deltas, text);
-}
-
-static void
-on_retry (MdSyphusQueue *queue,
-          gint64         job_id,
-          guint          attempt,
-          guint          delay_ms,
-          const char    *message,
-          Fixture       *fixture)
-{
-  g_ptr_array_add (fixture->retries, g_strdup_printf ("%u %s", delay_ms, message));
-}
-
-static void
-on_job_finished (MdSyphusQueue *queue,
-                 gint64         job_id,
-                 gint64         generation_id,
-                 const char    *status,
-                 const char    *message,
-                 Fixture       *fixture)
-{
-  if (g_strcmp0 (status, "failed") == 0)
-    g_ptr_array_add (fixture->failures, g_strdup (message));
-}
-
-static void
-on_finished (MdSyphusQueue *queue,
-             Fixture       *fixture)
-{
-  fixture->finished = TRUE;
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->server = server_new ();
-  fixture->dir = g_dir_make_tmp ("md-syphus-hostile-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->journal_path = g_build_filename (fixture->dir, "journal.sqlite", NULL);
-  fixture->backend = md_syphus_backend_new ("hostile", fixture->server->base_url, "m",
-                                            MD_SYPHUS_BACKEND_HOSTED);
-  fixture->deltas = g_string_new (NULL);
-  fixture->retries = g_ptr_array_new_with_free_func (g_free);
-  fixture->failures = g_ptr_array_new_with_free_func (g_free);
-  fixture->journal = md_syphus_journal_open (fixture->journal_path, &error);
-  g_assert_no_error (error);
+  syphus_fixture_set_up (fixture, fixture->server->base_url);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&fixture->queue);
-  g_clear_object (&fixture->journal);
-  g_clear_object (&fixture->backend);
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  syphus_fixture_tear_down (fixture);
   server_free (fixture->server);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->journal_path);
-  g_string_free (fixture->deltas, TRUE);
-  g_ptr_array_unref (fixture->retries);
-  g_ptr_array_unref (fixture->failures);
 }
 
 /* Small limits where a case needs them (and generous timeouts elsewhere, so that a slow
@@ -411,70 +328,6 @@ small_settings (MdSyphusQueueSettings *settings)
 }
 
 static void
-open_queue (Fixture                     *fixture,
-            const MdSyphusQueueSettings *settings)
-{
-  g_clear_object (&fixture->queue);
-  fixture->queue = md_syphus_queue_new (fixture->backend, fixture->journal, settings);
-  g_signal_connect (fixture->queue, "delta", G_CALLBACK (on_delta), fixture);
-  g_signal_connect (fixture->queue, "job-retry", G_CALLBACK (on_retry), fixture);
-  g_signal_connect (fixture->queue, "job-finished", G_CALLBACK (on_job_finished), fixture);
-  g_signal_connect (fixture->queue, "finished", G_CALLBACK (on_finished), fixture);
-  fixture->finished = FALSE;
-}
-
-static void
-add_job (Fixture    *fixture,
-         const char *name,
-         gboolean    stream)
-{
-  g_autoptr(MdSyphusPrompt) prompt = md_syphus_prompt_new_simple ("hostile", "sys");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *instruction = g_strdup_printf ("pair=%s; what is it?", name);
-  MdSyphusPairInput input = {
-    .id = name, .dataset = "TST", .instruction = instruction, .answer = "A cat.",
-  };
-  MdSyphusRequestOptions options;
-
-  md_syphus_request_options_init (&options, "m");
-  options.stream = stream;
-  g_assert_cmpint (md_syphus_queue_add (fixture->queue, MD_SYPHUS_JOB_REGENERATE, prompt, &input,
-                                        &options, &error), >, 0);
-  g_assert_no_error (error);
-}
-
-/* Runs until "finished". The bound is only there so that a broken client fails instead of
- * hanging; it is far above what any case needs. */
-static void
-run_queue (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 give_up = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
-
-  md_syphus_queue_start (fixture->queue, &error);
-  g_assert_no_error (error);
-  while (!fixture->finished)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      if (g_get_monotonic_time () > give_up)
-        g_error ("the queue never finished");
-    }
-}
-
-static MdSyphusGeneration *
-generation_of (Fixture    *fixture,
-               const char *name)
-{
-  g_autoptr(GPtrArray) generations = NULL;
-  g_autoptr(GError) error = NULL;
-
-  generations = md_syphus_journal_list_generations (fixture->journal, "TST", name, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (generations->len, ==, 1);
-  return g_ptr_array_steal_index (generations, 0);
-}
-
-static void
 test_deadline (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -485,11 +338,11 @@ test_deadline (Fixture       *fixture,
    * the request, and it is not retried. */
   small_settings (&settings);
   settings.deadline_ms = 300;
-  open_queue (fixture, &settings);
-  add_job (fixture, "comments", TRUE);
-  run_queue (fixture);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "comments", TRUE);
+  syphus_fixture_run (fixture, 300000);
 
-  generation = generation_of (fixture, "comments");
+  generation = syphus_fixture_generation (fixture, "comments");
   g_assert_cmpstr (generation->status, ==, "failed");
   g_assert_nonnull (strstr (generation->error, "no complete reply within 0.3 s "
                                                "(the request deadline"));
@@ -509,17 +362,17 @@ test_reply_cap (Fixture       *fixture,
 
   small_settings (&settings);
   settings.stall_timeout_ms = 10000;   /* the cap alone must stop them */
-  open_queue (fixture, &settings);
-  add_job (fixture, "longline", TRUE);
-  add_job (fixture, "hugebody", FALSE);
-  run_queue (fixture);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "longline", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "hugebody", FALSE);
+  syphus_fixture_run (fixture, 300000);
 
-  longline = generation_of (fixture, "longline");
+  longline = syphus_fixture_generation (fixture, "longline");
   g_assert_cmpstr (longline->status, ==, "failed");
   g_assert_nonnull (strstr (longline->error, "the reply passed 262144 bytes, the most a reply "
                                              "may have (max-reply-size)"));
   g_assert_cmpuint (count_for (fixture->server, "longline"), ==, 1);
-  hugebody = generation_of (fixture, "hugebody");
+  hugebody = syphus_fixture_generation (fixture, "hugebody");
   g_assert_cmpstr (hugebody->status, ==, "failed");
   g_assert_nonnull (strstr (hugebody->error, "(max-reply-size)"));
   g_assert_cmpuint (count_for (fixture->server, "hugebody"), ==, 1);
@@ -545,10 +398,10 @@ test_retry_after_capped (Fixture       *fixture,
 
   small_settings (&settings);
   settings.concurrency = 1;
-  open_queue (fixture, &settings);
-  add_job (fixture, "date429", FALSE);
-  add_job (fixture, "secs429", FALSE);
-  run_queue (fixture);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "date429", FALSE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "secs429", FALSE);
+  syphus_fixture_run (fixture, 300000);
 
   /* Both waits are cut to max_retry_wait_ms, and the message says what was asked. */
   g_assert_cmpuint (fixture->retries->len, ==, 2);
@@ -560,8 +413,8 @@ test_retry_after_capped (Fixture       *fixture,
   g_assert_nonnull (strstr (first, " days (Retry-After), waiting 0.1 s instead"));
   g_assert_true (g_str_has_prefix (second, "50 "));
   g_assert_nonnull (strstr (second, "the server asked to wait 27.8 h (Retry-After)"));
-  date = generation_of (fixture, "date429");
-  secs = generation_of (fixture, "secs429");
+  date = syphus_fixture_generation (fixture, "date429");
+  secs = syphus_fixture_generation (fixture, "secs429");
   g_assert_cmpstr (date->status, ==, "ok");
   g_assert_cmpuint (date->attempts, ==, 2);
   g_assert_cmpstr (secs->status, ==, "ok");
@@ -579,73 +432,33 @@ test_error_bodies (Fixture       *fixture,
   small_settings (&settings);
   settings.max_attempts = 1;
   settings.max_reply_bytes = 1024 * 1024;
-  open_queue (fixture, &settings);
-  add_job (fixture, "empty502", FALSE);
-  add_job (fixture, "plain429", FALSE);
-  add_job (fixture, "manyq", FALSE);
-  run_queue (fixture);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "empty502", FALSE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "plain429", FALSE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "manyq", FALSE);
+  syphus_fixture_run (fixture, 300000);
 
   /* An empty body is said to be empty (no critical from GLib, no "(null)"). */
-  empty = generation_of (fixture, "empty502");
-  g_assert_cmpstr (empty->error, ==, "pair empty502: backend “hostile”: HTTP 502 Bad Gateway: "
+  empty = syphus_fixture_generation (fixture, "empty502");
+  g_assert_cmpstr (empty->error, ==, "pair empty502: backend “test”: HTTP 502 Bad Gateway: "
                                      "(empty body)");
   /* libsoup does not name 429. */
-  limited = generation_of (fixture, "plain429");
-  g_assert_cmpstr (limited->error, ==, "pair plain429: backend “hostile”: HTTP 429 Too Many "
+  limited = syphus_fixture_generation (fixture, "plain429");
+  g_assert_cmpstr (limited->error, ==, "pair plain429: backend “test”: HTTP 429 Too Many "
                                        "Requests: rate limited");
   /* 10,000 questions without answers: a bounded message that counts them. */
-  many = generation_of (fixture, "manyq");
+  many = syphus_fixture_generation (fixture, "manyq");
   g_assert_cmpstr (many->status, ==, "invalid");
   g_test_message ("manyq: %s", many->error);
   g_assert_cmpuint (strlen (many->error), <, 1500);
   g_assert_nonnull (strstr (many->error, "problems in all)"));
 }
 
-/* Whether @haystack holds any FRAGMENT consecutive bytes of the key, in any ASCII case. */
-static gboolean
-holds_key_fragment (const char *haystack,
-                    gsize       length)
-{
-  for (gsize k = 0; k + FRAGMENT <= strlen (KEY); k++)
-    for (gsize i = 0; i + FRAGMENT <= length; i++)
-      if (g_ascii_strncasecmp (haystack + i, KEY + k, FRAGMENT) == 0)
-        return TRUE;
-  return FALSE;
-}
-
-static gboolean
-file_holds_key_fragment (const char *path)
-{
-  g_autofree char *data = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (path, &data, &length, NULL))
-    return FALSE;
-  return holds_key_fragment (data, length);
-}
-
-static GString *captured_log;
-
-static GLogWriterOutput
-log_writer (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (captured_log != NULL)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-        g_string_append_printf (captured_log, "%s\n", (const char *) fields[i].value);
-  if (captured_log != NULL && (level & G_LOG_LEVEL_DEBUG) != 0)
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 static void
 assert_no_fragment (const char *what,
                     const char *text)
 {
-  if (text != NULL && holds_key_fragment (text, strlen (text)))
+  if (text != NULL && syphus_test_holds_key (text, strlen (text)))
     g_error ("%s holds a fragment of the key: %s", what, text);
 }
 
@@ -658,21 +471,21 @@ test_redaction (Fixture       *fixture,
   g_autofree char *wal = g_strconcat (fixture->journal_path, "-wal", NULL);
   g_autoptr(MdSyphusGeneration) stream = NULL;
   g_autoptr(MdSyphusGeneration) bearer = NULL;
+  g_autoptr(GString) captured_log = g_string_new (NULL);
 
-  captured_log = g_string_new (NULL);
-  g_log_set_debug_enabled (TRUE);
+  syphus_test_capture_log (captured_log);
   md_syphus_backend_set_api_key (fixture->backend, KEY);
   small_settings (&settings);
   settings.max_attempts = 1;
-  open_queue (fixture, &settings);
+  syphus_fixture_open_queue (fixture, &settings);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    add_job (fixture, names[i], i == 0);
-  run_queue (fixture);
-  g_log_set_debug_enabled (FALSE);
+    syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, names[i], i == 0);
+  syphus_fixture_run (fixture, 300000);
+  syphus_test_capture_log (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr(MdSyphusGeneration) generation = generation_of (fixture, names[i]);
+      g_autoptr(MdSyphusGeneration) generation = syphus_fixture_generation (fixture, names[i]);
 
       assert_no_fragment ("an error", generation->error);
       assert_no_fragment ("a raw reply", generation->raw_reply);
@@ -685,20 +498,19 @@ test_redaction (Fixture       *fixture,
     assert_no_fragment ("a job-finished message", g_ptr_array_index (fixture->failures, i));
   assert_no_fragment ("the log", captured_log->str);
 
-  stream = generation_of (fixture, "leakstream");
+  stream = syphus_fixture_generation (fixture, "leakstream");
   g_assert_cmpstr (stream->status, ==, "ok");
   g_assert_nonnull (strstr (stream->raw_reply, "Question: Is [redacted] the key?"));
   g_assert_cmpstr (stream->raw_reply, ==, fixture->deltas->str);
-  bearer = generation_of (fixture, "leakbearer");
+  bearer = syphus_fixture_generation (fixture, "leakbearer");
   g_assert_nonnull (strstr (bearer->error, "authorization: bearer [redacted]"));
   g_assert_null (strstr (bearer->error, "sk-other-proxy-token"));
 
   g_clear_object (&fixture->queue);
   g_clear_object (&fixture->journal);
   g_assert_true (g_file_test (fixture->journal_path, G_FILE_TEST_EXISTS));
-  g_assert_false (file_holds_key_fragment (fixture->journal_path));
-  g_assert_false (file_holds_key_fragment (wal));
-  g_string_free (g_steal_pointer (&captured_log), TRUE);
+  g_assert_false (syphus_test_file_holds_key (fixture->journal_path));
+  g_assert_false (syphus_test_file_holds_key (wal));
 }
 
 static void
@@ -722,13 +534,13 @@ test_journal_failure (Fixture       *fixture,
   const char *failure;
 
   small_settings (&settings);
-  open_queue (fixture, &settings);
-  add_job (fixture, "ok-a", FALSE);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-a", FALSE);
 
   /* The journal cannot mark the job as running: it is not sent, and says why. */
   exec_sql (fixture->journal_path, "CREATE TRIGGER refuse BEFORE UPDATE ON syphus_jobs BEGIN "
                                    "SELECT RAISE(ABORT, 'database or disk is full'); END;");
-  run_queue (fixture);
+  syphus_fixture_run (fixture, 300000);
   g_assert_cmpuint (fixture->server->n_requests, ==, 0);
   g_assert_cmpuint (fixture->failures->len, ==, 1);
   failure = g_ptr_array_index (fixture->failures, 0);
@@ -741,8 +553,8 @@ test_journal_failure (Fixture       *fixture,
                                    "syphus_generations BEGIN SELECT RAISE(ABORT, 'database or "
                                    "disk is full'); END;");
   g_ptr_array_set_size (fixture->failures, 0);
-  open_queue (fixture, &settings);
-  run_queue (fixture);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_run (fixture, 300000);
   g_assert_cmpuint (fixture->server->n_requests, ==, 1);
   g_assert_cmpuint (fixture->failures->len, ==, 1);
   failure = g_ptr_array_index (fixture->failures, 0);
@@ -873,7 +685,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  syphus_test_log_init ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

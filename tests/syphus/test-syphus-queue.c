@@ -8,6 +8,7 @@
 
 #include "md-error.h"
 #include "md-syphus.h"
+#include "syphus-test-queue.h"
 
 /* A chat-completions server on 127.0.0.1 in this process. The behaviour for a request comes from
  * the "pair=NAME;" marker the tests put in the instruction: the prefix of NAME picks a scenario,
@@ -15,7 +16,7 @@
 
 #define TEST_KEY "sk-test-5ecret-Key-0123456789"
 
-typedef struct
+struct _TestServer
 {
   SoupServer *server;
   char       *base_url;
@@ -24,7 +25,7 @@ typedef struct
   const char *expected_key;
   guint       delay_ms;      /* for "delay" pairs */
   guint       n_requests;
-} TestServer;
+};
 
 typedef struct
 {
@@ -423,125 +424,20 @@ request_gap_ms (TestServer *server,
 
 /* A batch run against the test server. */
 
-typedef struct
-{
-  TestServer      *server;
-  char            *dir;
-  char            *journal_path;
-  MdSyphusBackend *backend;
-  MdSyphusJournal *journal;
-  MdSyphusQueue   *queue;
-  GString         *deltas;
-  gint64           delta_job;     /* collect the streamed text of this job */
-  guint            n_finished_jobs;
-  guint            n_retries;
-  gboolean         finished;
-  guint            close_after;   /* close the queue after this many jobs finished */
-} Fixture;
-
-static void
-on_job_finished (MdSyphusQueue *queue,
-                 gint64         job_id,
-                 gint64         generation_id,
-                 const char    *status,
-                 const char    *error,
-                 Fixture       *fixture)
-{
-  fixture->n_finished_jobs++;
-  if (fixture->close_after > 0 && fixture->n_finished_jobs == fixture->close_after)
-    {
-      md_syphus_queue_close (queue);
-      fixture->finished = TRUE;
-    }
-}
-
-static void
-on_delta (MdSyphusQueue *queue,
-          gint64         job_id,
-          const char    *text,
-          Fixture       *fixture)
-{
-  if (job_id == fixture->delta_job)
-    g_string_append (fixture->deltas, text);
-}
-
-static void
-on_retry (MdSyphusQueue *queue,
-          gint64         job_id,
-          guint          attempt,
-          guint          delay_ms,
-          const char    *error,
-          Fixture       *fixture)
-{
-  fixture->n_retries++;
-}
-
-static void
-on_finished (MdSyphusQueue *queue,
-             Fixture       *fixture)
-{
-  fixture->finished = TRUE;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->server = test_server_new ();
-  fixture->dir = g_dir_make_tmp ("md-syphus-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->journal_path = g_build_filename (fixture->dir, "journal.sqlite", NULL);
-  fixture->backend = md_syphus_backend_new ("test", fixture->server->base_url, "test-model",
-                                            MD_SYPHUS_BACKEND_LOCAL);
-  fixture->deltas = g_string_new (NULL);
-}
-
-static void
-fixture_open_queue (Fixture                     *fixture,
-                    const MdSyphusQueueSettings *settings)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fixture->queue);
-  g_clear_object (&fixture->journal);
-  fixture->journal = md_syphus_journal_open (fixture->journal_path, &error);
-  g_assert_no_error (error);
-  fixture->queue = md_syphus_queue_new (fixture->backend, fixture->journal, settings);
-  g_signal_connect (fixture->queue, "job-finished", G_CALLBACK (on_job_finished), fixture);
-  g_signal_connect (fixture->queue, "delta", G_CALLBACK (on_delta), fixture);
-  g_signal_connect (fixture->queue, "job-retry", G_CALLBACK (on_retry), fixture);
-  g_signal_connect (fixture->queue, "finished", G_CALLBACK (on_finished), fixture);
-  fixture->finished = FALSE;
-  fixture->n_finished_jobs = 0;
+  syphus_fixture_set_up (fixture, fixture->server->base_url);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&fixture->queue);
-  g_clear_object (&fixture->journal);
-  g_clear_object (&fixture->backend);
-  /* Let cancelled requests unwind before the server goes. */
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  syphus_fixture_tear_down (fixture);
   test_server_free (fixture->server);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->journal_path);
-  g_string_free (fixture->deltas, TRUE);
 }
 
 static void
@@ -555,63 +451,6 @@ test_settings (MdSyphusQueueSettings *settings)
   settings->backoff_max_ms = 1000;
 }
 
-static gint64
-add_job (Fixture         *fixture,
-         MdSyphusJobKind  kind,
-         const char      *name,
-         gboolean         stream)
-{
-  g_autoptr(MdSyphusPrompt) prompt = md_syphus_prompt_new_simple ("test-prompt", "sys");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *instruction = g_strdup_printf ("pair=%s; what is it?", name);
-  MdSyphusPairInput input = {
-    .id = name, .dataset = "TST", .instruction = instruction, .answer = "It is a cat.",
-    .reviewer_note = "too short",
-  };
-  MdSyphusRequestOptions options;
-  gint64 id;
-
-  md_syphus_request_options_init (&options, "test-model");
-  options.stream = stream;
-  id = md_syphus_queue_add (fixture->queue, kind, prompt, &input, &options, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
-static void
-run_queue (Fixture *fixture,
-           guint    timeout_ms)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  if (!fixture->finished)
-    {
-      md_syphus_queue_start (fixture->queue, &error);
-      g_assert_no_error (error);
-    }
-  while (!fixture->finished)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the queue did not finish in %u ms", timeout_ms);
-    }
-}
-
-static MdSyphusGeneration *
-only_generation (Fixture    *fixture,
-                 const char *name)
-{
-  g_autoptr(GPtrArray) generations = NULL;
-  g_autoptr(GError) error = NULL;
-
-  generations = md_syphus_journal_list_generations (fixture->journal, "TST", name, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (generations->len, ==, 1);
-  return g_ptr_array_steal_index (generations, 0);
-}
-
 static void
 test_plain_and_stream (Fixture       *fixture,
                        gconstpointer  data)
@@ -623,19 +462,19 @@ test_plain_and_stream (Fixture       *fixture,
   g_autoptr(MdSyphusGeneration) plain_nousage = NULL;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-plain", FALSE);
-  fixture->delta_job = add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-stream", TRUE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-stream-nousage", TRUE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-plain-nousage", FALSE);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-plain", FALSE);
+  fixture->delta_job = syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-stream", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-stream-nousage", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-plain-nousage", FALSE);
   /* Adding a waiting pair again does not make a second job. */
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-plain", FALSE);
-  run_queue (fixture, 10000);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-plain", FALSE);
+  syphus_fixture_run (fixture, 10000);
 
   g_assert_cmpuint (fixture->server->n_requests, ==, 4);
   g_assert_cmpuint (md_syphus_queue_get_n_done (fixture->queue), ==, 4);
 
-  plain = only_generation (fixture, "ok-plain");
+  plain = syphus_fixture_generation (fixture, "ok-plain");
   g_assert_cmpstr (plain->status, ==, "ok");
   g_assert_cmpstr (plain->raw_reply, ==,
                    "Question: What is in ok-plain?\nAnswer: A cat\nsitting on a sofa.");
@@ -651,7 +490,7 @@ test_plain_and_stream (Fixture       *fixture,
   g_assert_nonnull (strstr (plain->request, "\"messages\":[{\"role\":\"system\",\"content\":\"sys\"}"));
   g_assert_cmpuint (plain->attempts, ==, 1);
 
-  streamed = only_generation (fixture, "ok-stream");
+  streamed = syphus_fixture_generation (fixture, "ok-stream");
   g_assert_cmpstr (streamed->status, ==, "ok");
   g_assert_cmpstr (streamed->raw_reply, ==,
                    "Question: What is in ok-stream?\nAnswer: A cat\nsitting on a sofa.");
@@ -660,11 +499,11 @@ test_plain_and_stream (Fixture       *fixture,
   /* Every streamed piece reached the caller. */
   g_assert_cmpstr (fixture->deltas->str, ==, streamed->raw_reply);
 
-  nousage = only_generation (fixture, "ok-stream-nousage");
+  nousage = syphus_fixture_generation (fixture, "ok-stream-nousage");
   g_assert_cmpstr (nousage->status, ==, "ok");
   g_assert_cmpint (nousage->prompt_tokens, ==, -1);
   g_assert_cmpint (nousage->completion_tokens, ==, -1);
-  plain_nousage = only_generation (fixture, "ok-plain-nousage");
+  plain_nousage = syphus_fixture_generation (fixture, "ok-plain-nousage");
   g_assert_cmpint (plain_nousage->prompt_tokens, ==, -1);
   g_assert_cmpstr (plain_nousage->status, ==, "ok");
 }
@@ -678,15 +517,15 @@ test_retry_after (Fixture       *fixture,
   gint64 gap;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "r429", TRUE);
-  run_queue (fixture, 10000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "r429", TRUE);
+  syphus_fixture_run (fixture, 10000);
 
   g_assert_cmpuint (requests_for (fixture->server, "r429"), ==, 2);
   gap = request_gap_ms (fixture->server, "r429", 1);
   g_assert_cmpint (gap, >=, 1000);
   g_assert_cmpint (gap, <, 1500);
-  generation = only_generation (fixture, "r429");
+  generation = syphus_fixture_generation (fixture, "r429");
   g_assert_cmpstr (generation->status, ==, "ok");
   g_assert_cmpuint (generation->attempts, ==, 2);
 }
@@ -701,9 +540,9 @@ test_retry_5xx (Fixture       *fixture,
   gint64 gap2;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e500", FALSE);
-  run_queue (fixture, 10000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e500", FALSE);
+  syphus_fixture_run (fixture, 10000);
 
   /* base * 2^(n-1) plus up to one base of jitter. */
   g_assert_cmpuint (requests_for (fixture->server, "e500"), ==, 3);
@@ -713,7 +552,7 @@ test_retry_5xx (Fixture       *fixture,
   g_assert_cmpint (gap1, <=, 200 + 150);
   g_assert_cmpint (gap2, >=, 200);
   g_assert_cmpint (gap2, <=, 300 + 150);
-  generation = only_generation (fixture, "e500");
+  generation = syphus_fixture_generation (fixture, "e500");
   g_assert_cmpstr (generation->status, ==, "ok");
   g_assert_cmpuint (generation->attempts, ==, 3);
   g_assert_cmpuint (fixture->n_retries, ==, 2);
@@ -727,13 +566,13 @@ test_no_retry_400 (Fixture       *fixture,
   g_autoptr(MdSyphusGeneration) generation = NULL;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e400", FALSE);
-  run_queue (fixture, 10000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e400", FALSE);
+  syphus_fixture_run (fixture, 10000);
 
   g_assert_cmpuint (requests_for (fixture->server, "e400"), ==, 1);
   g_assert_cmpuint (fixture->n_retries, ==, 0);
-  generation = only_generation (fixture, "e400");
+  generation = syphus_fixture_generation (fixture, "e400");
   g_assert_cmpstr (generation->status, ==, "failed");
   g_assert_nonnull (strstr (generation->error, "pair e400: backend “test”: HTTP 400"));
   g_assert_null (generation->raw_reply);
@@ -750,23 +589,23 @@ test_stall_and_slow (Fixture       *fixture,
   gint64 gap;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "stall", TRUE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "slow", TRUE);
-  run_queue (fixture, 15000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "stall", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "slow", TRUE);
+  syphus_fixture_run (fixture, 15000);
 
   /* The stalled stream is given up after 400 ms without data, then sent again. */
   g_assert_cmpuint (requests_for (fixture->server, "stall"), ==, 2);
   gap = request_gap_ms (fixture->server, "stall", 1);
   g_assert_cmpint (gap, >=, 400 + 100);
   g_assert_cmpint (gap, <, 400 + 200 + 300);
-  stalled = only_generation (fixture, "stall");
+  stalled = syphus_fixture_generation (fixture, "stall");
   g_assert_cmpstr (stalled->status, ==, "ok");
   g_assert_cmpuint (stalled->attempts, ==, 2);
 
   /* A slow stream that keeps sending (every 120 ms, > 1 s in all) is not a stall. */
   g_assert_cmpuint (requests_for (fixture->server, "slow"), ==, 1);
-  slow = only_generation (fixture, "slow");
+  slow = syphus_fixture_generation (fixture, "slow");
   g_assert_cmpstr (slow->status, ==, "ok");
   g_assert_cmpint (slow->latency_ms, >, 1000);
 }
@@ -779,12 +618,12 @@ test_dropped_connection (Fixture       *fixture,
   g_autoptr(MdSyphusGeneration) generation = NULL;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "drop", TRUE);
-  run_queue (fixture, 10000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "drop", TRUE);
+  syphus_fixture_run (fixture, 10000);
 
   g_assert_cmpuint (requests_for (fixture->server, "drop"), ==, 2);
-  generation = only_generation (fixture, "drop");
+  generation = syphus_fixture_generation (fixture, "drop");
   g_assert_cmpstr (generation->status, ==, "ok");
   g_assert_cmpstr (generation->raw_reply, ==,
                    "Question: What is in drop?\nAnswer: A cat\nsitting on a sofa.");
@@ -801,34 +640,34 @@ test_bad_replies (Fixture       *fixture,
   g_autoptr(MdSyphusGeneration) trok = NULL;
 
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "badjson", FALSE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "noqa", TRUE);
-  add_job (fixture, MD_SYPHUS_JOB_TRANSLATE, "trmissing", TRUE);
-  add_job (fixture, MD_SYPHUS_JOB_TRANSLATE, "trok", FALSE);
-  run_queue (fixture, 10000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "badjson", FALSE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "noqa", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_TRANSLATE, "trmissing", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_TRANSLATE, "trok", FALSE);
+  syphus_fixture_run (fixture, 10000);
 
   g_assert_cmpuint (fixture->server->n_requests, ==, 4);
 
-  badjson = only_generation (fixture, "badjson");
+  badjson = syphus_fixture_generation (fixture, "badjson");
   g_assert_cmpstr (badjson->status, ==, "failed");
   g_assert_nonnull (strstr (badjson->error, "pair badjson: backend “test”: reply of 25 bytes is "
                                             "not JSON"));
   g_assert_cmpstr (badjson->raw_reply, ==, "{\"choices\": [{\"message\": ");
 
-  noqa = only_generation (fixture, "noqa");
+  noqa = syphus_fixture_generation (fixture, "noqa");
   g_assert_cmpstr (noqa->status, ==, "invalid");
   g_assert_cmpstr (noqa->raw_reply, ==, "I am sorry, I cannot describe this scene.");
   g_assert_nonnull (strstr (noqa->error, "pair noqa: reply: expected \"Question:\""));
 
-  trmissing = only_generation (fixture, "trmissing");
+  trmissing = syphus_fixture_generation (fixture, "trmissing");
   g_assert_cmpstr (trmissing->status, ==, "invalid");
   g_assert_true (g_str_has_prefix (trmissing->raw_reply, "```json\n"));
   g_assert_cmpstr (trmissing->error, ==, "pair trmissing: translation incomplete: b.ko: missing");
   g_assert_nonnull (strstr (trmissing->parsed, "\"de\":\"Katze\""));
   g_assert_nonnull (strstr (trmissing->parsed, "\"repaired\":true"));
 
-  trok = only_generation (fixture, "trok");
+  trok = syphus_fixture_generation (fixture, "trok");
   g_assert_cmpstr (trok->status, ==, "ok");
   g_assert_cmpint (trok->kind, ==, MD_SYPHUS_JOB_TRANSLATE);
   g_assert_nonnull (strstr (trok->request, "<a>pair=trok; what is it?</a><b>It is a cat.</b>"));
@@ -846,13 +685,13 @@ test_restart (Fixture       *fixture,
   fixture->server->delay_ms = 150;
   test_settings (&settings);
   settings.concurrency = 2;
-  fixture_open_queue (fixture, &settings);
+  syphus_fixture_open_queue (fixture, &settings);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    add_job (fixture, MD_SYPHUS_JOB_REGENERATE, names[i], FALSE);
+    syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, names[i], FALSE);
 
   /* Close with two jobs in flight, as when the window is closed mid-batch. */
   fixture->close_after = 3;
-  run_queue (fixture, 10000);
+  syphus_fixture_run (fixture, 10000);
   g_assert_cmpuint (fixture->n_finished_jobs, ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -871,14 +710,14 @@ test_restart (Fixture       *fixture,
   for (gint64 end = g_get_monotonic_time () + 300000; g_get_monotonic_time () < end;)
     g_main_context_iteration (NULL, FALSE);
   fixture->close_after = 0;
-  fixture_open_queue (fixture, &settings);
-  run_queue (fixture, 10000);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_run (fixture, 10000);
 
   g_assert_cmpuint (fixture->n_finished_jobs, ==, 3);
   g_assert_cmpuint (md_syphus_journal_count_jobs (fixture->journal, MD_SYPHUS_JOB_DONE), ==, 6);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr(MdSyphusGeneration) generation = only_generation (fixture, names[i]);
+      g_autoptr(MdSyphusGeneration) generation = syphus_fixture_generation (fixture, names[i]);
       gboolean was_done = FALSE;
 
       g_assert_cmpstr (generation->status, ==, "ok");
@@ -893,55 +732,6 @@ test_restart (Fixture       *fixture,
   g_assert_cmpuint (fixture->server->n_requests, ==, 6 + in_flight);
 }
 
-static GString *captured_log;
-
-static GLogWriterOutput
-capture_log (GLogLevelFlags   level,
-             const GLogField *fields,
-             gsize            n_fields,
-             gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-      {
-        g_string_append_len (captured_log, fields[i].value,
-                             fields[i].length < 0 ? (gssize) strlen (fields[i].value)
-                                                  : fields[i].length);
-        g_string_append_c (captured_log, '\n');
-      }
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  return G_LOG_WRITER_HANDLED;
-}
-
-/* Installed for the whole run: captures while a test wants it, otherwise the default. */
-static GLogWriterOutput
-capture_log_or_default (GLogLevelFlags   level,
-                        const GLogField *fields,
-                        gsize            n_fields,
-                        gpointer         user_data)
-{
-  if (captured_log != NULL)
-    return capture_log (level, fields, n_fields, user_data);
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *data = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (path, &data, &length, NULL))
-    return FALSE;
-  /* The file is binary (SQLite pages): search bytes, not a C string. */
-  for (gsize i = 0; i + strlen (needle) <= length; i++)
-    if (memcmp (data + i, needle, strlen (needle)) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_key_secrecy (Fixture       *fixture,
                   gconstpointer  data)
@@ -950,25 +740,25 @@ test_key_secrecy (Fixture       *fixture,
   g_autoptr(MdSyphusGeneration) ok = NULL;
   g_autoptr(MdSyphusGeneration) echoed = NULL;
   g_autofree char *wal = NULL;
+  g_autoptr(GString) captured_log = g_string_new (NULL);
 
-  captured_log = g_string_new (NULL);
-  g_log_set_debug_enabled (TRUE);
+  syphus_test_capture_log (captured_log);
 
   fixture->server->expected_key = TEST_KEY;
   md_syphus_backend_set_api_key (fixture->backend, TEST_KEY);
   test_settings (&settings);
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-key", TRUE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e400-echo", FALSE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e500-key", FALSE);
-  run_queue (fixture, 10000);
-  g_log_set_debug_enabled (FALSE);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "ok-key", TRUE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e400-echo", FALSE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "e500-key", FALSE);
+  syphus_fixture_run (fixture, 10000);
+  syphus_test_capture_log (NULL);
 
   /* The key was sent (the server refuses requests without it)... */
-  ok = only_generation (fixture, "ok-key");
+  ok = syphus_fixture_generation (fixture, "ok-key");
   g_assert_cmpstr (ok->status, ==, "ok");
   /* ...and is nowhere else: not in errors, even when the server echoes it back... */
-  echoed = only_generation (fixture, "e400-echo");
+  echoed = syphus_fixture_generation (fixture, "e400-echo");
   g_assert_cmpstr (echoed->status, ==, "failed");
   g_assert_nonnull (strstr (echoed->error, "Authorization: Bearer [redacted]"));
   g_assert_null (strstr (echoed->error, TEST_KEY));
@@ -983,11 +773,9 @@ test_key_secrecy (Fixture       *fixture,
   g_clear_object (&fixture->journal);
   wal = g_strconcat (fixture->journal_path, "-wal", NULL);
   g_assert_true (g_file_test (fixture->journal_path, G_FILE_TEST_EXISTS));
-  g_assert_false (file_contains (fixture->journal_path, TEST_KEY));
-  g_assert_false (file_contains (wal, TEST_KEY));
-  g_assert_true (file_contains (fixture->journal_path, "ok-key") || file_contains (wal, "ok-key"));
-  g_string_free (captured_log, TRUE);
-  captured_log = NULL;
+  g_assert_false (syphus_test_file_contains (fixture->journal_path, TEST_KEY));
+  g_assert_false (syphus_test_file_contains (wal, TEST_KEY));
+  g_assert_true (syphus_test_file_contains (fixture->journal_path, "ok-key") || syphus_test_file_contains (wal, "ok-key"));
 }
 
 static void
@@ -1000,14 +788,14 @@ test_limits_and_pause (Fixture       *fixture,
   test_settings (&settings);
   settings.concurrency = 1;
   settings.max_requests = 2;
-  fixture_open_queue (fixture, &settings);
+  syphus_fixture_open_queue (fixture, &settings);
   for (guint i = 0; i < 4; i++)
     {
       g_autofree char *name = g_strdup_printf ("ok-limit-%u", i);
 
-      add_job (fixture, MD_SYPHUS_JOB_REGENERATE, name, FALSE);
+      syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, name, FALSE);
     }
-  run_queue (fixture, 10000);
+  syphus_fixture_run (fixture, 10000);
   g_assert_true (md_syphus_queue_get_limit_reached (fixture->queue));
   g_assert_cmpuint (fixture->server->n_requests, ==, 2);
   g_assert_cmpuint (md_syphus_journal_count_jobs (fixture->journal, MD_SYPHUS_JOB_DONE), ==, 2);
@@ -1015,7 +803,7 @@ test_limits_and_pause (Fixture       *fixture,
 
   /* A paused run sends nothing until resumed. */
   settings.max_requests = 0;
-  fixture_open_queue (fixture, &settings);
+  syphus_fixture_open_queue (fixture, &settings);
   md_syphus_queue_pause (fixture->queue);
   md_syphus_queue_start (fixture->queue, &error);
   g_assert_no_error (error);
@@ -1024,7 +812,7 @@ test_limits_and_pause (Fixture       *fixture,
   g_assert_cmpuint (fixture->server->n_requests, ==, 2);
   g_assert_false (fixture->finished);
   md_syphus_queue_resume (fixture->queue);
-  run_queue (fixture, 10000);
+  syphus_fixture_run (fixture, 10000);
   g_assert_cmpuint (fixture->server->n_requests, ==, 4);
   g_assert_cmpuint (md_syphus_journal_count_jobs (fixture->journal, MD_SYPHUS_JOB_DONE), ==, 4);
 }
@@ -1039,9 +827,9 @@ test_cancel (Fixture       *fixture,
   fixture->server->delay_ms = 2000;
   test_settings (&settings);
   settings.concurrency = 1;
-  fixture_open_queue (fixture, &settings);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "delay-a", FALSE);
-  add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "delay-b", FALSE);
+  syphus_fixture_open_queue (fixture, &settings);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "delay-a", FALSE);
+  syphus_fixture_add_job (fixture, MD_SYPHUS_JOB_REGENERATE, "delay-b", FALSE);
   md_syphus_queue_start (fixture->queue, &error);
   g_assert_no_error (error);
   while (fixture->server->n_requests == 0)
@@ -1102,7 +890,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_log_set_writer_func (capture_log_or_default, NULL, NULL);
+  syphus_test_log_init ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
