@@ -478,8 +478,8 @@ md_batch_view_start (MdBatchView *self)
         }
     }
 
-  md_syphus_queue_settings_init (&settings);
-  settings.concurrency = self->config->concurrency;
+  /* The concurrency and the limits (deadline, reply size, Retry-After cap) of backends.ini. */
+  md_syphus_config_get_queue_settings (self->config, &settings);
   self->queue = md_syphus_queue_new (self->backend, self->journal, &settings);
   g_signal_connect (self->queue, "job-started", G_CALLBACK (on_job_started), self);
   g_signal_connect (self->queue, "job-retry", G_CALLBACK (on_job_retry), self);

@@ -689,7 +689,7 @@ send_now (MdSyphusPanel *self)
   if (self->queue != NULL)
     md_syphus_queue_cancel (self->queue);
   g_clear_object (&self->queue);
-  md_syphus_queue_settings_init (&settings);
+  md_syphus_config_get_queue_settings (self->config, &settings);
   settings.concurrency = 1;
   settings.max_attempts = 3;
   self->queue = md_syphus_queue_new (self->backend, self->journal, &settings);
