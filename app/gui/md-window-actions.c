@@ -284,10 +284,7 @@ toggle_sidebar_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  MdWindow *self = MD_WINDOW (widget);
-
-  gtk_toggle_button_set_active (self->sidebar_button,
-                                !gtk_toggle_button_get_active (self->sidebar_button));
+  _md_window_toggle_sidebar (MD_WINDOW (widget));
 }
 
 static void

@@ -5,7 +5,8 @@
  *   md-window.c          template, settings, queries, showing pairs, history
  *   md-window-actions.c  actions, key bindings and the capture-phase shortcuts
  *   md-window-open.c     opening datasets, background import and its progress bar, recents
- *   md-window-syphus.c   regenerate / translate the shown pair, Syphus batches */
+ *   md-window-syphus.c   regenerate / translate the shown pair, Syphus batches
+ *   md-window-layout.c   the window's size on its monitor, the sidebar giving way when narrow */
 
 #include <adwaita.h>
 
@@ -46,6 +47,8 @@ struct _MdWindow
   GQueue                history;       /* of char *, pair ids to go back to */
   MdPairNavigator      *navigator;     /* the pair shown, reads, cache and prefetching */
   guint                 datasets_serial;
+  gboolean              narrow;        /* too narrow for the sidebar: md-window-layout.c */
+  guint                 layout_idle;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -103,5 +106,10 @@ void      _md_window_choose_dataset     (MdWindow   *self,
 /* md-window-syphus.c */
 void      _md_window_class_init_syphus  (GtkWidgetClass *widget_class);
 void      _md_window_init_syphus        (MdWindow   *self);
+
+void     _md_window_class_init_layout (GtkWidgetClass *widget_class);
+void     _md_window_init_layout       (MdWindow       *self);
+void     _md_window_dispose_layout    (MdWindow       *self);
+void     _md_window_toggle_sidebar    (MdWindow       *self);
 
 G_END_DECLS

@@ -383,6 +383,7 @@ md_window_dispose (GObject *object)
   MdWindow *self = MD_WINDOW (object);
 
   _md_window_dispose_open (self);
+  _md_window_dispose_layout (self);
 
   if (self->navigator != NULL)
     md_pair_navigator_set_store (self->navigator, NULL, NULL);
@@ -493,6 +494,7 @@ md_window_class_init (MdWindowClass *klass)
 
   _md_window_class_init_actions (widget_class);
   _md_window_class_init_syphus (widget_class);
+  _md_window_class_init_layout (widget_class);
 }
 
 static void
@@ -522,6 +524,7 @@ md_window_init (MdWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "sidebar-visible", self->sidebar_button, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  _md_window_init_layout (self);
   g_settings_bind (self->settings, "language", self, "language", G_SETTINGS_BIND_DEFAULT);
 
   _md_window_init_actions (self);
