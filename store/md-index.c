@@ -89,8 +89,8 @@ _md_sqlite_describe_error (sqlite3 *db)
   /* The errno of a failed write is often gone by the time the error surfaces (the rollback
    * made other calls): a failed write without another known cause is reported as a full disk,
    * which is what it nearly always is. */
-  if ((code & 0xff) == SQLITE_FULL ||
-      (code == SQLITE_IOERR_WRITE && (sys == 0 || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
+  if ((code & 0xff) == SQLITE_FULL || (code == SQLITE_IOERR_WRITE && sys == 0) ||
+      ((code & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
     return g_strdup_printf ("%s: the disk is full or the file reached a size limit (%s); "
                             "nothing of this step was written",
                             sqlite3_errmsg (db), g_strerror (sys != 0 ? sys : ENOSPC));
@@ -201,8 +201,10 @@ _md_index_attach_search (sqlite3     *db,
   sqlite3_bind_text (attach, 1, search_path, -1, SQLITE_STATIC);
   if (sqlite3_step (attach) != SQLITE_DONE)
     {
+      g_autofree char *detail = _md_sqlite_describe_error (db);
+
       g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "cannot open the search index %s: %s",
-                   search_path, sqlite3_errmsg (db));
+                   search_path, detail);
       return FALSE;
     }
   if (!writable)
