@@ -28,6 +28,7 @@ static const struct {
   { "regenerate", md_cli_regenerate, N_("Generate pairs again through Syphus") },
   { "translate", md_cli_translate, N_("Translate pairs through Syphus") },
   { "export", md_cli_export, N_("Write a curated subset as MIMIC-IT, JSONL or LLaVA files") },
+  { "team", md_cli_team, N_("Review as a team through a shared PostgreSQL server") },
 };
 
 static GPtrArray *dataset_dirs;
@@ -199,6 +200,37 @@ md_cli_parse_options (GOptionContext   *context,
       return FALSE;
     }
   return TRUE;
+}
+
+int
+md_cli_dispatch (const char            *group,
+                 const MdCliSubcommand *subcommands,
+                 guint                  n_subcommands,
+                 void                 (*reset) (void),
+                 int                    argc,
+                 char                 **argv)
+{
+  gboolean help = argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0);
+
+  for (guint i = 0; argc >= 2 && i < n_subcommands; i++)
+    {
+      if (strcmp (argv[1], subcommands[i].name) == 0)
+        {
+          int status = subcommands[i].func (argc - 1, argv + 1);
+
+          if (reset != NULL)
+            reset ();
+          return status;
+        }
+    }
+  if (argc >= 2 && !help)
+    md_cli_printerr (_("unknown %s command “%s”"), group, argv[1]);
+
+  fprintf (stderr, _("Usage: %s %s COMMAND [OPTION…]\n\n"), "mimicdesk-cli", group);
+  for (guint i = 0; i < n_subcommands; i++)
+    fprintf (stderr, "  %-13s %s\n", subcommands[i].name, _(subcommands[i].summary));
+  fprintf (stderr, "\n%s\n", _("Every command takes --db FILE and --review FILE."));
+  return help ? MD_CLI_EXIT_OK : MD_CLI_EXIT_FAILED;
 }
 
 static void

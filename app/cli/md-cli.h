@@ -26,6 +26,7 @@ int md_cli_review     (int argc, char **argv);
 int md_cli_regenerate (int argc, char **argv);
 int md_cli_translate  (int argc, char **argv);
 int md_cli_export     (int argc, char **argv);
+int md_cli_team       (int argc, char **argv);
 
 /* Default index location when --db is not given: with --dataset-dir DIR (any command, repeatable)
  * the window's index for that set of folders, $XDG_CACHE_HOME/mimicdesk/<sha256>.sqlite
@@ -54,6 +55,22 @@ gboolean md_cli_check_file (const char *path,
 gboolean md_cli_parse_options (GOptionContext *context,
                                int            *argc,
                                char         ***argv);
+
+typedef struct
+{
+  const char       *name;
+  MdCliCommandFunc  func;
+  const char       *summary;
+} MdCliSubcommand;
+
+/* Runs the subcommand named by @argv[1] among @subcommands, then @reset (may be NULL); prints
+ * the group's usage for --help or an unknown name. */
+int md_cli_dispatch (const char            *group,
+                     const MdCliSubcommand *subcommands,
+                     guint                  n_subcommands,
+                     void                 (*reset) (void),
+                     int                    argc,
+                     char                 **argv);
 
 /* Prints "mimicdesk-cli: MESSAGE" on stderr, control characters escaped. */
 void md_cli_printerr (const char *format, ...) G_GNUC_PRINTF (1, 2);
