@@ -913,6 +913,31 @@ check_key (MdReviewStore  *self,
   return TRUE;
 }
 
+/* Whether the latest status of the key was written by someone other than @author: the same
+ * status set by a second reviewer is that reviewer's own judgment (agreement counts it). */
+static gboolean
+status_by_other (MdReviewStore *self,
+                 const char    *dataset,
+                 const char    *pair_id,
+                 const char    *lang,
+                 const char    *author)
+{
+  sqlite3_stmt *stmt = _md_review_store_prepare (self,
+    "SELECT author FROM review_log WHERE dataset = ? AND pair_id = ? AND lang = ?"
+    " AND field = 'status' ORDER BY created_at DESC, uid DESC LIMIT 1", NULL);
+  gboolean other = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, dataset, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, pair_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, lang, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    other = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), author) != 0;
+  sqlite3_reset (stmt);
+  return other;
+}
+
 /* Records the changes that differ from the current values as one action. */
 static gint64
 record_action (MdReviewStore       *self,
@@ -950,7 +975,9 @@ record_action (MdReviewStore       *self,
       /* No revision yet, or the last one went back to the shard's text. */
       if (current == NULL && original != NULL)
         current = g_strdup (original);
-      if (g_strcmp0 (current, changes[i].new_value) == 0)
+      if (g_strcmp0 (current, changes[i].new_value) == 0 &&
+          !(g_strcmp0 (changes[i].field, MD_REVIEW_FIELD_STATUS) == 0 &&
+            status_by_other (self, dataset, pair_id, lang, author)))
         continue;
       if (g_strcmp0 (changes[i].field, MD_REVIEW_FIELD_STATUS) == 0 && current == NULL &&
           g_strcmp0 (changes[i].new_value, "unreviewed") == 0)

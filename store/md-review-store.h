@@ -185,7 +185,8 @@ gboolean       md_review_store_add_tag        (MdReviewStore       *self,
 /* One action setting the status of a pair (@lang NULL or "") or of one language, with its
  * reasons (NULL: keep the current ones; an empty vector clears them) and note (NULL: keep; "":
  * clear). Unknown tags are an error (add them first). Returns the action id, 0 when nothing
- * changed, -1 on error. */
+ * changed, -1 on error. The current status set again by another reviewer than its author is a
+ * change (that reviewer's own judgment, which agreement between reviewers counts). */
 gint64         md_review_store_set_status     (MdReviewStore       *self,
                                                const char          *dataset,
                                                const char          *pair_id,

@@ -936,6 +936,7 @@ static const struct {
   { "sample-stats", review_sample_stats, N_("Error rate of a sample with Wilson intervals") },
   { "export-log", review_export_log, N_("Write the review log as JSON lines") },
   { "import-log", review_import_log, N_("Merge another reviewer's log") },
+  { "agreement", md_cli_review_agreement, N_("Agreement between reviewers (kappa, alpha)") },
 };
 
 int

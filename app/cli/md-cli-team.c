@@ -6,11 +6,13 @@
 #include <cJSON.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "md-agreement.h"
 #include "md-cli.h"
 #include "md-review-store.h"
 #include "md-team.h"
@@ -474,6 +476,95 @@ team_run (int    argc,
   cJSON_AddNumberToObject (root, "queued", (double) status->n_queued);
   print_json (root);
   return n_failed_lines > 0 ? MD_CLI_EXIT_PARTIAL : MD_CLI_EXIT_OK;
+}
+
+/* review agreement */
+
+static void
+add_number_or_null (cJSON      *object,
+                    const char *name,
+                    double      value)
+{
+  if (isnan (value))
+    cJSON_AddNullToObject (object, name);
+  else
+    cJSON_AddNumberToObject (object, name, value);
+}
+
+static char *
+format_ratio (double value)
+{
+  return isnan (value) ? g_strdup ("-") : g_strdup_printf ("%.3f", value);
+}
+
+static void reset_options (void);
+
+static int
+agreement (int    argc,
+           char **argv)
+{
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(MdTeam) team = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(cJSON) root = cJSON_CreateArray ();
+
+  if (!parse (&argc, &argv, NULL,
+              _("Agreement between reviewers on the pairs several of them judged: percent "
+                "agreement, Cohen's kappa (two reviewers) and Krippendorff's alpha (nominal), "
+                "per dataset and language."), NULL))
+    return MD_CLI_EXIT_FAILED;
+  if ((team = open_team (&review)) == NULL)
+    return MD_CLI_EXIT_FAILED;
+  rows = md_review_store_get_agreement (review, &error);
+  if (rows == NULL)
+    return fail (error);
+  if (!opt_json)
+    printf ("%-10s %-6s %7s %7s %8s %7s %7s\n", _("dataset"), _("lang"), _("units"),
+            _("raters"), _("percent"), _("kappa"), _("alpha"));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MdAgreement *row = rows->pdata[i];
+
+      if (opt_json)
+        {
+          cJSON *item = cJSON_CreateObject ();
+
+          add_nullable (item, "dataset", row->dataset);
+          add_nullable (item, "lang", row->lang);
+          cJSON_AddNumberToObject (item, "units", row->n_units);
+          cJSON_AddNumberToObject (item, "ratings", row->n_ratings);
+          cJSON_AddNumberToObject (item, "raters", row->n_raters);
+          add_number_or_null (item, "percent", row->percent);
+          add_number_or_null (item, "kappa", row->kappa);
+          add_number_or_null (item, "alpha", row->alpha);
+          cJSON_AddItemToArray (root, item);
+        }
+      else
+        {
+          g_autofree char *percent = format_ratio (row->percent);
+          g_autofree char *kappa = format_ratio (row->kappa);
+          g_autofree char *alpha = format_ratio (row->alpha);
+
+          printf ("%-10s %-6s %7u %7u %8s %7s %7s\n",
+                  row->dataset != NULL ? row->dataset : _("all"),
+                  row->lang == NULL ? _("all") : *row->lang == '\0' ? _("pair") : row->lang,
+                  row->n_units, row->n_raters, percent, kappa, alpha);
+        }
+    }
+  if (opt_json)
+    print_json (root);
+  return MD_CLI_EXIT_OK;
+}
+
+int
+md_cli_review_agreement (int    argc,
+                         char **argv)
+{
+  int status = agreement (argc, argv);
+
+  reset_options ();
+  return status;
 }
 
 static const MdCliSubcommand subcommands[] = {

@@ -27,6 +27,8 @@ int md_cli_regenerate (int argc, char **argv);
 int md_cli_translate  (int argc, char **argv);
 int md_cli_export     (int argc, char **argv);
 int md_cli_team       (int argc, char **argv);
+/* review agreement (in md-cli-team.c, beside the team commands) */
+int md_cli_review_agreement (int argc, char **argv);
 
 /* Default index location when --db is not given: with --dataset-dir DIR (any command, repeatable)
  * the window's index for that set of folders, $XDG_CACHE_HOME/mimicdesk/<sha256>.sqlite
