@@ -519,10 +519,10 @@ review_stats (int    argc,
 /* review sample */
 
 /* Population from a file of ids, one per line ("ID" or "DATASET<TAB>ID"). */
-static gboolean
-read_population (const char  *path,
-                 GPtrArray   *datasets,
-                 GPtrArray   *ids)
+gboolean
+md_cli_read_population (const char  *path,
+                        GPtrArray   *datasets,
+                        GPtrArray   *ids)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
@@ -635,7 +635,7 @@ review_sample (int    argc,
 
   if (ids_path != NULL)
     {
-      if (!read_population (ids_path, datasets, ids))
+      if (!md_cli_read_population (ids_path, datasets, ids))
         return MD_CLI_EXIT_FAILED;
     }
   else if ((index = open_index (&failed)) != NULL)

@@ -14,6 +14,7 @@
 
 #include "md-agreement.h"
 #include "md-cli.h"
+#include "md-review-sample.h"
 #include "md-review-store.h"
 #include "md-team.h"
 
@@ -478,6 +479,141 @@ team_run (int    argc,
   return n_failed_lines > 0 ? MD_CLI_EXIT_PARTIAL : MD_CLI_EXIT_OK;
 }
 
+/* team assign */
+
+static int
+team_assign (int    argc,
+             char **argv)
+{
+  g_autofree char *sample_name = NULL;
+  g_autofree char *ids_path = NULL;
+  g_autofree char *reviewer_list = NULL;
+  double overlap = 0;
+  gint64 seed = 1;
+  const GOptionEntry entries[] = {
+    { "sample", 0, 0, G_OPTION_ARG_STRING, &sample_name, N_("Split this saved audit sample"),
+      N_("NAME") },
+    { "ids", 0, 0, G_OPTION_ARG_FILENAME, &ids_path,
+      N_("Split the pairs of this file (one id per line, or DATASET<TAB>ID)"), N_("FILE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &reviewer_list, N_("Reviewers, separated by commas"),
+      N_("NAMES") },
+    { "overlap", 0, 0, G_OPTION_ARG_DOUBLE, &overlap,
+      N_("Share of the units that a second reviewer also gets (0 to 1)"), N_("F") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the shuffle"), N_("S") },
+    { NULL }
+  };
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(MdTeam) team = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdSample) sample = NULL;
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
+  g_auto(GStrv) reviewers = NULL;
+  guint n_rows = 0;
+
+  if (!parse (&argc, &argv, "NAME",
+              _("Split an audit sample or a list of pairs among reviewers, on the team server."),
+              entries))
+    return MD_CLI_EXIT_FAILED;
+  if (argc != 2 || reviewer_list == NULL || (sample_name == NULL) == (ids_path == NULL))
+    {
+      md_cli_printerr (_("usage: team assign NAME (--sample S | --ids FILE) --to A,B,… "
+                         "[--overlap F] [--seed S]"));
+      return MD_CLI_EXIT_FAILED;
+    }
+  if ((team = open_team (&review)) == NULL)
+    return MD_CLI_EXIT_FAILED;
+  if (sample_name != NULL)
+    {
+      sample = md_review_store_load_sample (review, sample_name, &error);
+      if (sample == NULL)
+        return fail (error);
+      for (guint i = 0; i < sample->members->len; i++)
+        {
+          const MdSampleMember *member = sample->members->pdata[i];
+          MdSampleUnit unit = { member->dataset, member->pair_id, member->lang };
+
+          g_array_append_val (units, unit);
+        }
+    }
+  else
+    {
+      if (!md_cli_read_population (ids_path, datasets, ids))
+        return MD_CLI_EXIT_FAILED;
+      for (guint i = 0; i < ids->len; i++)
+        {
+          MdSampleUnit unit = { datasets->pdata[i], ids->pdata[i], "" };
+
+          g_array_append_val (units, unit);
+        }
+    }
+  reviewers = g_strsplit (reviewer_list, ",", -1);
+  if (!md_team_assign (team, argv[1], (const MdSampleUnit *) units->data, units->len,
+                       (const char * const *) reviewers, overlap, (guint64) seed, &n_rows,
+                       &error))
+    return fail (error);
+  printf (_("assignment %s: %u units, %u assigned rows for %u reviewers\n"), argv[1], units->len,
+          n_rows, g_strv_length (reviewers));
+  return MD_CLI_EXIT_OK;
+}
+
+/* team next */
+
+static int
+team_next (int    argc,
+           char **argv)
+{
+  int ttl_minutes = 30;
+  gboolean take_abandoned = FALSE;
+  const GOptionEntry entries[] = {
+    { "ttl", 0, 0, G_OPTION_ARG_INT, &ttl_minutes,
+      N_("Minutes the claim lasts without a status (default 30)"), N_("MIN") },
+    { "take-abandoned", 0, 0, G_OPTION_ARG_NONE, &take_abandoned,
+      N_("Once your part is done, take units whose claim by others expired"), NULL },
+    { NULL }
+  };
+  g_autoptr(MdReviewStore) review = NULL;
+  g_autoptr(MdTeam) team = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdTeamUnit) unit = NULL;
+  g_autoptr(cJSON) root = cJSON_CreateObject ();
+
+  if (!parse (&argc, &argv, "NAME",
+              _("Claim the next unit of your part of an assignment that you have not reviewed."),
+              entries))
+    return MD_CLI_EXIT_FAILED;
+  if (argc != 2 || ttl_minutes < 0)
+    {
+      md_cli_printerr (_("usage: team next NAME [--ttl MIN] [--take-abandoned]"));
+      return MD_CLI_EXIT_FAILED;
+    }
+  if ((team = open_team (&review)) == NULL)
+    return MD_CLI_EXIT_FAILED;
+  if (!md_team_next (team, argv[1], md_review_store_get_reviewer (review),
+                     (guint) ttl_minutes * 60, take_abandoned, &unit, &error) &&
+      error != NULL)
+    return fail (error);
+  if (opt_json)
+    {
+      cJSON_AddBoolToObject (root, "done", unit == NULL);
+      if (unit != NULL)
+        {
+          cJSON_AddStringToObject (root, "dataset", unit->dataset);
+          cJSON_AddStringToObject (root, "id", unit->pair_id);
+          cJSON_AddStringToObject (root, "lang", unit->lang);
+          cJSON_AddNumberToObject (root, "position", unit->position);
+        }
+      return print_json (root);
+    }
+  if (unit == NULL)
+    printf (_("nothing left in %s for %s\n"), argv[1], md_review_store_get_reviewer (review));
+  else
+    printf ("%s\t%s%s%s\n", unit->dataset, unit->pair_id, *unit->lang != '\0' ? "\t" : "",
+            unit->lang);
+  return MD_CLI_EXIT_OK;
+}
+
 /* review agreement */
 
 static void
@@ -574,6 +710,8 @@ static const MdCliSubcommand subcommands[] = {
   { "sync", team_sync, N_("Push queued actions and pull the others'") },
   { "conflicts", team_conflicts, N_("Changes made without seeing each other's") },
   { "run", team_run, N_("Run review actions from a script, syncing as it goes") },
+  { "assign", team_assign, N_("Split a sample or a list of pairs among reviewers") },
+  { "next", team_next, N_("Claim the next unreviewed unit of your assignment") },
 };
 
 static void

@@ -74,6 +74,12 @@ int md_cli_dispatch (const char            *group,
                      int                    argc,
                      char                 **argv);
 
+/* Reads a file of pair ids, one per line, "ID" (dataset from the prefix before _INS_) or
+ * "DATASET<TAB>ID", into @datasets and @ids (char*); prints the first bad line and returns FALSE. */
+gboolean md_cli_read_population (const char *path,
+                                 GPtrArray  *datasets,
+                                 GPtrArray  *ids);
+
 /* Prints "mimicdesk-cli: MESSAGE" on stderr, control characters escaped. */
 void md_cli_printerr (const char *format, ...) G_GNUC_PRINTF (1, 2);
 

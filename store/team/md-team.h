@@ -27,6 +27,7 @@
  * Threading: an MdTeam belongs to one thread, like the MdReviewStore it syncs. */
 
 #include "md-review-store.h"
+#include "md-review-sample.h"
 
 G_BEGIN_DECLS
 
@@ -118,5 +119,43 @@ GPtrArray     *md_team_list_conflicts  (MdTeam         *self,
 gboolean       md_team_store_password  (MdTeam         *self,
                                         const char     *password,
                                         GError        **error);
+
+
+/* Assignments. A lead splits units (pairs, or languages of pairs) among reviewers: after a
+ * seeded shuffle unit i goes to reviewers[i mod n], and the first round(overlap × units) of the
+ * shuffled units also to the next reviewer, so that agreement can be measured on them. */
+
+gboolean       md_team_assign          (MdTeam               *self,
+                                        const char           *name,
+                                        const MdSampleUnit   *units,
+                                        guint                 n_units,
+                                        const char * const   *reviewers,
+                                        double                overlap,
+                                        guint64               seed,
+                                        guint                *out_n_rows,
+                                        GError              **error);
+
+/* The next unit of @reviewer's part of assignment @name that @reviewer has not given a status
+ * yet (pushing first, so the server knows), claimed for @ttl_seconds. With @take_abandoned, once
+ * the reviewer's own part is done, a unit whose claim by another reviewer expired without a
+ * status passes to @reviewer. FALSE without @error when nothing is left. */
+typedef struct
+{
+  char  *dataset;
+  char  *pair_id;
+  char  *lang;       /* "" for the pair as a whole */
+  guint  position;   /* in the assignment's shuffled order */
+} MdTeamUnit;
+
+void md_team_unit_free (MdTeamUnit *unit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdTeamUnit, md_team_unit_free)
+
+gboolean       md_team_next            (MdTeam               *self,
+                                        const char           *name,
+                                        const char           *reviewer,
+                                        guint                 ttl_seconds,
+                                        gboolean              take_abandoned,
+                                        MdTeamUnit          **out_unit,
+                                        GError              **error);
 
 G_END_DECLS

@@ -276,6 +276,97 @@ test_sync_conflict (Fixture       *f,
   g_assert_cmpstr (cJSON_GetObjectItem (c, "current_value")->valuestring, ==, b_state);
 }
 
+static char *
+next_unit (const char *review,
+           const char *reviewer,
+           const char *extra)
+{
+  g_autoptr(cJSON) next = md_test_cli_json (review, "team", "next", "split", "--json",
+                                            "--reviewer", reviewer, extra, NULL);
+
+  if (cJSON_IsTrue (cJSON_GetObjectItem (next, "done")))
+    return NULL;
+  return g_strdup (cJSON_GetObjectItem (next, "id")->valuestring);
+}
+
+/* A lead splits 20 pairs among three reviewers with a quarter overlapping; each walks their own
+ * part; a claim left to expire passes to a reviewer who has finished. */
+static void
+test_assignment (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *ana = NULL;
+  g_autofree char *ben = NULL;
+  g_autofree char *cy = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *ben_rows = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *abandoned = NULL;
+  g_autofree char *taken = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(GHashTable) walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_ben;
+
+  if (f->pg == NULL)
+    return;
+  ana = connect_reviewer (f, "ana");
+  ben = connect_reviewer (f, "ben");
+  cy = connect_reviewer (f, "cy");
+  for (guint i = 1; i <= 20; i++)
+    g_string_append_printf (list, "DC_INS_%05u\n", i);
+  ids = g_build_filename (f->dir, "ids.txt", NULL);
+  g_assert_true (g_file_set_contents (ids, list->str, -1, NULL));
+  g_assert_cmpint (md_test_cli (ana, NULL, "team", "assign", "split", "--ids", ids,
+                                "--to", "ana,ben,cy", "--overlap", "0.25", "--seed", "7", NULL),
+                   ==, 0);
+  /* A name is given once. */
+  g_assert_cmpint (md_test_cli (ana, NULL, "team", "assign", "split", "--ids", ids,
+                                "--to", "ana", NULL), ==, 1);
+  rows = md_test_pg_query (f->pg, "SELECT count(*) || ' ' || count(DISTINCT pair_id) || ' ' ||"
+                                  " (SELECT count(*) FROM (SELECT pair_id FROM md_assignment"
+                                  "   GROUP BY pair_id HAVING count(DISTINCT reviewer) = 2) t)"
+                                  " FROM md_assignment WHERE name = 'split'");
+  g_assert_cmpstr (rows, ==, "25 20 5\n");
+  ben_rows = md_test_pg_query (f->pg, "SELECT count(*) FROM md_assignment WHERE reviewer = 'ben'");
+  n_ben = (guint) g_ascii_strtoull (ben_rows, NULL, 10);
+  g_assert_cmpuint (n_ben, >=, 7);
+
+  /* Next is stable until the unit gets a status. */
+  first = next_unit (ben, "ben", NULL);
+  again = next_unit (ben, "ben", NULL);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first, ==, again);
+  for (char *unit = g_steal_pointer (&first); unit != NULL; unit = next_unit (ben, "ben", NULL))
+    {
+      g_assert_false (g_hash_table_contains (walked, unit));
+      set_status (ben, "ben", unit, "approved");
+      g_hash_table_add (walked, unit);
+    }
+  g_assert_cmpuint (g_hash_table_size (walked), ==, n_ben);
+
+  /* cy claims a unit for no time and leaves it; ben, done, takes it over (not one ben has
+   * judged already: a second rating must come from someone else). */
+  for (abandoned = next_unit (cy, "cy", "--ttl=0");
+       abandoned != NULL && g_hash_table_contains (walked, abandoned);
+       abandoned = next_unit (cy, "cy", "--ttl=0"))
+    {
+      set_status (cy, "cy", abandoned, "rejected");
+      g_free (abandoned);
+    }
+  g_assert_nonnull (abandoned);
+  g_usleep (20000);
+  taken = next_unit (ben, "ben", "--take-abandoned");
+  g_assert_cmpstr (taken, ==, abandoned);
+  query = g_strdup_printf ("SELECT reviewer FROM md_assignment WHERE pair_id = '%s'"
+                           " AND claimed_by IS NOT NULL", taken);
+  owner = md_test_pg_query (f->pg, query);
+  g_assert_cmpstr (owner, ==, "ben\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +377,8 @@ main (int   argc,
   g_test_add ("/team/sync/offline", Fixture, NULL, fixture_set_up, test_sync_offline,
               fixture_tear_down);
   g_test_add ("/team/sync/conflict", Fixture, NULL, fixture_set_up, test_sync_conflict,
+              fixture_tear_down);
+  g_test_add ("/team/assignment", Fixture, NULL, fixture_set_up, test_assignment,
               fixture_tear_down);
   return g_test_run ();
 }
