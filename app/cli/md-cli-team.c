@@ -332,12 +332,21 @@ team_conflicts (int    argc,
           cJSON_AddItemToArray (root, item);
         }
       else
-        printf (_("%s %s %s %s: %s set “%s” (#%" G_GINT64_FORMAT "), %s set “%s” (#%"
-                  G_GINT64_FORMAT ") without seeing it; now “%s”\n"),
-                c->dataset, c->pair_id, *c->lang != '\0' ? c->lang : _("pair"), c->field,
-                c->first_author, c->first_value != NULL ? c->first_value : "-", c->first_seq,
-                c->second_author, c->second_value != NULL ? c->second_value : "-", c->second_seq,
-                c->current_value != NULL ? c->current_value : "-");
+        {
+          g_autofree char *first = md_cli_safe_line (c->first_value != NULL ? c->first_value : "-");
+          g_autofree char *second = md_cli_safe_line (c->second_value != NULL ? c->second_value
+                                                                               : "-");
+          g_autofree char *now = md_cli_safe_line (c->current_value != NULL ? c->current_value
+                                                                             : "-");
+          g_autofree char *who_first = md_cli_safe_line (c->first_author);
+          g_autofree char *who_second = md_cli_safe_line (c->second_author);
+          g_autofree char *pair = md_cli_safe_line (c->pair_id);
+
+          printf (_("%s %s %s %s: %s set “%s” (#%" G_GINT64_FORMAT "), %s set “%s” (#%"
+                    G_GINT64_FORMAT ") without seeing it; now “%s”\n"),
+                  c->dataset, pair, *c->lang != '\0' ? c->lang : _("pair"), c->field, who_first,
+                  first, c->first_seq, who_second, second, c->second_seq, now);
+        }
     }
   if (opt_json)
     return print_json (root);
