@@ -378,7 +378,7 @@ run_line (MdReviewStore  *review,
   MdField field;
 
   if (g_str_equal (fields[0], "undo") && n == 1)
-    return md_review_store_undo (review, NULL, error);
+    return md_review_store_undo (review, NULL, NULL, error);
   if (g_str_equal (fields[0], "set") && (n == 3 || n == 4) && dataset != NULL &&
       md_review_status_from_name (fields[2], &status))
     return md_review_store_set_status (review, dataset, fields[1], n == 4 ? fields[3] : NULL,
@@ -410,7 +410,7 @@ team_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
-  guint n_actions = 0, n_failed_lines = 0, n_synced = 0, n_sync_failed = 0, since_sync = 0;
+  guint n_actions = 0, n_refused = 0, n_failed_lines = 0, n_synced = 0, n_sync_failed = 0, since_sync = 0;
   g_autoptr(MdTeamStatus) status = NULL;
   g_autoptr(cJSON) root = cJSON_CreateObject ();
 
@@ -450,7 +450,15 @@ team_run (int    argc,
         {
           g_autoptr(GError) line_error = NULL;
 
-          if (run_line (review, fields, &line_error) < 0)
+          if (run_line (review, fields, &line_error) < 0 && g_str_equal (fields[0], "undo") &&
+              g_error_matches (line_error, MD_ERROR, MD_ERROR_FAILED))
+            {
+              /* Another reviewer changed the field since: the undo is refused, as in the
+               * window, and the script goes on. */
+              n_refused++;
+              continue;
+            }
+          if (line_error != NULL)
             {
               md_cli_printerr ("%s:%u: %s", argv[1], i + 1, line_error->message);
               n_failed_lines++;
@@ -480,6 +488,7 @@ team_run (int    argc,
   if (status == NULL)
     return fail (error);
   cJSON_AddNumberToObject (root, "actions", n_actions);
+  cJSON_AddNumberToObject (root, "refused_undos", n_refused);
   cJSON_AddNumberToObject (root, "failed_lines", n_failed_lines);
   cJSON_AddNumberToObject (root, "syncs", n_synced);
   cJSON_AddNumberToObject (root, "failed_syncs", n_sync_failed);
