@@ -51,13 +51,14 @@ typedef enum
 #define OPTIONS_PATTERN "^\\s*(?:\\*\\*|__)?\\s*options?\\s*\\d+\\s*(?:\\*\\*|__)?\\s*[:：]"
 
 static GRegex *
-compile_once (GRegex      **slot,
-              gsize        *once,
-              const char   *pattern)
+compile_once (GRegex        **slot,
+              gsize          *once,
+              const char     *pattern,
+              GRegexCompileFlags flags)
 {
   if (g_once_init_enter (once))
     {
-      *slot = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      *slot = g_regex_new (pattern, G_REGEX_CASELESS | flags, 0, NULL);
       g_once_init_leave (once, 1);
     }
   return *slot;
@@ -147,10 +148,11 @@ md_syphus_parse_qa (const char  *reply_text,
       reply_text = valid;
     }
 
-  header_regex = compile_once (&qa_regex, &qa_once, HEADER_PATTERN);
-  compile_once (&dialogue_regex, &dialogue_once, DIALOGUE_PATTERN);
-  compile_once (&conversation_regex, &conversation_once, CONVERSATION_PATTERN);
-  compile_once (&options_regex, &options_once, OPTIONS_PATTERN);
+  /* Only the header pattern runs on every line of every reply: JIT it. */
+  header_regex = compile_once (&qa_regex, &qa_once, HEADER_PATTERN, G_REGEX_OPTIMIZE);
+  compile_once (&dialogue_regex, &dialogue_once, DIALOGUE_PATTERN, 0);
+  compile_once (&conversation_regex, &conversation_once, CONVERSATION_PATTERN, 0);
+  compile_once (&options_regex, &options_once, OPTIONS_PATTERN, 0);
 
   reply = g_new0 (MdSyphusQaReply, 1);
   reply->pairs = g_ptr_array_new_with_free_func (qa_free);
