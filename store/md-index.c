@@ -9,6 +9,7 @@
 #include "md-error.h"
 #include "md-fold-private.h"
 #include "md-index-private.h"
+#include "md-search-run-private.h"
 
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -290,6 +291,10 @@ _md_index_register_functions (sqlite3  *db,
   if (sqlite3_create_function_v2 (db, "md_contains", 2,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                   sql_md_contains, NULL, NULL, NULL) != SQLITE_OK)
+    return _md_index_set_error (db, error, "adding the search functions");
+  /* Not deterministic: it counts each call. */
+  if (sqlite3_create_function_v2 (db, "md_visit", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL,
+                                  _md_search_sql_visit, NULL, NULL, NULL) != SQLITE_OK)
     return _md_index_set_error (db, error, "adding the search functions");
   return TRUE;
 }

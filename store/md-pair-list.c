@@ -5,67 +5,44 @@
 
 #include "md-pair-list-private.h"
 #include "md-pair-private.h"
-#include "md-query-private.h"
-#include "md-review-store.h"
+#include "md-search-run-private.h"
 #include "md-store-private.h"
 
 #define MAX_CACHED_PAGES 64
-#define FIRST_TEXT_CAP 5000
+#define FIRST_TEXT_CAP MD_PAIR_LIST_FIRST_PAGE
 #define UNKNOWN_ANCHOR G_MININT64
+/* Visits per step of md_pair_list_count_async(), between checks of its cancellable. */
+#define COUNT_STEP_BUDGET 1000000
 
-typedef enum
-{
-  MODE_ALL,    /* no search text: walk the pairs table */
-  MODE_FTS,    /* the trigram index, plus LIKE conditions for 1-2 character terms */
-  MODE_SCAN,   /* only short terms: scan the texts with LIKE, always under a LIMIT */
-} Mode;
-
-/* Parameters, bound by number so that user text is never part of the SQL. */
 enum
 {
-  P_AFTER = 1,
-  P_LIMIT = 2,
-  P_OFFSET = 3,
-  P_EXPR = 4,
-  P_LANGUAGE = 5,
-  P_SHOW = 6,
-  P_DATASET = 7,
-  P_MODALITY = 8,
-  P_FLAGS = 9,
-  P_UPTO = 10,
-  P_REVIEW_LANG = 11,
-  P_REVIEW_STATUS = 12,
-  P_REVIEW_REASON = 13,
-  P_REVIEW_REVIEWER = 14,
-  P_REVIEW_SAMPLE = 15,
-  P_DISPLAY = 16,
-  P_LIKE_FIRST = 20,
+  PROP_0,
+  PROP_COUNT_STATE,
+  N_PROPS
 };
 
-typedef struct
-{
-  Mode          mode;
-  MdQuery      *query;
-  MdSearchPlan *plan;
-  char         *page_sql;
-  char         *count_sql;
-} Plan;
+static GParamSpec *properties[N_PROPS];
 
 struct _MdPairList
 {
-  GObject     parent_instance;
+  GObject         parent_instance;
 
-  MdStore    *store;
-  Plan       *plan;
-  guint       n_items;
-  gboolean    exact;
-  guint64     cap;
-  gint64      count_after;   /* text searches: key the count goes on from */
-  GHashTable *pages;     /* page index -> GPtrArray of MdPair */
-  GQueue      lru;       /* page indexes, most recent first */
-  GArray     *anchors;   /* gint64: the key after which page p starts, or UNKNOWN_ANCHOR */
-  guint       grow_source;
-  GMainContext *context;
+  MdStore        *store;
+  MdQuery        *query;
+  char           *all_page_sql;   /* without search text: walk the pairs table */
+  char           *all_count_sql;
+  MdSearchRun    *run;            /* with search text */
+  MdSearchCursor  cursor;
+  gboolean        too_broad;      /* the first step ran out of budget before its page */
+  guint64         grow_budget;
+  guint           n_items;
+  gboolean        exact;
+  guint64         cap;
+  GHashTable     *pages;     /* page index -> GPtrArray of MdPair */
+  GQueue          lru;       /* page indexes, most recent first */
+  GArray         *anchors;   /* gint64: the key after which page p starts, or UNKNOWN_ANCHOR */
+  guint           grow_source;
+  GMainContext   *context;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -73,242 +50,68 @@ static void list_model_iface_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (MdPairList, md_pair_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-static void
-plan_free (Plan *plan)
+guint64
+_md_pair_list_next_cap (guint64 cap)
 {
-  if (plan == NULL)
-    return;
-  md_query_free (plan->query);
-  _md_search_plan_free (plan->plan);
-  g_free (plan->page_sql);
-  g_free (plan->count_sql);
-  g_free (plan);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Plan, plan_free)
-
-static void
-append_like (GString    *sql,
-             const char *like_sql)
-{
-  guint n = P_LIKE_FIRST;
-
-  g_string_append (sql, " AND ");
-  for (const char *c = like_sql; *c != '\0'; c++)
-    {
-      if (*c == '?')
-        g_string_append_printf (sql, "?%u", n++);
-      else
-        g_string_append_c (sql, *c);
-    }
-}
-
-static void
-append_filters (GString       *sql,
-                const MdQuery *query)
-{
-  if (query->dataset != NULL && *query->dataset != '\0')
-    g_string_append (sql, " AND p.dataset_id = (SELECT id FROM datasets WHERE code = ?7)");
-  if (query->modality >= 0)
-    g_string_append (sql, " AND p.modality = ?8");
-  if (query->flags != 0)
-    g_string_append (sql, " AND (p.flags & ?9) = ?9");
-
-  /* Review filters: the review file (ATTACHed as `review`) is keyed by (dataset code, pair id),
-   * so each is an EXISTS on its primary key, one lookup per candidate pair. */
-#define SAME_PAIR(t) " WHERE " t ".dataset = (SELECT code FROM datasets WHERE id = p.dataset_id)" \
-                     " AND " t ".pair_id = p.pair_id"
-  if (query->review_status > MD_REVIEW_STATUS_UNREVIEWED)
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_status s" SAME_PAIR ("s")
-                          " AND s.lang = ?11 AND s.status = ?12)");
-  if (query->review_unreviewed || query->review_status == MD_REVIEW_STATUS_UNREVIEWED)
-    g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM review.reviewed_pair v" SAME_PAIR ("v")
-                          " AND v.lang = ?11)");
-  if (query->review_reason != NULL && *query->review_reason != '\0')
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_reason r" SAME_PAIR ("r")
-                          " AND r.lang = ?11 AND r.tag = ?13)");
-  if (query->review_reviewer != NULL && *query->review_reviewer != '\0')
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_status w" SAME_PAIR ("w")
-                          " AND w.lang = ?11 AND w.reviewer = ?14)");
-  if (query->review_edited)
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.pair_text e" SAME_PAIR ("e") ")");
-  if (query->review_sample != NULL && *query->review_sample != '\0')
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM review.review_sample_member m"
-                          " WHERE m.sample = ?15 AND m.pair_id = p.pair_id"
-                          " AND m.dataset = (SELECT code FROM datasets WHERE id = p.dataset_id))");
-#undef SAME_PAIR
-}
-
-static char *
-build_sql (Plan     *plan,
-           gboolean  for_count)
-{
-  GString *sql = g_string_new ("SELECT p.rowid, ");
-  const MdQuery *query = plan->query;
-  gboolean has_language = query->language >= 0;
-
-  switch (plan->mode)
-    {
-    case MODE_ALL:
-      g_string_append (sql, for_count ? "p.rowid FROM pairs p WHERE p.rowid > ?1"
-        : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, p.rowid, "
-          "coalesce(s.instruction, e.instruction) FROM pairs p "
-          "JOIN datasets d ON d.id = p.dataset_id "
-          "LEFT JOIN texts s ON s.key = p.rowid * 8 + ?6 "
-          "LEFT JOIN texts e ON e.key = p.rowid * 8 WHERE p.rowid > ?1");
-      if (has_language)
-        g_string_append (sql, " AND (p.languages >> ?5) & 1");
-      append_filters (sql, query);
-      g_string_append (sql, " ORDER BY p.rowid LIMIT ?2 OFFSET ?3");
-      break;
-
-    case MODE_FTS:
-    case MODE_SCAN:
-      {
-        const char *key = plan->mode == MODE_FTS ? "fts.rowid" : "t.key";
-
-        if (plan->mode == MODE_FTS)
-          g_string_append_printf (sql, "%s FROM fts%s", for_count ? "fts.rowid"
-            : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, fts.rowid, "
-              "coalesce(m.instruction, me.instruction)",
-            plan->plan->like_sql->len > 0 ? " CROSS JOIN texts t ON t.key = fts.rowid" : "");
-        else
-          g_string_append_printf (sql, "%s FROM texts t", for_count ? "t.key"
-            : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, t.key, "
-              "coalesce(m.instruction, me.instruction)");
-        g_string_append_printf (sql, " CROSS JOIN pairs p ON p.rowid = (%s >> 3)", key);
-        /* The row's line is in the language the text matched in, or in the display language
-         * (English when the pair lacks it). */
-        if (!for_count && query->display_language < 0)
-          g_string_append_printf (sql, " JOIN datasets d ON d.id = p.dataset_id"
-                                       " LEFT JOIN texts m ON m.key = %s"
-                                       " LEFT JOIN texts me ON me.key = p.rowid * 8", key);
-        else if (!for_count)
-          g_string_append (sql, " JOIN datasets d ON d.id = p.dataset_id"
-                                " LEFT JOIN texts m ON m.key = p.rowid * 8 + ?16"
-                                " LEFT JOIN texts me ON me.key = p.rowid * 8");
-        g_string_append_printf (sql, " WHERE %s > ?1", key);
-        if (for_count)
-          g_string_append_printf (sql, " AND %s <= ?10", key);
-        if (plan->mode == MODE_FTS)
-          g_string_append (sql, " AND fts MATCH ?4");
-        if (has_language)
-          g_string_append_printf (sql, " AND (%s & 7) = ?5", key);
-        if (plan->plan->like_sql->len > 0)
-          append_like (sql, plan->plan->like_sql->str);
-        append_filters (sql, query);
-        g_string_append_printf (sql, " ORDER BY %s LIMIT ?2", key);
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-  return g_string_free (sql, FALSE);
-}
-
-static Plan *
-plan_new (MdQuery  *query,
-          GError  **error)
-{
-  g_autoptr(Plan) plan = g_new0 (Plan, 1);
-
-  plan->query = query != NULL ? md_query_copy (query) : md_query_new ();
-  if (plan->query->text != NULL && *g_strstrip (plan->query->text) != '\0')
-    {
-      plan->plan = _md_search_plan_new (plan->query->text, error);
-      if (plan->plan == NULL)
-        return NULL;
-      plan->mode = plan->plan->fts_expr != NULL ? MODE_FTS : MODE_SCAN;
-    }
-  else
-    plan->mode = MODE_ALL;
-  plan->page_sql = build_sql (plan, FALSE);
-  plan->count_sql = build_sql (plan, TRUE);
-  return g_steal_pointer (&plan);
-}
-
-static void
-bind_plan (Plan         *plan,
-           sqlite3_stmt *stmt,
-           gint64        after,
-           gint64        limit,
-           gint64        offset)
-{
-  const MdQuery *query = plan->query;
-
-  sqlite3_bind_int64 (stmt, P_AFTER, after);
-  sqlite3_bind_int64 (stmt, P_LIMIT, limit);
-  if (plan->mode == MODE_ALL)
-    sqlite3_bind_int64 (stmt, P_OFFSET, offset);
-  if (plan->mode == MODE_FTS)
-    sqlite3_bind_text (stmt, P_EXPR, plan->plan->fts_expr, -1, SQLITE_STATIC);
-  if (query->language >= 0)
-    sqlite3_bind_int (stmt, P_LANGUAGE, query->language);
-  if (plan->mode == MODE_ALL)
-    sqlite3_bind_int (stmt, P_SHOW, query->display_language >= 0 ? query->display_language
-                                    : query->language >= 0 ? query->language : 0);
-  else if (query->display_language >= 0)
-    sqlite3_bind_int (stmt, P_DISPLAY, query->display_language);
-  sqlite3_bind_text (stmt, P_REVIEW_LANG, query->review_language >= 0
-                                          ? md_language_code (query->review_language) : "",
-                     -1, SQLITE_STATIC);
-  if (query->review_status >= 0)
-    sqlite3_bind_text (stmt, P_REVIEW_STATUS, md_review_status_name (query->review_status), -1,
-                       SQLITE_STATIC);
-  if (query->review_reason != NULL)
-    sqlite3_bind_text (stmt, P_REVIEW_REASON, query->review_reason, -1, SQLITE_STATIC);
-  if (query->review_reviewer != NULL)
-    sqlite3_bind_text (stmt, P_REVIEW_REVIEWER, query->review_reviewer, -1, SQLITE_STATIC);
-  if (query->review_sample != NULL)
-    sqlite3_bind_text (stmt, P_REVIEW_SAMPLE, query->review_sample, -1, SQLITE_STATIC);
-  if (query->dataset != NULL && *query->dataset != '\0')
-    sqlite3_bind_text (stmt, P_DATASET, query->dataset, -1, SQLITE_STATIC);
-  if (query->modality >= 0)
-    sqlite3_bind_int (stmt, P_MODALITY, query->modality);
-  if (query->flags != 0)
-    sqlite3_bind_int (stmt, P_FLAGS, query->flags);
-  if (plan->plan != NULL)
-    for (guint i = 0; i < plan->plan->like_patterns->len; i++)
-      sqlite3_bind_text (stmt, P_LIKE_FIRST + i, g_ptr_array_index (plan->plan->like_patterns, i),
-                         -1, SQLITE_STATIC);
+  return cap > G_MAXUINT64 / 4 ? G_MAXUINT64 : MAX (cap, 1) * 4;
 }
 
 static gboolean
-query_error (sqlite3  *db,
-             GError  **error)
+has_text (const MdQuery *query)
 {
-  /* An FTS5 expression we built should always parse; if SQLite still refuses it, tell the user
-   * about the query, not about SQL. */
-  g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "the search could not be run: %s",
-               sqlite3_errmsg (db));
-  return FALSE;
+  return query->text != NULL && *query->text != '\0';
 }
 
-/* Counting -------------------------------------------------------------------------------------- */
+/* Listing without search text ------------------------------------------------------------------- */
 
-static guint64 count_text_locked (sqlite3  *db,
-                                  Plan     *plan,
-                                  gint64   *inout_after,
-                                  guint64   cap,
-                                  gint64    deadline,
-                                  gboolean *out_exact,
-                                  GError  **error);
+static char *
+build_all_sql (const MdQuery *query,
+               gboolean       for_count)
+{
+  GString *sql = g_string_new ("SELECT p.rowid, ");
+
+  g_string_append (sql, for_count ? "p.rowid FROM pairs p WHERE p.rowid > ?1"
+    : "p.pair_id, d.code, p.modality, p.n_images, p.languages, p.flags, p.rowid, "
+      "coalesce(s.instruction, e.instruction) FROM pairs p "
+      "JOIN datasets d ON d.id = p.dataset_id "
+      "LEFT JOIN texts s ON s.key = p.rowid * 8 + ?6 "
+      "LEFT JOIN texts e ON e.key = p.rowid * 8 WHERE p.rowid > ?1");
+  if (query->language >= 0)
+    g_string_append (sql, " AND (p.languages >> ?5) & 1");
+  _md_search_append_filters (sql, query);
+  g_string_append (sql, " ORDER BY p.rowid LIMIT ?2 OFFSET ?3");
+  return g_string_free (sql, FALSE);
+}
+
+static void
+bind_all (const MdQuery *query,
+          sqlite3_stmt  *stmt,
+          gint64         after,
+          gint64         limit,
+          gint64         offset)
+{
+  sqlite3_bind_int64 (stmt, MD_SEARCH_P_AFTER, after);
+  sqlite3_bind_int64 (stmt, MD_SEARCH_P_LIMIT, limit);
+  sqlite3_bind_int64 (stmt, MD_SEARCH_P_OFFSET, offset);
+  sqlite3_bind_int (stmt, MD_SEARCH_P_SHOW, query->display_language >= 0 ? query->display_language
+                                            : query->language >= 0 ? query->language : 0);
+  _md_search_bind_filters (stmt, query);
+}
 
 static guint64
-count_locked (sqlite3  *db,
-              Plan     *plan,
-              guint64   cap,
-              gboolean *out_exact,
-              GError  **error)
+count_all_locked (sqlite3       *db,
+                  const MdQuery *query,
+                  guint64        cap,
+                  gboolean      *out_exact,
+                  GError       **error)
 {
-  const MdQuery *query = plan->query;
   g_auto(sqlite3_stmt_ptr) stmt = NULL;
   guint64 n = 0;
 
   if (out_exact != NULL)
     *out_exact = TRUE;
 
-  if (plan->mode == MODE_ALL && query->language < 0 && query->modality < 0 && query->flags == 0 &&
+  if (query->language < 0 && query->modality < 0 && query->flags == 0 &&
       !md_query_has_review_filters (query))
     {
       /* Totals kept per dataset: no scan. */
@@ -323,126 +126,52 @@ count_locked (sqlite3  *db,
       return 0;
     }
 
-  if (plan->mode == MODE_ALL)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s)", plan->count_sql);
-
-      stmt = _md_index_prepare (db, sql, error);
-      if (stmt == NULL)
-        return 0;
-      bind_plan (plan, stmt, -1, cap == G_MAXUINT64 ? -1 : (gint64) cap, 0);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        n = sqlite3_column_int64 (stmt, 0);
-      if (out_exact != NULL && cap != G_MAXUINT64)
-        *out_exact = n < cap;
-      return n;
-    }
-
-  return count_text_locked (db, plan, NULL, cap, -1, out_exact, error);
-}
-
-static int
-past_deadline (void *data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
-/* Keys per step of a count: a step finished is never read again, so a count that keeps
- * running out of time still moves on. The index narrows FTS searches: bigger steps. */
-#define SCAN_CHUNK ((gint64) 8 * 32768)
-#define FTS_CHUNK ((gint64) 8 * 1048576)
-
-/* Counts distinct pairs of a text search, resuming after *inout_after (a text key; NULL: from
- * the start) until `cap` pairs are counted, the matches end, or `deadline` (monotonic time, -1:
- * none) passes: a scan for a rare term may read every text. */
-static guint64
-count_text_locked (sqlite3  *db,
-                   Plan     *plan,
-                   gint64   *inout_after,
-                   guint64   cap,
-                   gint64    deadline,
-                   gboolean *out_exact,
-                   GError  **error)
-{
-  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db, plan->count_sql, error);
-  gint64 after = inout_after != NULL ? *inout_after : -1;
-  gint64 max_key = G_MAXINT64 - 1;
-  guint64 n = 0;
-
-  if (out_exact != NULL)
-    *out_exact = FALSE;
-  if (stmt == NULL)
-    return 0;
   {
-    g_auto(sqlite3_stmt_ptr) max = _md_index_prepare (db, "SELECT max(key) FROM texts", error);
+    g_autofree char *count_sql = build_all_sql (query, TRUE);
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s)", count_sql);
 
-    if (max == NULL)
+    stmt = _md_index_prepare (db, sql, error);
+    if (stmt == NULL)
       return 0;
-    max_key = sqlite3_step (max) == SQLITE_ROW ? sqlite3_column_int64 (max, 0) : 0;
+    bind_all (query, stmt, -1, cap == G_MAXUINT64 ? -1 : (gint64) cap, 0);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      n = sqlite3_column_int64 (stmt, 0);
+    if (out_exact != NULL && cap != G_MAXUINT64)
+      *out_exact = n < cap;
+    return n;
   }
+}
 
-  if (deadline >= 0)
-    sqlite3_progress_handler (db, 1000, past_deadline, &deadline);
-  while (after < max_key)
+/* Counting searches ------------------------------------------------------------------------------ */
+
+static gboolean
+dataset_exists_locked (sqlite3       *db,
+                       const MdQuery *query)
+{
+  g_auto(sqlite3_stmt_ptr) stmt = NULL;
+
+  if (query->dataset == NULL || *query->dataset == '\0')
+    return TRUE;
+  stmt = _md_index_prepare (db, "SELECT 1 FROM datasets WHERE code = ?", NULL);
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, query->dataset, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static gboolean
+check_review_locked (MdStore       *store,
+                     sqlite3       *db,
+                     const MdQuery *query,
+                     GError       **error)
+{
+  if (md_query_has_review_filters (query) && !_md_store_has_review_locked (db))
     {
-      gint64 hi = MIN (after + (plan->mode == MODE_SCAN ? SCAN_CHUNK : FTS_CHUNK), max_key);
-      gint64 chunk_after = after;
-      guint64 chunk_n = 0;
-      gint64 last_pair = -1;
-      gboolean full = FALSE;
-      int rc;
-
-      sqlite3_reset (stmt);
-      bind_plan (plan, stmt, after, -1, 0);
-      sqlite3_bind_int64 (stmt, P_UPTO, hi);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 pair = sqlite3_column_int64 (stmt, 0);
-
-          if (pair == last_pair)
-            continue;
-          if (n + chunk_n == cap)
-            {
-              full = TRUE;
-              break;
-            }
-          chunk_n++;
-          last_pair = pair;
-          chunk_after = pair * 8 + 7;
-        }
-      if (full)
-        {
-          n += chunk_n;
-          after = chunk_after;
-          break;
-        }
-      if (rc == SQLITE_INTERRUPT)
-        {
-          /* Go on after the last pair counted next time. */
-          n += chunk_n;
-          after = chunk_after;
-          break;
-        }
-      if (rc != SQLITE_DONE)
-        {
-          if (deadline >= 0)
-            sqlite3_progress_handler (db, 0, NULL, NULL);
-          query_error (db, error);
-          return 0;
-        }
-      n += chunk_n;
-      after = hi;
-      if (deadline >= 0 && g_get_monotonic_time () > deadline)
-        break;
+      g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "%s: review filters need a review file; "
+                   "none is attached to this index", md_store_get_path (store));
+      return FALSE;
     }
-  if (deadline >= 0)
-    sqlite3_progress_handler (db, 0, NULL, NULL);
-
-  if (after >= max_key && out_exact != NULL)
-    *out_exact = TRUE;
-  if (inout_after != NULL)
-    *inout_after = after;
-  return n;
+  return TRUE;
 }
 
 guint64
@@ -452,23 +181,91 @@ _md_pair_list_count (MdStore   *store,
                      gboolean  *out_exact,
                      GError   **error)
 {
-  g_autoptr(Plan) plan = plan_new (query, error);
-  guint64 n;
+  g_autoptr(MdQuery) copy = query != NULL ? md_query_copy (query) : md_query_new ();
+  g_autoptr(MdSearchRun) run = NULL;
+  MdSearchCursor cursor;
+  gboolean over;
+  guint64 n = 0;
   sqlite3 *db;
 
-  if (plan == NULL)
-    return 0;
+  if (copy->text != NULL)
+    g_strstrip (copy->text);
   db = _md_store_lock (store);
-  if (md_query_has_review_filters (plan->query) && !_md_store_has_review_locked (db))
+  if (!check_review_locked (store, db, copy, error))
     {
       _md_store_unlock (store);
-      g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "%s: review filters need a review file; "
-                   "none is attached to this index", md_store_get_path (store));
       return 0;
     }
-  n = count_locked (db, plan, cap, out_exact, error);
+  if (!has_text (copy))
+    {
+      n = count_all_locked (db, copy, cap, out_exact, error);
+      _md_store_unlock (store);
+      return n;
+    }
+  _md_search_cursor_init (&cursor);
+  if (out_exact != NULL)
+    *out_exact = TRUE;
+  if (dataset_exists_locked (db, copy))
+    {
+      run = _md_search_run_new (db, copy, &cursor, error);
+      if (run != NULL &&
+          _md_search_run_count (run, db, &cursor, cap, G_MAXUINT64, NULL, NULL, &over, error))
+        {
+          n = cursor.n_pairs;
+          if (out_exact != NULL)
+            *out_exact = cursor.done;
+        }
+    }
   _md_store_unlock (store);
   return n;
+}
+
+static void
+record_anchor (gint64   pair_rowid,
+               guint64  index,
+               gpointer data)
+{
+  MdPairList *self = data;
+  guint64 page = index / MD_PAIR_LIST_PAGE_SIZE;
+
+  if (index % MD_PAIR_LIST_PAGE_SIZE != 0 || page > G_MAXUINT)
+    return;
+  if (self->anchors->len <= page)
+    {
+      guint old = self->anchors->len;
+
+      g_array_set_size (self->anchors, page + 1);
+      for (guint i = old; i < self->anchors->len; i++)
+        g_array_index (self->anchors, gint64, i) = UNKNOWN_ANCHOR;
+    }
+  /* The page starts at its first pair's first text. */
+  g_array_index (self->anchors, gint64, page) = pair_rowid * 8 - 1;
+}
+
+static MdPairListCount
+count_state (MdPairList *self)
+{
+  if (self->exact)
+    return MD_PAIR_LIST_COUNT_EXACT;
+  if (self->too_broad && self->n_items < MD_PAIR_LIST_FIRST_PAGE)
+    return MD_PAIR_LIST_COUNT_TOO_BROAD;
+  return MD_PAIR_LIST_COUNT_AT_LEAST;
+}
+
+/* One bounded step of a search's count. */
+static gboolean
+count_step_locked (MdPairList *self,
+                   sqlite3    *db,
+                   guint64     max_new,
+                   guint64     budget,
+                   gboolean   *out_over,
+                   GError    **error)
+{
+  if (!_md_search_run_count (self->run, db, &self->cursor, max_new, budget, record_anchor, self,
+                             out_over, error))
+    return FALSE;
+  self->exact = self->cursor.done;
+  return TRUE;
 }
 
 /* Pages ----------------------------------------------------------------------------------------- */
@@ -489,62 +286,91 @@ row_to_pair (sqlite3_stmt *stmt)
   return pair;
 }
 
-/* Fetches the page that starts after key `after` (skipping `offset` rows first, in MODE_ALL).
- * Returns the pairs and sets *out_next to the key after which the next page starts. */
-static GPtrArray *
-fetch_page_locked (MdPairList *self,
-                   sqlite3    *db,
-                   gint64      after,
-                   gint64      offset,
-                   gint64     *out_next)
+static void
+add_row (sqlite3_stmt *stmt,
+         gpointer      data)
 {
-  Plan *plan = self->plan;
+  g_ptr_array_add (data, row_to_pair (stmt));
+}
+
+/* A page of the whole list (no search text), starting after pair rowid `after`. */
+static GPtrArray *
+fetch_all_page_locked (MdPairList *self,
+                       sqlite3    *db,
+                       gint64      after,
+                       gint64     *out_next)
+{
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db, plan->page_sql, NULL);
-  gint64 last_pair = -1;
-  int rc;
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db, self->all_page_sql, NULL);
 
   *out_next = after;
   if (stmt == NULL)
     return g_steal_pointer (&items);
-
-  if (plan->mode == MODE_ALL)
+  bind_all (self->query, stmt, after, MD_PAIR_LIST_PAGE_SIZE, 0);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      bind_plan (plan, stmt, after, MD_PAIR_LIST_PAGE_SIZE, offset);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          g_ptr_array_add (items, row_to_pair (stmt));
-          *out_next = sqlite3_column_int64 (stmt, 0);
-        }
-      return g_steal_pointer (&items);
+      g_ptr_array_add (items, row_to_pair (stmt));
+      *out_next = sqlite3_column_int64 (stmt, 0);
+    }
+  return g_steal_pointer (&items);
+}
+
+static GPtrArray *
+read_page_locked (MdPairList *self,
+                  sqlite3    *db,
+                  guint       page)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items;
+
+  if (self->run != NULL)
+    {
+      /* The count recorded where every page starts; a page ends where the next starts, or at
+       * the frontier of the count: never past what was counted within budget. */
+      gint64 after = g_array_index (self->anchors, gint64, page);
+      gint64 upto = page + 1 < self->anchors->len
+                    ? g_array_index (self->anchors, gint64, page + 1) : self->cursor.after;
+
+      items = g_ptr_array_new_with_free_func (g_object_unref);
+      if (!_md_search_run_fetch (self->run, db, self->cursor.path, after, upto,
+                                 MD_PAIR_LIST_PAGE_SIZE, add_row, items, &error))
+        g_warning ("%s", error->message);
+      return items;
     }
 
-  /* Several rows (languages) per pair: collapse them, fetching more until the page is full. */
-  for (;;)
-    {
-      guint n_rows = 0;
-      gint64 last_key = after;
+  {
+    guint q;
+    gint64 after, next;
 
-      sqlite3_reset (stmt);
-      bind_plan (plan, stmt, after, MD_PAIR_LIST_PAGE_SIZE * 2, 0);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 pair = sqlite3_column_int64 (stmt, 0);
+    if (self->anchors->len <= page + 1)
+      {
+        guint old = self->anchors->len;
 
-          n_rows++;
-          last_key = sqlite3_column_int64 (stmt, 7);
-          if (pair == last_pair)
-            continue;
-          if (items->len == MD_PAIR_LIST_PAGE_SIZE)
-            return g_steal_pointer (&items);
-          g_ptr_array_add (items, row_to_pair (stmt));
-          last_pair = pair;
-          *out_next = pair * 8 + 7;
-        }
-      if (rc != SQLITE_DONE || n_rows < MD_PAIR_LIST_PAGE_SIZE * 2)
-        return g_steal_pointer (&items);
-      after = last_key;
-    }
+        g_array_set_size (self->anchors, page + 2);
+        for (guint i = old; i < self->anchors->len; i++)
+          g_array_index (self->anchors, gint64, i) = UNKNOWN_ANCHOR;
+      }
+    for (q = page; g_array_index (self->anchors, gint64, q) == UNKNOWN_ANCHOR; q--)
+      ;
+    after = g_array_index (self->anchors, gint64, q);
+    /* Far jumps (dragging the scroll bar) skip rows from the nearest known page, on the
+     * narrow pairs table alone; then the page itself is read from its first key. */
+    if (page > q)
+      {
+        g_auto(sqlite3_stmt_ptr) skip = _md_index_prepare (db, self->all_count_sql, NULL);
+
+        if (skip != NULL)
+          {
+            bind_all (self->query, skip, after, 1,
+                      (gint64) (page - q) * MD_PAIR_LIST_PAGE_SIZE - 1);
+            after = sqlite3_step (skip) == SQLITE_ROW ? sqlite3_column_int64 (skip, 0)
+                                                      : G_MAXINT64;
+          }
+      }
+    items = fetch_all_page_locked (self, db, after, &next);
+    g_array_index (self->anchors, gint64, page + 1) = next;
+    return items;
+  }
 }
 
 static GPtrArray *
@@ -553,7 +379,6 @@ get_page (MdPairList *self,
 {
   GPtrArray *items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
   sqlite3 *db;
-  guint q;
 
   if (items != NULL)
     {
@@ -562,53 +387,8 @@ get_page (MdPairList *self,
       return items;
     }
 
-  if (self->anchors->len <= page + 1)
-    {
-      guint old = self->anchors->len;
-
-      g_array_set_size (self->anchors, page + 2);
-      for (guint i = old; i < self->anchors->len; i++)
-        g_array_index (self->anchors, gint64, i) = UNKNOWN_ANCHOR;
-    }
-  for (q = page; g_array_index (self->anchors, gint64, q) == UNKNOWN_ANCHOR; q--)
-    ;
-
-  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->plan->query));
-  if (self->plan->mode == MODE_ALL)
-    {
-      gint64 next;
-
-      gint64 after = g_array_index (self->anchors, gint64, q);
-
-      /* Far jumps (dragging the scroll bar) skip rows from the nearest known page, on the
-       * narrow pairs table alone; then the page itself is read from its first key. */
-      if (page > q)
-        {
-          g_auto(sqlite3_stmt_ptr) skip = _md_index_prepare (db, self->plan->count_sql, NULL);
-
-          if (skip != NULL)
-            {
-              bind_plan (self->plan, skip, after, 1,
-                         (gint64) (page - q) * MD_PAIR_LIST_PAGE_SIZE - 1);
-              after = sqlite3_step (skip) == SQLITE_ROW ? sqlite3_column_int64 (skip, 0)
-                                                        : G_MAXINT64;
-            }
-        }
-      items = fetch_page_locked (self, db, after, 0, &next);
-      g_array_index (self->anchors, gint64, page + 1) = next;
-    }
-  else
-    {
-      /* Search results go page by page: the rows of a pair vary in number. */
-      for (guint r = q; r <= page; r++)
-        {
-          gint64 next;
-
-          g_clear_pointer (&items, g_ptr_array_unref);
-          items = fetch_page_locked (self, db, g_array_index (self->anchors, gint64, r), 0, &next);
-          g_array_index (self->anchors, gint64, r + 1) = next;
-        }
-    }
+  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->query));
+  items = read_page_locked (self, db, page);
   _md_store_read_end (self->store, db);
 
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
@@ -622,31 +402,54 @@ get_page (MdPairList *self,
 
 static void schedule_grow (MdPairList *self);
 
-/* Counts further (text searches): four times more matches, or a quarter second more. */
-static gboolean
-grow (gpointer data)
+static void
+grow_step (MdPairList *self)
 {
-  MdPairList *self = data;
   g_autoptr(GError) error = NULL;
-  guint64 more;
+  MdPairListCount old_state = count_state (self);
   guint old = self->n_items;
+  guint64 next_cap = _md_pair_list_next_cap (self->cap);
+  gboolean over = FALSE;
   sqlite3 *db;
 
-  self->grow_source = 0;
-  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->plan->query));
-  more = count_text_locked (db, self->plan, &self->count_after, self->cap * 3,
-                            g_get_monotonic_time () + 250 * 1000, &self->exact, &error);
+  if (self->run == NULL || self->exact)
+    return;
+  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->query));
+  /* Up to four times the matches counted so far, within the step's budget. */
+  count_step_locked (self, db, next_cap - MIN (next_cap, self->cursor.n_pairs),
+                     self->grow_budget, &over, &error);
   _md_store_read_end (self->store, db);
-  self->cap *= 4;
+  self->cap = next_cap;
   if (error != NULL)
     {
       g_warning ("%s", error->message);
       self->exact = TRUE;
-      return G_SOURCE_REMOVE;
     }
-  self->n_items = MIN (old + more, G_MAXUINT);
+  self->n_items = MIN (self->cursor.n_pairs, G_MAXUINT);
   if (self->n_items > old)
-    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
+    {
+      /* The last page read may have been cut at the old frontier. */
+      if (old % MD_PAIR_LIST_PAGE_SIZE != 0)
+        {
+          gpointer page = GUINT_TO_POINTER (old / MD_PAIR_LIST_PAGE_SIZE);
+
+          if (g_hash_table_remove (self->pages, page))
+            g_queue_remove (&self->lru, page);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_items - old);
+    }
+  if (count_state (self) != old_state)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT_STATE]);
+}
+
+/* Counts further (text searches), one bounded step. */
+static gboolean
+grow (gpointer data)
+{
+  MdPairList *self = data;
+
+  self->grow_source = 0;
+  grow_step (self);
   /* Nothing found yet in a long scan: nobody will read near the end of an empty list. */
   if (!self->exact && self->n_items == 0)
     schedule_grow (self);
@@ -665,6 +468,97 @@ schedule_grow (MdPairList *self)
   g_source_set_name (source, "[mimicdesk] count more matches");
   self->grow_source = g_source_attach (source, self->context);
   g_source_unref (source);
+}
+
+void
+_md_pair_list_set_grow_budget (MdPairList *self,
+                               guint64     budget)
+{
+  self->grow_budget = MAX (budget, 1);
+}
+
+void
+_md_pair_list_grow_now (MdPairList *self)
+{
+  grow_step (self);
+}
+
+/* Counting in the background ----------------------------------------------------------------- */
+
+typedef struct
+{
+  MdSearchCursor cursor;
+  guint64        n;
+} CountJob;
+
+static void
+count_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  MdPairList *self = source_object;
+  CountJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  db = _md_store_read_begin (self->store, md_query_has_review_filters (self->query));
+  while (!job->cursor.done)
+    {
+      gboolean over;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+          !_md_search_run_count (self->run, db, &job->cursor, G_MAXUINT64, COUNT_STEP_BUDGET,
+                                 NULL, NULL, &over, &error))
+        break;
+    }
+  _md_store_read_end (self->store, db);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+md_pair_list_count_async (MdPairList          *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CountJob *job;
+
+  g_return_if_fail (MD_IS_PAIR_LIST (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_pair_list_count_async);
+  job = g_new0 (CountJob, 1);
+  job->cursor = self->cursor;
+  g_task_set_task_data (task, job, g_free);
+  if (self->run == NULL || self->exact)
+    {
+      job->cursor.n_pairs = self->n_items;
+      job->cursor.done = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_run_in_thread (task, count_thread);
+}
+
+gboolean
+md_pair_list_count_finish (MdPairList    *self,
+                           GAsyncResult  *result,
+                           guint64       *out_count,
+                           GError       **error)
+{
+  CountJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  if (out_count != NULL)
+    *out_count = job->cursor.n_pairs;
+  return TRUE;
 }
 
 /* GListModel ----------------------------------------------------------------------------------- */
@@ -708,12 +602,33 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 static void
+md_pair_list_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  MdPairList *self = MD_PAIR_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_COUNT_STATE:
+      g_value_set_int (value, count_state (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 md_pair_list_finalize (GObject *object)
 {
   MdPairList *self = MD_PAIR_LIST (object);
 
   g_clear_object (&self->store);
-  g_clear_pointer (&self->plan, plan_free);
+  g_clear_pointer (&self->query, md_query_free);
+  g_clear_pointer (&self->run, _md_search_run_free);
+  g_free (self->all_page_sql);
+  g_free (self->all_count_sql);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_queue_clear (&self->lru);
   g_clear_pointer (&self->anchors, g_array_unref);
@@ -724,7 +639,16 @@ md_pair_list_finalize (GObject *object)
 static void
 md_pair_list_class_init (MdPairListClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = md_pair_list_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = md_pair_list_finalize;
+  object_class->get_property = md_pair_list_get_property;
+  /* An MdPairListCount. */
+  properties[PROP_COUNT_STATE] =
+    g_param_spec_int ("count-state", NULL, NULL, MD_PAIR_LIST_COUNT_EXACT,
+                      MD_PAIR_LIST_COUNT_TOO_BROAD, MD_PAIR_LIST_COUNT_EXACT,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -736,6 +660,15 @@ md_pair_list_init (MdPairList *self)
   self->anchors = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_array_append_val (self->anchors, start);
   self->context = g_main_context_ref_thread_default ();
+  self->grow_budget = MD_PAIR_LIST_GROW_BUDGET;
+  _md_search_cursor_init (&self->cursor);
+}
+
+MdPairListCount
+md_pair_list_get_count_state (MdPairList *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_LIST (self), MD_PAIR_LIST_COUNT_EXACT);
+  return count_state (self);
 }
 
 gboolean
@@ -743,6 +676,20 @@ md_pair_list_is_count_exact (MdPairList *self)
 {
   g_return_val_if_fail (MD_IS_PAIR_LIST (self), TRUE);
   return self->exact;
+}
+
+guint64
+md_pair_list_get_rows_visited (MdPairList *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_LIST (self), 0);
+  return self->run != NULL ? self->cursor.visited : 0;
+}
+
+const char *
+md_pair_list_get_path_name (MdPairList *self)
+{
+  g_return_val_if_fail (MD_IS_PAIR_LIST (self), NULL);
+  return self->run != NULL ? _md_search_run_path_name (self->run, self->cursor.path) : "all";
 }
 
 GListModel *
@@ -753,35 +700,58 @@ _md_pair_list_new (MdStore  *store,
   g_autoptr(MdPairList) self = g_object_new (MD_TYPE_PAIR_LIST, NULL);
   g_autoptr(GError) local_error = NULL;
   sqlite3 *db;
-  guint64 n;
 
   self->store = g_object_ref (store);
-  self->plan = plan_new (query, error);
-  if (self->plan == NULL)
-    return NULL;
-  self->cap = self->plan->mode == MODE_ALL ? G_MAXUINT64 : FIRST_TEXT_CAP;
-  self->count_after = -1;
+  self->query = query != NULL ? md_query_copy (query) : md_query_new ();
+  if (self->query->text != NULL)
+    g_strstrip (self->query->text);
 
   db = _md_store_lock (store);
-  if (md_query_has_review_filters (self->plan->query) && !_md_store_has_review_locked (db))
+  if (!check_review_locked (store, db, self->query, error))
     {
       _md_store_unlock (store);
-      g_set_error (error, MD_ERROR, MD_ERROR_QUERY, "%s: review filters need a review file; "
-                   "none is attached to this index", md_store_get_path (store));
       return NULL;
     }
-  if (self->plan->mode == MODE_ALL)
-    n = count_locked (db, self->plan, self->cap, &self->exact, &local_error);
+  if (!has_text (self->query))
+    {
+      guint64 n;
+
+      self->all_page_sql = build_all_sql (self->query, FALSE);
+      self->all_count_sql = build_all_sql (self->query, TRUE);
+      self->cap = G_MAXUINT64;
+      n = count_all_locked (db, self->query, self->cap, &self->exact, &local_error);
+      self->n_items = MIN (n, G_MAXUINT);
+    }
+  else if (!dataset_exists_locked (db, self->query))
+    {
+      /* Nothing to search: still parse the text, so that its mistakes are reported. */
+      g_autoptr(MdSearchPlan) plan = _md_search_plan_new (self->query->text, &local_error);
+
+      self->exact = TRUE;
+    }
   else
-    n = count_text_locked (db, self->plan, &self->count_after, self->cap,
-                           g_get_monotonic_time () + 40 * 1000, &self->exact, &local_error);
+    {
+      gboolean over = FALSE;
+
+      self->cap = FIRST_TEXT_CAP;
+      self->run = _md_search_run_new (db, self->query, &self->cursor, &local_error);
+      /* The first page, within the first budget (the probe's visits included). */
+      if (self->run != NULL &&
+          count_step_locked (self, db, FIRST_TEXT_CAP,
+                             MD_PAIR_LIST_FIRST_BUDGET - MIN (MD_PAIR_LIST_FIRST_BUDGET / 2,
+                                                              self->cursor.visited),
+                             &over, &local_error))
+        {
+          self->n_items = MIN (self->cursor.n_pairs, G_MAXUINT);
+          self->too_broad = over && self->cursor.n_pairs < MD_PAIR_LIST_FIRST_PAGE;
+        }
+    }
   _md_store_unlock (store);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  self->n_items = MIN (n, G_MAXUINT);
   if (!self->exact && self->n_items == 0)
     schedule_grow (self);
   return G_LIST_MODEL (g_steal_pointer (&self));

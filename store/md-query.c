@@ -135,11 +135,7 @@ tokenize (const char  *text,
   return TRUE;
 }
 
-/* At most this many trigrams of a term go to the index; LIKE or md_contains() checks the whole
- * term. */
-#define MAX_TRIGRAMS 8
-
-static void
+static guint
 append_fts_term (GString    *expr,
                  const char *term)
 {
@@ -148,7 +144,8 @@ append_fts_term (GString    *expr,
   const char *p = term;
 
   g_string_append_c (expr, '(');
-  for (glong i = 0; i + 3 <= n_chars && seen->len < MAX_TRIGRAMS; i++, p = g_utf8_next_char (p))
+  for (glong i = 0; i + 3 <= n_chars && seen->len < MD_SEARCH_MAX_TRIGRAMS;
+       i++, p = g_utf8_next_char (p))
     {
       const char *end = g_utf8_offset_to_pointer (p, 3);
       g_autofree char *trigram = g_strndup (p, end - p);
@@ -171,6 +168,7 @@ append_fts_term (GString    *expr,
       g_ptr_array_add (seen, g_steal_pointer (&trigram));
     }
   g_string_append_c (expr, ')');
+  return seen->len;
 }
 
 static char *
@@ -189,37 +187,92 @@ like_pattern (const char *term)
 }
 
 static void
-append_like_clause (MdSearchPlan *plan,
-                    Token        *terms,
-                    guint         n_terms)
+clause_free (MdSearchClause *clause)
 {
-  if (plan->like_sql->len > 0)
-    g_string_append (plan->like_sql, " AND ");
-  g_string_append (plan->like_sql, terms[0].negative ? "NOT (" : "(");
-  for (guint i = 0; i < n_terms; i++)
-    {
-      char *pattern;
+  g_ptr_array_unref (clause->terms);
+  g_ptr_array_unref (clause->patterns);
+  g_array_unref (clause->cased);
+  g_free (clause->fts_expr);
+  g_free (clause);
+}
 
-      if (i > 0)
-        g_string_append (plan->like_sql, " OR ");
+static MdSearchClause *
+clause_new (GArray *tokens)
+{
+  MdSearchClause *clause = g_new0 (MdSearchClause, 1);
+  gboolean all_long = TRUE;
+
+  clause->negative = g_array_index (tokens, Token, 0).negative;
+  clause->terms = g_ptr_array_new_with_free_func (g_free);
+  clause->patterns = g_ptr_array_new_with_free_func (g_free);
+  clause->cased = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const char *term = g_array_index (tokens, Token, i).text;
       /* LIKE folds ASCII only, but it is SQLite's own and the faster: it stays for every term
        * whose case it gets right, CJK, Arabic and plain English among them. */
-      if (_md_fold_is_cased (terms[i].text))
-        {
-          pattern = _md_fold_utf8 (terms[i].text);
-          g_string_append (plan->like_sql, "md_contains(t.instruction, ?) OR "
-                                           "md_contains(t.answer, ?)");
-        }
-      else
-        {
-          pattern = like_pattern (terms[i].text);
-          g_string_append (plan->like_sql, "coalesce(t.instruction, '') LIKE ? ESCAPE '\\' OR "
-                                           "coalesce(t.answer, '') LIKE ? ESCAPE '\\'");
-        }
-      g_ptr_array_add (plan->like_patterns, pattern);
-      g_ptr_array_add (plan->like_patterns, g_strdup (pattern));
+      gboolean cased = _md_fold_is_cased (term);
+
+      g_ptr_array_add (clause->terms, g_strdup (term));
+      g_ptr_array_add (clause->patterns, cased ? _md_fold_utf8 (term) : like_pattern (term));
+      g_array_append_val (clause->cased, cased);
+      /* The trigram tokenizer cannot match fewer than 3 characters. */
+      if (g_utf8_strlen (term, -1) < 3)
+        all_long = FALSE;
     }
-  g_string_append (plan->like_sql, ")");
+  if (all_long && !clause->negative)
+    {
+      GString *expr = g_string_new ("(");
+
+      for (guint i = 0; i < clause->terms->len; i++)
+        {
+          if (i > 0)
+            g_string_append (expr, " OR ");
+          clause->n_trigrams += append_fts_term (expr, g_ptr_array_index (clause->terms, i));
+        }
+      g_string_append_c (expr, ')');
+      clause->fts_expr = g_string_free (expr, FALSE);
+    }
+  return clause;
+}
+
+void
+_md_search_clause_append_sql (const MdSearchClause *clause,
+                              GString              *sql,
+                              const char           *alias,
+                              guint                *inout_param)
+{
+  g_string_append_c (sql, '(');
+  for (guint i = 0; i < clause->terms->len; i++)
+    {
+      guint a = (*inout_param)++;
+      guint b = (*inout_param)++;
+
+      if (i > 0)
+        g_string_append (sql, " OR ");
+      if (g_array_index (clause->cased, gboolean, i))
+        g_string_append_printf (sql, "md_contains(%s.instruction, ?%u) OR "
+                                     "md_contains(%s.answer, ?%u)", alias, a, alias, b);
+      else
+        g_string_append_printf (sql, "coalesce(%s.instruction, '') LIKE ?%u ESCAPE '\\' OR "
+                                     "coalesce(%s.answer, '') LIKE ?%u ESCAPE '\\'",
+                                alias, a, alias, b);
+    }
+  g_string_append_c (sql, ')');
+}
+
+void
+_md_search_clause_bind (const MdSearchClause *clause,
+                        sqlite3_stmt         *stmt,
+                        guint                *inout_param)
+{
+  for (guint i = 0; i < clause->patterns->len; i++)
+    {
+      const char *pattern = g_ptr_array_index (clause->patterns, i);
+
+      sqlite3_bind_text (stmt, (*inout_param)++, pattern, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, (*inout_param)++, pattern, -1, SQLITE_STATIC);
+    }
 }
 
 MdSearchPlan *
@@ -228,15 +281,13 @@ _md_search_plan_new (const char  *text,
 {
   g_autoptr(MdSearchPlan) plan = g_new0 (MdSearchPlan, 1);
   g_autoptr(GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
-  g_autoptr(GPtrArray) clauses = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  g_autoptr(GString) positive = g_string_new (NULL);
-  gboolean any_fts_positive = FALSE;
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   gboolean any_positive = FALSE;
-  GArray *clause = NULL;
+  GArray *group = NULL;
+  guint n_terms = 0;
 
   g_array_set_clear_func (tokens, token_clear);
-  plan->like_sql = g_string_new (NULL);
-  plan->like_patterns = g_ptr_array_new_with_free_func (g_free);
+  plan->clauses = g_ptr_array_new_with_free_func ((GDestroyNotify) clause_free);
 
   if (!g_utf8_validate (text, -1, NULL))
     {
@@ -255,77 +306,61 @@ _md_search_plan_new (const char  *text,
         {
           Token *next = i + 1 < tokens->len ? &g_array_index (tokens, Token, i + 1) : NULL;
 
-          if (clause == NULL || next == NULL || next->is_or)
+          if (group == NULL || next == NULL || next->is_or)
             {
               g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
                            "OR at character %ld needs a word on both sides", token->position);
               return NULL;
             }
-          if (next->negative || g_array_index (clause, Token, 0).negative)
+          if (next->negative || g_array_index (group, Token, 0).negative)
             {
               g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
                            "an excluded word cannot be part of OR (character %ld)",
                            token->position);
               return NULL;
             }
-          g_array_append_val (clause, *next);
+          g_array_append_val (group, *next);
           next->text = NULL;
           i++;
           continue;
         }
-      clause = g_array_new (FALSE, TRUE, sizeof (Token));
-      g_array_set_clear_func (clause, token_clear);
-      g_array_append_val (clause, *token);
+      group = g_array_new (FALSE, TRUE, sizeof (Token));
+      g_array_set_clear_func (group, token_clear);
+      g_array_append_val (group, *token);
       token->text = NULL;
-      g_ptr_array_add (clauses, clause);
+      g_ptr_array_add (groups, group);
     }
 
-  for (guint i = 0; i < clauses->len; i++)
+  for (guint i = 0; i < groups->len; i++)
     {
-      GArray *c = g_ptr_array_index (clauses, i);
+      GArray *g = g_ptr_array_index (groups, i);
 
-      if (!g_array_index (c, Token, 0).negative)
+      n_terms += g->len;
+      if (!g_array_index (g, Token, 0).negative)
         any_positive = TRUE;
     }
-  if (clauses->len > 0 && !any_positive)
+  if (groups->len > 0 && !any_positive)
     {
       g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
                    "a search needs at least one word that is not excluded");
       return NULL;
     }
-
-  for (guint i = 0; i < clauses->len; i++)
+  if (n_terms > MD_SEARCH_MAX_TERMS)
     {
-      GArray *c = g_ptr_array_index (clauses, i);
-      Token *terms = &g_array_index (c, Token, 0);
-      gboolean all_long = TRUE;
-
-      /* The trigram tokenizer cannot match fewer than 3 characters. */
-      for (guint j = 0; j < c->len; j++)
-        if (g_utf8_strlen (terms[j].text, -1) < 3)
-          all_long = FALSE;
-
-      if (all_long && !terms[0].negative)
-        {
-          if (positive->len > 0)
-            g_string_append (positive, " AND ");
-          g_string_append_c (positive, '(');
-          for (guint j = 0; j < c->len; j++)
-            {
-              if (j > 0)
-                g_string_append (positive, " OR ");
-              append_fts_term (positive, terms[j].text);
-            }
-          g_string_append_c (positive, ')');
-          any_fts_positive = TRUE;
-        }
-      /* The text decides, for every clause. */
-      append_like_clause (plan, terms, c->len);
+      g_set_error (error, MD_ERROR, MD_ERROR_QUERY,
+                   "the search has %u words; expected at most %u", n_terms,
+                   MD_SEARCH_MAX_TERMS);
+      return NULL;
     }
 
-  if (any_fts_positive)
-    plan->fts_expr = g_string_free (g_steal_pointer (&positive), FALSE);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      MdSearchClause *clause = clause_new (g_ptr_array_index (groups, i));
 
+      if (clause->fts_expr != NULL)
+        plan->n_indexed++;
+      g_ptr_array_add (plan->clauses, clause);
+    }
   return g_steal_pointer (&plan);
 }
 
@@ -334,9 +369,6 @@ _md_search_plan_free (MdSearchPlan *plan)
 {
   if (plan == NULL)
     return;
-  g_free (plan->fts_expr);
-  if (plan->like_sql != NULL)
-    g_string_free (plan->like_sql, TRUE);
-  g_clear_pointer (&plan->like_patterns, g_ptr_array_unref);
+  g_clear_pointer (&plan->clauses, g_ptr_array_unref);
   g_free (plan);
 }

@@ -10,10 +10,10 @@
 #include "md-index-private.h"
 #include "md-query-private.h"
 
-/* The search box: user text becomes an FTS5 expression and LIKE / md_contains() conditions.
- * Whatever the user types, the expression must be one FTS5 accepts (a syntax error would
- * surface as a database error) and the conditions must have one placeholder per pattern. Both
- * are run against a real trigram table, with the store's SQL functions registered. */
+/* The search box: user text becomes clauses, each an FTS5 expression and LIKE / md_contains()
+ * conditions. Whatever the user types, each expression must be one FTS5 accepts (a syntax error
+ * would surface as a database error) and the conditions must bind every parameter they number.
+ * Both are run against a real trigram table, with the store's SQL functions registered. */
 
 static sqlite3 *db;
 
@@ -33,6 +33,34 @@ open_db (void)
     abort ();
 }
 
+static void
+run_or_abort (const char   *sql,
+              const char   *expr,
+              MdSearchPlan *plan)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint param = 2;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      fprintf (stderr, "rejected “%s”: %s\n", sql, sqlite3_errmsg (db));
+      abort ();
+    }
+  if (expr != NULL)
+    sqlite3_bind_text (stmt, 1, expr, -1, SQLITE_STATIC);
+  for (guint i = 0; i < plan->clauses->len; i++)
+    _md_search_clause_bind (g_ptr_array_index (plan->clauses, i), stmt, &param);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  if (rc != SQLITE_DONE)
+    {
+      fprintf (stderr, "“%s” (%s) failed: %s\n", sql, expr ? expr : "", sqlite3_errmsg (db));
+      abort ();
+    }
+  sqlite3_finalize (stmt);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -40,7 +68,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *text = md_fuzz_string (data, size);
   g_autoptr(MdSearchPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  guint n_placeholders = 0;
+  g_autoptr(GString) sql = g_string_new ("SELECT t.key FROM texts t WHERE ?1 IS NULL");
+  guint param = 2;
 
   md_fuzz_dir ();
   if (db == NULL)
@@ -52,50 +81,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         abort ();
       return 0;
     }
-  if (plan->fts_expr != NULL)
+  /* Every clause's expression alone, and the conditions of all clauses together. */
+  for (guint i = 0; i < plan->clauses->len; i++)
     {
-      sqlite3_stmt *stmt = NULL;
-      int rc;
+      const MdSearchClause *clause = g_ptr_array_index (plan->clauses, i);
 
-      if (sqlite3_prepare_v2 (db, "SELECT rowid FROM fts WHERE fts MATCH ?", -1, &stmt, NULL)
-          != SQLITE_OK)
-        abort ();
-      sqlite3_bind_text (stmt, 1, plan->fts_expr, -1, SQLITE_STATIC);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        ;
-      if (rc != SQLITE_DONE)
-        {
-          fprintf (stderr, "FTS5 rejected “%s”: %s\n", plan->fts_expr, sqlite3_errmsg (db));
-          abort ();
-        }
-      sqlite3_finalize (stmt);
+      if (clause->fts_expr != NULL)
+        run_or_abort ("SELECT rowid FROM fts WHERE fts MATCH ?1", clause->fts_expr, plan);
+      g_string_append (sql, clause->negative ? " AND NOT " : " AND ");
+      _md_search_clause_append_sql (clause, sql, "t", &param);
     }
-  for (const char *c = plan->like_sql->str; *c != '\0'; c++)
-    if (*c == '?')
-      n_placeholders++;
-  if (n_placeholders != plan->like_patterns->len)
-    abort ();
-  if (plan->like_sql->len > 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT t.key FROM texts t WHERE 1%s%s",
-                                              plan->like_sql->str[0] == ' ' ? "" : " AND ",
-                                              plan->like_sql->str);
-      sqlite3_stmt *stmt = NULL;
-      int rc;
-
-      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        {
-          fprintf (stderr, "LIKE conditions rejected “%s”: %s\n", sql, sqlite3_errmsg (db));
-          abort ();
-        }
-      for (guint i = 0; i < plan->like_patterns->len; i++)
-        sqlite3_bind_text (stmt, i + 1, g_ptr_array_index (plan->like_patterns, i), -1,
-                           SQLITE_STATIC);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        ;
-      if (rc != SQLITE_DONE)
-        abort ();
-      sqlite3_finalize (stmt);
-    }
+  run_or_abort (sql->str, NULL, plan);
   return 0;
 }
