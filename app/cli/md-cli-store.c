@@ -213,6 +213,68 @@ attach_review (MdStore        *store,
   return md_store_attach_review (store, path, error);
 }
 
+/* Growth steps (MD_PAIR_LIST_GROW_BUDGET rows each) a search with a --limit may take. */
+#define SEARCH_BUDGET_STEPS 16
+
+/* The search's arguments with every query word moved after a "--", in order: a word may start
+ * with "-" (an exclusion: `search kitchen -dog`, `search "-bridge river"`), which the option
+ * parser would take for an unknown option. Options are the long names of `entries` (with
+ * their value, when they take one) and -h, -?, --help. */
+static char **
+query_after_dashes (int                 argc,
+                    char              **argv,
+                    const GOptionEntry *entries)
+{
+  g_autoptr(GStrvBuilder) options = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) words = g_strv_builder_new ();
+  g_auto(GStrv) tail = NULL;
+  GStrvBuilder *all;
+  int i;
+
+  for (i = 0; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      gboolean option = i == 0 || strcmp (arg, "-h") == 0 || strcmp (arg, "-?") == 0;
+      gboolean takes_value = FALSE;
+
+      if (strcmp (arg, "--") == 0)
+        {
+          for (i++; i < argc; i++)
+            g_strv_builder_add (words, argv[i]);
+          break;
+        }
+      if (!option && g_str_has_prefix (arg, "--"))
+        {
+          const char *name = arg + 2;
+          gsize len = strcspn (name, "=");
+
+          for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+            if (strlen (e->long_name) == len && strncmp (e->long_name, name, len) == 0)
+              takes_value = e->arg != G_OPTION_ARG_NONE && name[len] != '=';
+          /* Any --option stays one: the parser refuses those it does not know. */
+          option = TRUE;
+        }
+      if (!option)
+        {
+          g_strv_builder_add (words, arg);
+          continue;
+        }
+      g_strv_builder_add (options, arg);
+      if (takes_value && i + 1 < argc)
+        g_strv_builder_add (options, argv[++i]);
+    }
+  tail = g_strv_builder_end (words);
+  all = g_steal_pointer (&options);
+  g_strv_builder_add (all, "--");
+  g_strv_builder_addv (all, (const char **) tail);
+  {
+    char **result = g_strv_builder_end (all);
+
+    g_strv_builder_unref (all);
+    return result;
+  }
+}
+
 int
 md_cli_search (int    argc,
                char **argv)
@@ -224,6 +286,8 @@ md_cli_search (int    argc,
   g_autofree char *modality = NULL;
   g_auto(GStrv) words = NULL;
   g_autoptr(MdReviewStore) review = NULL;
+  g_auto(GStrv) args = NULL;
+  gboolean too_broad = FALSE;
   gboolean as_json = FALSE;
   gboolean missing_images = FALSE;
   gboolean missing_translations = FALSE;
@@ -255,8 +319,15 @@ md_cli_search (int    argc,
 
   context = g_option_context_new (_("QUERY — search pairs (words, \"phrases\", -exclusion, OR)"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!md_cli_parse_options (context, &argc, &argv))
-    return MD_CLI_EXIT_FAILED;
+  args = query_after_dashes (argc, argv, entries);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      md_cli_printerr ("%s", error->message);
+      fputs (help, stderr);
+      return MD_CLI_EXIT_FAILED;
+    }
   if (limit < 0)
     {
       md_cli_printerr (_("--limit %d: expected a number of matches, 0 or more (0 for all)"),
@@ -313,13 +384,20 @@ md_cli_search (int    argc,
       return MD_CLI_EXIT_FAILED;
     }
 
-  /* Capped or time-limited counts grow as the list is read: let them, up to the limit. */
-  while (!md_pair_list_is_count_exact (MD_PAIR_LIST (model)) &&
-         (limit <= 0 || g_list_model_get_n_items (model) < (guint) limit))
+  /* Counts grow as the list is read, a budget of rows at a time: let them, up to the limit,
+   * within SEARCH_BUDGET_STEPS steps (--limit 0 asks for every match, whatever it costs). */
+  for (guint steps = 0; !md_pair_list_is_count_exact (MD_PAIR_LIST (model)) &&
+       (limit <= 0 || g_list_model_get_n_items (model) < (guint) limit); steps++)
     {
       guint so_far = g_list_model_get_n_items (model);
-      g_autoptr(GObject) last = so_far > 0 ? g_list_model_get_item (model, so_far - 1) : NULL;
+      g_autoptr(GObject) last = NULL;
 
+      if (limit > 0 && steps == SEARCH_BUDGET_STEPS)
+        {
+          too_broad = TRUE;
+          break;
+        }
+      last = so_far > 0 ? g_list_model_get_item (model, so_far - 1) : NULL;
       g_main_context_iteration (NULL, TRUE);
     }
   n = g_list_model_get_n_items (model);
@@ -361,6 +439,11 @@ md_cli_search (int    argc,
       md_cli_print_json (array);
       cJSON_Delete (array);
     }
+  if (too_broad)
+    md_cli_printerr (_("the search is too broad to finish within its budget (%" G_GUINT64_FORMAT
+                       " rows read): these are the first %u matches; add words or filters, or "
+                       "use --limit 0 to read every row"),
+                     md_pair_list_get_rows_visited (MD_PAIR_LIST (model)), n);
   return MD_CLI_EXIT_OK;
 }
 

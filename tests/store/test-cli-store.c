@@ -190,6 +190,16 @@ test_cli_show_search_image_stats (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* Exclusions need no "--", whether in their own argument or inside one. */
+  g_assert_cmpint (run_cli (&t, &out, &err, "search", "kite", "-many", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "CL_INS_1\tCL\tWhich color is the kite?\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&t, &out, &err, "search", "-color kite", "--limit", "5", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "CL_INS_2\tCL\tHow many kites?\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
   g_assert_cmpint (run_cli (&t, &out, &err, "search", "\"kite", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "not closed"));
   g_clear_pointer (&out, g_free);
