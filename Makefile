@@ -86,7 +86,7 @@ fuzz-ci: build-fuzz
 BENCH_PAIRS ?= 2800000
 BENCH_STORE_GB ?= 2
 BENCH_STORE_KB ?= 96
-BENCH_TARGETS := tests/bench/bench-store-search tests/bench/bench-syphus tests/bench/bench-parquet \
+BENCH_TARGETS := tests/bench/bench-store-search tests/bench/gen-corpus tests/bench/bench-syphus tests/bench/bench-parquet \
 	tests/bench/bench-export tests/bench/bench-browser
 
 bench: build

@@ -6,15 +6,24 @@
 #
 #   tests/bench/run-store-bench.sh [PAIRS] [STORE_GB] [STORE_KB]
 #     defaults: 2800000 pairs, a 2 GB store of 96 KB images. With STORE_KB=1 the store holds
-#     MIMIC-IT's image count (about 1.5M per 2 GB), which is what the reference check holds in
-#     memory.
+#     MIMIC-IT's image count (about 1.5M per 2 GB). STORE_GB=0 skips the image-store run.
+#   BENCH_LANGS=8 tests/bench/run-store-bench.sh PAIRS 0
+#     all eight languages: gen-corpus writes every pair's seven translations as Syphus output.
 #
-# Needs a build in _build (make build, then: meson compile -C _build bench-store-search).
+# Two runs, reported apart: the instructions alone (and their translations), then the same
+# files with the image store. Each prints wall and CPU seconds and peak memory for both
+# importers, with the load (uptime) before and after. Then the index sizes against the input,
+# and the search query set (bench-store-search: 228 queries drawn from the index's own
+# vocabulary) with p50/p99/max per class, beside the Python baseline's FTS5 queries.
+#
+# Needs a build in _build (make build, then:
+#   meson compile -C _build bench-store-search gen-corpus).
 set -euo pipefail
 
 pairs=${1:-2800000}
 store_gb=${2:-2}
 store_kb=${3:-96}
+langs=${BENCH_LANGS:-1}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/_build}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimicdesk-bench.XXXXXX")
@@ -22,50 +31,84 @@ trap 'rm -rf "$work"' EXIT
 python=/usr/bin/python3
 cli=$build/app/cli/mimicdesk-cli
 
-echo "# generating $pairs pairs and a $store_gb GB image store in $work"
-$python "$top/tests/bench/gen-synthetic.py" "$work/data" --pairs "$pairs" --store-gb "$store_gb" \
-  --store-kb "$store_kb"
-ls -l "$work/data" | sed 's/^/#   /'
-sync
-# Warm the page cache for both runs alike.
-cat "$work"/data/*.json > /dev/null
+load () { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg) ($1)"; }
 
-measure () {  # label, command...: prints "label seconds peak_rss_mb cpu_seconds"
+mkdir -p "$work/data"
+if [ "$langs" = 8 ]; then
+  echo "# generating $pairs pairs with all eight languages in $work"
+  "$build/tests/bench/gen-corpus" "$work/data" "$pairs" 1
+  inputs=("$work/data")
+else
+  echo "# generating $pairs pairs and a $store_gb GB image store in $work"
+  $python "$top/tests/bench/gen-synthetic.py" "$work/data" --pairs "$pairs" \
+    --store-gb "$store_gb" --store-kb "$store_kb"
+  inputs=("$work/data/SYN_instructions.json")
+fi
+ls -lR "$work/data" | sed 's/^/#   /'
+input_bytes=$(find "$work/data" -name '*_instructions.json' -o -name 'valid_output.json' |
+              xargs stat -c %s | paste -sd+ | bc)
+sync
+# Warm the page cache for both importers alike.
+find "$work/data" -name '*.json' -exec cat {} + > /dev/null
+
+measure () {  # label, command...: prints "label wall_s peak_rss_mb cpu_s"
   local label=$1; shift
   /usr/bin/time -f "$label %e %M %U %S" -o "$work/time.$label" "$@" > "$work/out.$label" 2>&1 ||
     { cat "$work/out.$label"; return 1; }
   read -r _ secs kb user sys < "$work/time.$label"
-  # CPU time (user + system) beside the wall time: on a shared machine it shows what the work
-  # itself cost when other processes take the cores.
-  echo "$label $secs $((kb / 1024)) $(echo "$user + $sys" | bc)"
+  echo "$label $secs $((kb / 1024)) $(printf '%.2f' "$(echo "$user + $sys" | bc)")"
 }
 
-echo "# import (wall seconds, peak RSS MB, CPU seconds)"
-ours=$(measure mimicdesk "$cli" import --db "$work/ours.sqlite" "$work/data")
-base=$(measure python "$python" "$top/tests/bench/baseline-import.py" "$work/base.sqlite" "$work/data")
-echo "$ours"; echo "$base"
-grep -h 'browsable\|searchable\|pairs' "$work/out.mimicdesk" | sed 's/^/#   /' || true
-sed 's/^/#   /' "$work/out.python"
-read -r _ ours_s ours_mb _ <<< "$ours"
-read -r _ base_s base_mb _ <<< "$base"
-echo "import_ratio_python_over_mimicdesk $(echo "scale=2; $base_s / $ours_s" | bc)"
-# Phase by phase: when the pairs could be browsed, and when searched.
-ours_b=$(sed -n 's/.*browsable_s \([0-9.]*\).*/\1/p' "$work/out.mimicdesk")
-ours_f=$(sed -n 's/.*searchable_s \([0-9.]*\).*/\1/p' "$work/out.mimicdesk")
-base_b=$(sed -n 's/.*"browsable_s": \([0-9.]*\).*/\1/p' "$work/out.python")
-base_f=$(sed -n 's/.*"searchable_s": \([0-9.]*\).*/\1/p' "$work/out.python")
-echo "browsable_s mimicdesk $ours_b python $base_b ratio $(echo "scale=2; $base_b / $ours_b" | bc)"
-echo "searchable_s mimicdesk $ours_f python $base_f ratio $(echo "scale=2; $base_f / $ours_f" | bc)"
+compare () {  # run name, our label, python label
+  local run=$1 ours base
+  read -r _ ours_s ours_mb ours_cpu < <(grep . "$work/m.$2")
+  read -r _ base_s base_mb base_cpu < <(grep . "$work/m.$3")
+  echo "$run wall_s mimicdesk $ours_s python $base_s ratio $(echo "scale=2; $base_s / $ours_s" | bc)"
+  echo "$run cpu_s mimicdesk $ours_cpu python $base_cpu ratio $(echo "scale=2; $base_cpu / $ours_cpu" | bc)"
+  echo "$run peak_rss_mb mimicdesk $ours_mb python $base_mb"
+  local ob of bb bf
+  ob=$(sed -n 's/.*browsable_s \([0-9.]*\).*/\1/p' "$work/out.$2")
+  of=$(sed -n 's/.*searchable_s \([0-9.]*\).*/\1/p' "$work/out.$2")
+  bb=$(sed -n 's/.*"browsable_s": \([0-9.]*\).*/\1/p' "$work/out.$3")
+  bf=$(sed -n 's/.*"searchable_s": \([0-9.]*\).*/\1/p' "$work/out.$3")
+  echo "$run browsable_s mimicdesk $ob python $bb ratio $(echo "scale=2; $bb / $ob" | bc)"
+  echo "$run searchable_s mimicdesk $of python $bf ratio $(echo "scale=2; $bf / $of" | bc)"
+}
 
-echo "# image store alone: offsets indexed per second (page cache warm)"
-cat "$work/data/SYN.json" > /dev/null
-store_bytes=$(stat -c %s "$work/data/SYN.json")
-store=$(measure store "$cli" import --db "$work/store.sqlite" "$work/data/SYN.json")
-read -r _ store_s store_mb store_cpu <<< "$store"
-echo "store_bytes $store_bytes seconds $store_s peak_rss_mb $store_mb cpu_s $store_cpu"
-echo "store_gb_per_s $(echo "scale=2; $store_bytes / $store_s / 1000000000" | bc)"
+echo "# run 1: instructions only (wall s, peak RSS MB, CPU s)"
+load "before"
+measure ours1 "$cli" import --db "$work/ours1.sqlite" "${inputs[@]}" | tee "$work/m.ours1"
+load "between"
+measure base1 "$python" "$top/tests/bench/baseline-import.py" "$work/base1.sqlite" "${inputs[@]}" |
+  tee "$work/m.base1"
+load "after"
+compare instructions ours1 base1
 
-echo "# first page of search results (median of 5, ms)"
-queries=(the red "red ball" kitchen "slowly near" zzzz)
-"$build/tests/bench/bench-store-search" "$work/ours.sqlite" "${queries[@]}"
-$python "$top/tests/bench/baseline-search.py" "$work/base.sqlite" "${queries[@]}"
+if [ "$langs" != 8 ] && [ "$store_gb" != 0 ]; then
+  echo "# run 2: with the image store"
+  load "before"
+  measure ours2 "$cli" import --db "$work/ours2.sqlite" "$work/data" | tee "$work/m.ours2"
+  load "between"
+  measure base2 "$python" "$top/tests/bench/baseline-import.py" "$work/base2.sqlite" "$work/data" |
+    tee "$work/m.base2"
+  load "after"
+  compare with_store ours2 base2
+  rm -f "$work"/ours2.sqlite* "$work"/base2.sqlite*
+fi
+
+echo "# index size (bytes) against the input texts ($input_bytes bytes)"
+ours_bytes=$(stat -c %s "$work/ours1.sqlite")
+search_bytes=$(stat -c %s "$work/ours1.sqlite.search.sqlite")
+base_bytes=$(stat -c %s "$work/base1.sqlite")
+echo "index_bytes mimicdesk $ours_bytes + search $search_bytes = $((ours_bytes + search_bytes))" \
+     "ratio_to_input $(echo "scale=2; ($ours_bytes + $search_bytes) / $input_bytes" | bc)"
+echo "index_bytes python $base_bytes ratio_to_input $(echo "scale=2; $base_bytes / $input_bytes" | bc)"
+
+echo "# search: first page (50 rows) of the query set, in process, median of 5 runs"
+load "before"
+"$build/tests/bench/bench-store-search" "$work/ours1.sqlite" --write-queries "$work/queries.jsonl" |
+  tee "$work/search.ours" | grep -v '^{'
+load "between"
+$python "$top/tests/bench/baseline-search.py" "$work/base1.sqlite" --queries "$work/queries.jsonl" |
+  grep -v '^{'
+load "after"
