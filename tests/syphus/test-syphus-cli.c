@@ -44,6 +44,12 @@ typedef struct
 
 #define KEY SYPHUS_TEST_KEY
 
+/* What Otter's prompts ask for: several pairs in one reply. */
+static const char *several_pairs_reply =
+  "Question: Who opens the door?\nAnswer: A man in a coat.\n\n"
+  "Question: What does he hold?\nAnswer: An umbrella.\n\n"
+  "Question: Where does he go?\nAnswer: Into the kitchen.\n";
+
 static const char *translation_reply =
   "```json\n{\"a\": {\"zh\": \"说明 A\", \"es\": \"Instrucción A\", \"ja\": \"指示 A\", "
   "\"de\": \"Anweisung A\", \"fr\": \"Consigne A\", \"ko\": \"지시 A\", \"ar\": \"تعليمات A\"},\n"
@@ -115,8 +121,9 @@ on_chat (SoupServer        *server,
   g_autoptr(GBytes) bytes = soup_message_body_flatten (request);
   g_autofree char *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   const char *reply = strstr (body, "<a>") != NULL ? translation_reply
-                                                   : "Question: " NEW_QUESTION "\n"
-                                                     "Answer: " NEW_ANSWER;
+                      : strstr (body, "(DC_INS_00002)") != NULL ? several_pairs_reply
+                      : "Question: " NEW_QUESTION "\n"
+                        "Answer: " NEW_ANSWER;
   g_autoptr(GString) stream = g_string_new (NULL);
   gsize length = strlen (reply);
 
@@ -649,6 +656,27 @@ test_deadline_option (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->err, "no complete reply within 1.0 s (the request deadline"));
 }
 
+/* One pair of a reply replaces the pair; the CLI says how many others there were. */
+static void
+test_regenerate_several_pairs (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(MdReviewStore) review = open_review (fixture);
+  g_autofree char *out = NULL;
+  g_autofree char *answer = NULL;
+  int status;
+
+  status = run_cli (fixture, &out, "regenerate", "--db", fixture->db, "--base-url",
+                    fixture->base_url, "--model", "m", "--accept", "DC_INS_00002", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (fixture->err, "3 Question/Answer pairs in the reply; the first "
+                                          "replaces the pair, 2 are not used"));
+  g_assert_nonnull (strstr (out, "2 more Question/Answer pairs of the replies not used"));
+  answer = md_review_store_get_text (review, "DC", "DC_INS_00002", MD_LANGUAGE_EN,
+                                     MD_FIELD_ANSWER, NULL, NULL);
+  g_assert_cmpstr (answer, ==, "A man in a coat.");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -660,6 +688,8 @@ main (int argc, char *argv[])
               test_regenerate_no_accept, fixture_teardown);
   g_test_add ("/syphus/cli/translate-accept", Fixture, NULL, fixture_setup,
               test_translate_accept, fixture_teardown);
+  g_test_add ("/syphus/cli/regenerate-several-pairs", Fixture, NULL, fixture_setup,
+              test_regenerate_several_pairs, fixture_teardown);
   g_test_add ("/syphus/cli/dry-run", Fixture, NULL, fixture_setup, test_dry_run,
               fixture_teardown);
   g_test_add ("/syphus/cli/accept-survives-kill", Fixture, NULL, fixture_setup,
