@@ -146,7 +146,9 @@ md_sample_draw (const MdSampleUnit *population,
                 MdSampleStrata      strata_by,
                 MdSampleAllocation  allocation)
 {
-  g_autoptr(GArray) keyed = g_array_new (FALSE, FALSE, sizeof (Keyed));
+  g_autoptr(GArray) keyed = g_array_sized_new (FALSE, FALSE, sizeof (Keyed), n_population);
+  /* Stratum names are interned: one string per stratum, not per unit. */
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gsize));   /* stratum starts */
   g_autofree guint64 *quota = NULL;
   g_autofree guint64 *remainder = NULL;
@@ -165,10 +167,19 @@ md_sample_draw (const MdSampleUnit *population,
       const char *lang = population[i].lang != NULL ? population[i].lang : "";
       Keyed k;
 
+      g_autofree char *name = NULL;
+      char *interned;
+
       k.unit = &population[i];
-      k.stratum = strata_by == MD_SAMPLE_BY_DATASET_LANGUAGE
-                    ? g_strdup_printf ("%s/%s", population[i].dataset, lang)
-                    : g_strdup (population[i].dataset);
+      if (strata_by == MD_SAMPLE_BY_DATASET_LANGUAGE)
+        name = g_strdup_printf ("%s/%s", population[i].dataset, lang);
+      interned = g_hash_table_lookup (names, name != NULL ? name : population[i].dataset);
+      if (interned == NULL)
+        {
+          interned = name != NULL ? g_steal_pointer (&name) : g_strdup (population[i].dataset);
+          g_hash_table_add (names, interned);
+        }
+      k.stratum = interned;
       g_array_append_val (keyed, k);
     }
   g_array_sort (keyed, compare_keyed);
@@ -179,10 +190,7 @@ md_sample_draw (const MdSampleUnit *population,
       Keyed *k = &g_array_index (keyed, Keyed, i);
 
       if (n_units > 0 && compare_keyed (k, &g_array_index (keyed, Keyed, n_units - 1)) == 0)
-        {
-          g_free (k->stratum);
-          continue;
-        }
+        continue;
       if (n_units == 0 ||
           strcmp (k->stratum, g_array_index (keyed, Keyed, n_units - 1).stratum) != 0)
         g_array_append_val (bounds, n_units);
@@ -266,9 +274,132 @@ md_sample_draw (const MdSampleUnit *population,
       g_ptr_array_add (sample->strata, stratum);
     }
 
-  for (gsize i = 0; i < keyed->len; i++)
-    g_free (g_array_index (keyed, Keyed, i).stratum);
   return sample;
+}
+
+/* Drawing from an index */
+
+typedef struct
+{
+  GStringChunk *strings;
+  GArray       *units;
+  gboolean      by_language;
+} Population;
+
+static gboolean
+add_unit (const char *dataset,
+          const char *pair_id,
+          guint       languages,
+          gpointer    user_data)
+{
+  Population *p = user_data;
+  MdSampleUnit unit = { g_string_chunk_insert_const (p->strings, dataset),
+                        g_string_chunk_insert (p->strings, pair_id), "" };
+
+  if (!p->by_language)
+    {
+      g_array_append_val (p->units, unit);
+      return TRUE;
+    }
+  /* A language the pair lacks has nothing to review. */
+  for (guint l = 0; l < MD_N_LANGUAGES; l++)
+    if (languages & (1u << l))
+      {
+        unit.lang = md_language_code (l);
+        g_array_append_val (p->units, unit);
+      }
+  return TRUE;
+}
+
+MdSample *
+md_review_sample_draw (MdStore             *store,
+                       guint64              seed,
+                       guint                size,
+                       MdSampleStrata       strata_by,
+                       MdSampleAllocation   allocation,
+                       guint64             *out_population,
+                       GError             **error)
+{
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
+  GStringChunk *strings = g_string_chunk_new (1 << 20);
+  Population p = { strings, units, strata_by == MD_SAMPLE_BY_DATASET_LANGUAGE };
+  MdSample *sample;
+
+  g_return_val_if_fail (MD_IS_STORE (store), NULL);
+
+  /* The ids live in one string chunk and the dataset codes once each: the population of
+   * millions of pairs costs its bytes, not millions of allocations. */
+  if (!md_store_foreach_pair (store, NULL, add_unit, &p, error))
+    {
+      g_string_chunk_free (strings);
+      return NULL;
+    }
+  sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len, seed, size,
+                           strata_by, allocation);
+  if (out_population != NULL)
+    *out_population = units->len;
+  g_string_chunk_free (strings);
+  return sample;
+}
+
+typedef struct
+{
+  guint64            seed;
+  guint              size;
+  MdSampleStrata     strata_by;
+  MdSampleAllocation allocation;
+} DrawJob;
+
+static void
+draw_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const DrawJob *job = task_data;
+  GError *error = NULL;
+  MdSample *sample = md_review_sample_draw (source_object, job->seed, job->size, job->strata_by,
+                                            job->allocation, NULL, &error);
+
+  if (sample == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, sample, (GDestroyNotify) md_sample_free);
+}
+
+void
+md_review_sample_draw_async (MdStore             *store,
+                             guint64              seed,
+                             guint                size,
+                             MdSampleStrata       strata_by,
+                             MdSampleAllocation   allocation,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DrawJob *job;
+
+  g_return_if_fail (MD_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_review_sample_draw_async);
+  job = g_new0 (DrawJob, 1);
+  job->seed = seed;
+  job->size = size;
+  job->strata_by = strata_by;
+  job->allocation = allocation;
+  g_task_set_task_data (task, job, g_free);
+  g_task_run_in_thread (task, draw_thread);
+}
+
+MdSample *
+md_review_sample_draw_finish (MdStore       *store,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

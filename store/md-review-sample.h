@@ -22,7 +22,10 @@
  * and the Wilson interval of p with the effective size n_eff = p (1 - p) / V (Σ n_h when V = 0).
  * A member drawn for a language uses that language's review, else the pair's. */
 
+#include <gio/gio.h>
+
 #include "md-review-store.h"
+#include "md-store.h"
 
 G_BEGIN_DECLS
 
@@ -100,6 +103,31 @@ MdSample *md_sample_draw          (const MdSampleUnit  *population,
                                    guint                size,
                                    MdSampleStrata       strata_by,
                                    MdSampleAllocation   allocation);
+
+/* The audit-sample population of an index, drawn where the CLI and the window both get it: every
+ * pair of @store (MD_SAMPLE_BY_DATASET) or every language each pair has
+ * (MD_SAMPLE_BY_DATASET_LANGUAGE), then md_sample_draw(). The same seed and index give the same
+ * members from either face. *out_population (optional) receives the number of units. The
+ * blocking call is for worker threads and the CLI; the window uses the _async form, which runs
+ * it in a thread on @store (whose connections are thread-safe). */
+MdSample *md_review_sample_draw        (MdStore             *store,
+                                        guint64              seed,
+                                        guint                size,
+                                        MdSampleStrata       strata_by,
+                                        MdSampleAllocation   allocation,
+                                        guint64             *out_population,
+                                        GError             **error);
+void      md_review_sample_draw_async  (MdStore             *store,
+                                        guint64              seed,
+                                        guint                size,
+                                        MdSampleStrata       strata_by,
+                                        MdSampleAllocation   allocation,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+MdSample *md_review_sample_draw_finish (MdStore             *store,
+                                        GAsyncResult        *result,
+                                        GError             **error);
 
 /* Wilson score interval of @p observed over @n trials at @z (1.96 for 95 %). */
 void      md_sample_wilson        (double               p,

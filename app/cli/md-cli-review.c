@@ -562,27 +562,6 @@ md_cli_read_population (const char  *path,
   return TRUE;
 }
 
-typedef struct
-{
-  GPtrArray *datasets;
-  GPtrArray *ids;
-  GArray    *languages;
-} Population;
-
-static gboolean
-add_to_population (const char *dataset,
-                   const char *pair_id,
-                   guint       languages,
-                   gpointer    user_data)
-{
-  Population *population = user_data;
-
-  g_ptr_array_add (population->datasets, g_strdup (dataset));
-  g_ptr_array_add (population->ids, g_strdup (pair_id));
-  g_array_append_val (population->languages, languages);
-  return TRUE;
-}
-
 static int
 review_sample (int    argc,
                char **argv)
@@ -640,9 +619,11 @@ review_sample (int    argc,
     }
   else if ((index = open_index (&failed)) != NULL)
     {
-      Population population = { datasets, ids, languages };
-
-      if (!md_store_foreach_pair (index, NULL, add_to_population, &population, &error))
+      /* Every pair of the index, drawn by the store as the window draws it. */
+      sample = md_review_sample_draw (index, (guint64) seed, size, strata,
+                                      fixed ? MD_SAMPLE_FIXED : MD_SAMPLE_PROPORTIONAL, NULL,
+                                      &error);
+      if (sample == NULL)
         {
           md_cli_printerr ("%s", error->message);
           return MD_CLI_EXIT_FAILED;
@@ -673,7 +654,7 @@ review_sample (int    argc,
         }
     }
 
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; sample == NULL && i < ids->len; i++)
     {
       MdSampleUnit unit = { datasets->pdata[i], ids->pdata[i], "" };
       guint present = i < languages->len ? g_array_index (languages, guint, i)
@@ -691,9 +672,10 @@ review_sample (int    argc,
             }
     }
 
-  sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len,
-                           (guint64) seed, size, strata,
-                           fixed ? MD_SAMPLE_FIXED : MD_SAMPLE_PROPORTIONAL);
+  if (sample == NULL)
+    sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len,
+                             (guint64) seed, size, strata,
+                             fixed ? MD_SAMPLE_FIXED : MD_SAMPLE_PROPORTIONAL);
   if (name != NULL && !md_review_store_save_sample (store, name, sample, &error))
     {
       md_cli_printerr ("%s", error->message);

@@ -94,38 +94,6 @@ refresh_estimates (SampleView *v)
     }
 }
 
-typedef struct
-{
-  GPtrArray *strings;   /* owns the dataset and id strings */
-  GArray    *units;
-  gboolean   by_language;
-} Population;
-
-static gboolean
-add_unit (const char *dataset,
-          const char *pair_id,
-          guint       languages,
-          gpointer    user_data)
-{
-  Population *p = user_data;
-  char *d = g_strdup (dataset);
-  char *id = g_strdup (pair_id);
-  MdSampleUnit unit = { d, id, "" };
-
-  g_ptr_array_add (p->strings, d);
-  g_ptr_array_add (p->strings, id);
-  if (!p->by_language)
-    g_array_append_val (p->units, unit);
-  else
-    for (guint l = 0; l < MD_N_LANGUAGES; l++)
-      if (languages & (1u << l))
-        {
-          unit.lang = md_language_code (l);
-          g_array_append_val (p->units, unit);
-        }
-  return TRUE;
-}
-
 /* The draw runs in a thread: walking the index of millions of pairs takes seconds. The thread
  * opens its own connections to the index and the review file, so the window's stay free. */
 typedef struct
@@ -163,21 +131,19 @@ draw_thread (GTask        *task,
   GError *error = NULL;
   g_autoptr(MdStore) store = NULL;
   g_autoptr(MdReviewStore) review = NULL;
-  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
   g_autoptr(MdSample) sample = NULL;
-  Population p = { strings, units, job->by_language };
+  guint64 n_units = 0;
 
+  /* The population is the store's (md_review_sample_draw), the same as the CLI's. */
   if ((store = md_store_open (job->index_path, &error)) == NULL ||
-      !md_store_foreach_pair (store, NULL, add_unit, &p, &error))
+      (sample = md_review_sample_draw (store, job->seed, job->size,
+                                       job->by_language ? MD_SAMPLE_BY_DATASET_LANGUAGE
+                                                        : MD_SAMPLE_BY_DATASET,
+                                       MD_SAMPLE_PROPORTIONAL, &n_units, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  sample = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len, job->seed,
-                           job->size,
-                           p.by_language ? MD_SAMPLE_BY_DATASET_LANGUAGE : MD_SAMPLE_BY_DATASET,
-                           MD_SAMPLE_PROPORTIONAL);
   if ((review = md_review_store_open (job->review_path, &error)) == NULL ||
       !md_review_store_save_sample (review, job->name, sample, &error))
     {
@@ -186,7 +152,7 @@ draw_thread (GTask        *task,
     }
   job->n_members = sample->members->len;
   job->n_strata = sample->strata->len;
-  job->n_units = units->len;
+  job->n_units = n_units;
   g_task_return_boolean (task, TRUE);
 }
 

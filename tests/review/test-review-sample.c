@@ -223,6 +223,107 @@ test_sample_stats (void)
   }
 }
 
+typedef struct
+{
+  GPtrArray *strings;
+  GArray    *units;
+} Collected;
+
+static gboolean
+collect_language_units (const char *dataset,
+                        const char *pair_id,
+                        guint       languages,
+                        gpointer    user_data)
+{
+  Collected *c = user_data;
+
+  for (guint l = 0; l < MD_N_LANGUAGES; l++)
+    if (languages & (1u << l))
+      {
+        MdSampleUnit unit = { g_strdup (dataset), g_strdup (pair_id), md_language_code (l) };
+
+        g_ptr_array_add (c->strings, (char *) unit.dataset);
+        g_ptr_array_add (c->strings, (char *) unit.pair_id);
+        g_array_append_val (c->units, unit);
+      }
+  return TRUE;
+}
+
+static void
+on_drawn (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  MdSample **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = md_review_sample_draw_finish (MD_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The store draws the population of an index itself, off the calling thread, and gives what
+ * md_sample_draw() gives for the same units: the window and the CLI get the same members. */
+static void
+test_draw_from_index (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("md-sample-index-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  const char *paths[] = { g_getenv ("MD_SAMPLE_DIR"), NULL };
+  g_autoptr(MdStore) store = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(MdSample) drawn = NULL;
+  g_autoptr(MdSample) expected = NULL;
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (MdSampleUnit));
+  Collected c = { strings, units };
+  guint64 n_population = 0;
+
+  g_assert_no_error (error);
+  store = md_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (md_store_import (store, paths, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+
+  md_review_sample_draw_async (store, 7, 20, MD_SAMPLE_BY_DATASET_LANGUAGE, MD_SAMPLE_PROPORTIONAL,
+                               NULL, on_drawn, &drawn);
+  while (drawn == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (md_store_foreach_pair (store, NULL, collect_language_units, &c, &error));
+  expected = md_sample_draw ((const MdSampleUnit *) (gpointer) units->data, units->len, 7, 20,
+                             MD_SAMPLE_BY_DATASET_LANGUAGE, MD_SAMPLE_PROPORTIONAL);
+  g_assert_cmpuint (drawn->members->len, ==, 20);
+  g_assert_cmpuint (drawn->members->len, ==, expected->members->len);
+  for (guint i = 0; i < drawn->members->len; i++)
+    {
+      const MdSampleMember *a = drawn->members->pdata[i], *b = expected->members->pdata[i];
+
+      g_assert_cmpstr (a->pair_id, ==, b->pair_id);
+      g_assert_cmpstr (a->lang, ==, b->lang);
+      g_assert_cmpstr (a->stratum, ==, b->stratum);
+    }
+  g_clear_pointer (&drawn, md_sample_free);
+  drawn = md_review_sample_draw (store, 7, 5, MD_SAMPLE_BY_DATASET, MD_SAMPLE_FIXED,
+                                 &n_population, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_population, ==, 65);
+  g_assert_cmpuint (drawn->strata->len, ==, 6);
+
+  g_clear_object (&store);
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (handle)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+        g_remove (file);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -232,6 +333,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/review/sample/strata", test_sample_strata);
   g_test_add_func ("/review/sample/wilson", test_wilson);
   g_test_add_func ("/review/sample/stats", test_sample_stats);
+  g_test_add_func ("/review/sample/draw-from-index", test_draw_from_index);
 
   return g_test_run ();
 }
