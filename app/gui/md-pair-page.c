@@ -288,6 +288,14 @@ md_pair_page_toggle_play (MdPairPage *self)
 }
 
 gboolean
+md_pair_page_activate_media_action (MdPairPage *self,
+                                    const char *action_name)
+{
+  g_return_val_if_fail (MD_IS_PAIR_PAGE (self), FALSE);
+  return gtk_widget_activate_action (GTK_WIDGET (self->media_view), action_name, NULL);
+}
+
+gboolean
 md_pair_page_step (MdPairPage *self,
                    int         frames)
 {

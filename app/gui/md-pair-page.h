@@ -42,6 +42,10 @@ void       md_pair_page_focus        (MdPairPage *self);
 void       md_pair_page_reload_text      (MdPairPage    *self);
 MdLanguage md_pair_page_get_language     (MdPairPage    *self);
 GtkWidget *md_pair_page_get_pair_text    (MdPairPage    *self);
+/* Runs one of the media view's actions (media.zoom-in, media.zoom-out, media.zoom-fit) on the
+ * shown pair's media; FALSE when it has none. */
+gboolean   md_pair_page_activate_media_action (MdPairPage *self,
+                                               const char *action_name);
 GtkWidget *md_pair_page_get_language_grid (MdPairPage   *self);
 void       md_pair_page_add_header_widget (MdPairPage   *self,
                                            GtkWidget    *widget);

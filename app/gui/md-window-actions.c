@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "md-window-private.h"
@@ -120,17 +122,27 @@ on_key_action (GtkWidget *widget,
 }
 
 static void
-add_key (GtkShortcutController *controller,
-         guint                  keyval,
-         GtkShortcutFunc        func,
-         GVariant              *args)
+add_key_mod (GtkShortcutController *controller,
+             guint                  keyval,
+             GdkModifierType        modifiers,
+             GtkShortcutFunc        func,
+             GVariant              *args)
 {
-  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, 0),
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, modifiers),
                                             gtk_callback_action_new (func, NULL, NULL));
 
   if (args != NULL)
     gtk_shortcut_set_arguments (shortcut, args);
   gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+static void
+add_key (GtkShortcutController *controller,
+         guint                  keyval,
+         GtkShortcutFunc        func,
+         GVariant              *args)
+{
+  add_key_mod (controller, keyval, 0, func, args);
 }
 
 void
@@ -159,6 +171,20 @@ _md_window_init_actions (MdWindow *self)
   add_key (shortcuts, GDK_KEY_comma, on_key_action, g_variant_new_string ("win.previous-frame"));
   add_key (shortcuts, GDK_KEY_period, on_key_action, g_variant_new_string ("win.next-frame"));
   add_key (shortcuts, GDK_KEY_slash, on_key_action, g_variant_new_string ("win.search"));
+  /* In the capture phase, so that they work wherever the focus is: the list view takes
+   * Ctrl+Page_Down for itself, and the media view, whose own bindings these were, is never
+   * focused by a click or Tab. */
+  add_key_mod (shortcuts, GDK_KEY_Page_Down, GDK_CONTROL_MASK, on_key_action,
+               g_variant_new_string ("win.next-pair"));
+  add_key_mod (shortcuts, GDK_KEY_Page_Up, GDK_CONTROL_MASK, on_key_action,
+               g_variant_new_string ("win.previous-pair"));
+  add_key (shortcuts, GDK_KEY_plus, on_key_action, g_variant_new_string ("win.zoom-in"));
+  add_key (shortcuts, GDK_KEY_equal, on_key_action, g_variant_new_string ("win.zoom-in"));
+  add_key (shortcuts, GDK_KEY_KP_Add, on_key_action, g_variant_new_string ("win.zoom-in"));
+  add_key (shortcuts, GDK_KEY_minus, on_key_action, g_variant_new_string ("win.zoom-out"));
+  add_key (shortcuts, GDK_KEY_KP_Subtract, on_key_action, g_variant_new_string ("win.zoom-out"));
+  add_key (shortcuts, GDK_KEY_0, on_key_action, g_variant_new_string ("win.zoom-fit"));
+  add_key (shortcuts, GDK_KEY_KP_0, on_key_action, g_variant_new_string ("win.zoom-fit"));
 
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
@@ -272,6 +298,17 @@ previous_frame_action (GtkWidget  *widget,
 }
 
 static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  /* win.zoom-in → media.zoom-in of the shown pair's media view. */
+  g_autofree char *media_action = g_strconcat ("media.", action_name + strlen ("win."), NULL);
+
+  md_pair_page_activate_media_action (MD_WINDOW (widget)->pair_page, media_action);
+}
+
+static void
 export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -309,6 +346,9 @@ _md_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.next-frame", NULL, next_frame_action);
   gtk_widget_class_install_action (widget_class, "win.previous-frame", NULL,
                                    previous_frame_action);

@@ -279,3 +279,46 @@ md_test_desk_select_id (GtkWindow  *window,
     }
   g_error ("%s is not in the list", id);
 }
+
+/* Plays a key of the window's capture-phase shortcuts the way GTK does when the key is pressed:
+ * the shortcut's action runs with its arguments and says whether it handled the key. */
+gboolean
+md_test_desk_press (GtkWindow       *window,
+                    const char      *controller_name,
+                    guint            keyval,
+                    GdkModifierType  modifiers)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean handled = FALSE;
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), controller_name) != 0)
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            {
+              handled = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                      GTK_WIDGET (window),
+                                                      gtk_shortcut_get_arguments (shortcut));
+              found = TRUE;
+              break;
+            }
+        }
+    }
+  g_object_unref (controllers);
+
+  if (!found)
+    g_error ("No window shortcut for %s", gdk_keyval_name (keyval));
+  return handled;
+}

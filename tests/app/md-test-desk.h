@@ -25,6 +25,14 @@ GtkWidget          *md_test_desk_find_typed          (GtkWidget     *root,
                                                       const char    *name,
                                                       GType          type);
 GtkSingleSelection *md_test_desk_pairs_selection     (GtkWindow     *window);
+/* Plays a key of one of the window's capture-phase shortcut controllers (named
+ * `controller_name`) the way GTK does when the key is pressed: the shortcut's action runs with
+ * its arguments and says whether it handled the key. Fails the test when there is no such
+ * shortcut. */
+gboolean            md_test_desk_press               (GtkWindow       *window,
+                                                      const char      *controller_name,
+                                                      guint            keyval,
+                                                      GdkModifierType  modifiers);
 /* Selects the pair `id` in the list; fails the test when it is not listed. */
 void                md_test_desk_select_id           (GtkWindow     *window,
                                                       const char    *id);

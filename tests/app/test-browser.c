@@ -203,44 +203,11 @@ test_walk (void)
   gtk_window_destroy (window);
 }
 
-/* Plays a key of the window's capture-phase shortcuts the way GTK does when the key is pressed:
- * the shortcut's action runs with its arguments and says whether it handled the key. */
 static gboolean
 press_key (GtkWindow *window,
            guint      keyval)
 {
-  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  gboolean handled = FALSE;
-  gboolean found = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), "md-window-keys") != 0)
-        continue;
-
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval)
-            {
-              handled = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
-                                                      GTK_WIDGET (window),
-                                                      gtk_shortcut_get_arguments (shortcut));
-              found = TRUE;
-              break;
-            }
-        }
-    }
-  g_object_unref (controllers);
-
-  if (!found)
-    g_error ("No window shortcut for %s", gdk_keyval_name (keyval));
-  return handled;
+  return md_test_desk_press (window, "md-window-keys", keyval, 0);
 }
 
 static void
@@ -259,6 +226,26 @@ test_keys (void)
   md_test_desk_assert_text_becomes (window, "Instruction", "描述红色的图片");
   g_assert_true (press_key (window, GDK_KEY_1));
   md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
+
+  /* Every key of the shortcuts window works wherever the focus is: Ctrl+Page_Down walks even
+   * though the list view takes it for itself, and the zoom keys reach the media view, which
+   * neither a click nor Tab focuses. */
+  g_assert_true (md_test_desk_press (window, "md-window-keys", GDK_KEY_Page_Down,
+                                     GDK_CONTROL_MASK));
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00002");
+  g_assert_true (md_test_desk_press (window, "md-window-keys", GDK_KEY_Page_Up, GDK_CONTROL_MASK));
+  g_assert_cmpstr (md_test_desk_selected_id (window), ==, "T_INS_00001");
+  {
+    MdMediaView *media = MD_MEDIA_VIEW (md_test_desk_find (window, "Media"));
+    MdImagePane *pane = md_media_view_get_pane (media, 0);
+
+    g_assert_nonnull (pane);
+    g_assert_cmpfloat (md_image_pane_get_zoom (pane), ==, 0);
+    g_assert_true (press_key (window, GDK_KEY_plus));
+    g_assert_cmpfloat (md_image_pane_get_zoom (pane), >, 0);
+    g_assert_true (press_key (window, GDK_KEY_0));
+    g_assert_cmpfloat (md_image_pane_get_zoom (pane), ==, 0);
+  }
 
   /* In the search entry the same keys are text: the shortcuts decline them. */
   g_assert_true (press_key (window, GDK_KEY_slash));

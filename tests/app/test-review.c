@@ -24,54 +24,11 @@ static char *fixture_dir;
 
 /* Helpers ----------------------------------------------------------------------------------- */
 
-/* Plays a key of the window's capture-phase shortcuts the way GTK does when the key is pressed:
- * the shortcut's action runs with its arguments and says whether it handled the key. */
-static gboolean
-press_key_mod (GtkWindow       *window,
-               const char      *controller_name,
-               guint            keyval,
-               GdkModifierType  modifiers)
-{
-  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  gboolean handled = FALSE;
-  gboolean found = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), controller_name) != 0)
-        continue;
-
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
-            {
-              handled = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
-                                                      GTK_WIDGET (window),
-                                                      gtk_shortcut_get_arguments (shortcut));
-              found = TRUE;
-              break;
-            }
-        }
-    }
-  g_object_unref (controllers);
-
-  if (!found)
-    g_error ("No window shortcut for %s", gdk_keyval_name (keyval));
-  return handled;
-}
-
 static gboolean
 press (GtkWindow *window,
        guint      keyval)
 {
-  return press_key_mod (window, "md-review-keys", keyval, 0);
+  return md_test_desk_press (window, "md-review-keys", keyval, 0);
 }
 
 static gboolean
@@ -79,7 +36,7 @@ press_ctrl (GtkWindow       *window,
             guint            keyval,
             GdkModifierType  more)
 {
-  return press_key_mod (window, "md-review-keys", keyval, GDK_CONTROL_MASK | more);
+  return md_test_desk_press (window, "md-review-keys", keyval, GDK_CONTROL_MASK | more);
 }
 
 /* The review file the window writes, opened on its own as another process would. */
@@ -282,7 +239,7 @@ test_edit_history (void)
   g_assert_false (press (window, GDK_KEY_a));
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (instruction));
   gtk_text_buffer_set_text (buffer, "Describe the dark red picture", -1);
-  g_assert_true (press_key_mod (window, "md-review-keys", GDK_KEY_Escape, 0));
+  g_assert_true (md_test_desk_press (window, "md-review-keys", GDK_KEY_Escape, 0));
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (instruction)));
   md_test_desk_assert_text_becomes (window, "Instruction", "Describe the red picture");
 
