@@ -153,9 +153,12 @@ pair_reader_thread (gpointer data)
 {
   PairReader *reader = data;
   PairBatch *batch = pair_batch_reuse (g_async_queue_pop (reader->empty));
+  GError *error = NULL;
 
-  read_pairs (reader, &batch, &batch->error);
+  /* The error goes with the last batch: read_pairs() moves on to other batches as it goes. */
+  read_pairs (reader, &batch, &error);
   reader->cpu_seconds = thread_cpu_seconds ();
+  batch->error = error;
   batch->last = TRUE;
   g_async_queue_push (reader->full, batch);
   return NULL;
