@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "md-import-private.h"
+#include "md-map-guard-private.h"
 
 /* The importer's shared context: mapping input files, progress, cancelling, problems and
  * datasets of the current file, and small JSON helpers of the readers. */
@@ -29,6 +30,7 @@ _md_mapped_open (Mapped      *m,
   struct stat st;
 
   memset (m, 0, sizeof *m);
+  m->guard = -1;
   m->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (m->fd < 0)
     {
@@ -57,6 +59,7 @@ _md_mapped_open (Mapped      *m,
       return FALSE;
     }
   madvise (m->data, m->len, MADV_SEQUENTIAL);
+  m->guard = _md_map_guard_add (m->data, m->len);
   return TRUE;
 }
 
@@ -76,9 +79,21 @@ _md_mapped_release_before (Mapped *m,
   m->released = upto;
 }
 
+gboolean
+_md_mapped_cut_short (Mapped *m,
+                      gsize  *cut_at)
+{
+  gboolean cut = _md_map_guard_remove (m->guard, cut_at);
+
+  m->guard = -1;
+  return cut;
+}
+
 void
 _md_mapped_close (Mapped *m)
 {
+  _md_map_guard_remove (m->guard, NULL);
+  m->guard = -1;
   if (m->data != NULL)
     munmap (m->data, m->len);
   if (m->fd >= 0)

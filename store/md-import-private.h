@@ -85,6 +85,7 @@ typedef struct
   char  *data;
   gsize  len;
   gsize  released;
+  int    guard;       /* md-map-guard-private.h */
 } Mapped;
 
 /* Mapping (md-import-context.c) */
@@ -94,6 +95,10 @@ gboolean  _md_mapped_open             (Mapped       *m,
 /* Drops the pages before `pos` from this process once enough of them are behind the scan. */
 void      _md_mapped_release_before   (Mapped       *m,
                                        gsize         pos);
+/* Whether the file was cut short while it was mapped (the pages past its new end read as
+ * zeros), and the offset of the first page that went; stops watching for it. */
+gboolean  _md_mapped_cut_short        (Mapped       *m,
+                                       gsize        *cut_at);
 void      _md_mapped_close            (Mapped       *m);
 
 /* The context (md-import-context.c) */

@@ -353,6 +353,27 @@ import_one (Importer        *imp,
     default:
       g_assert_not_reached ();
     }
+  {
+    gsize cut_at = 0;
+
+    /* What was read past the cut is zeros: whatever the scan made of it is thrown away. */
+    if (_md_mapped_cut_short (&m, &cut_at) &&
+        !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      {
+        struct stat now;
+
+        g_clear_error (error);
+        if (fstat (m.fd, &now) != 0)
+          now.st_size = 0;
+        g_set_error (error, MD_ERROR, MD_ERROR_IO,
+                     "%s: the file changed during the import: it was cut to %" G_GUINT64_FORMAT
+                     " bytes (from %" G_GUINT64_FORMAT ") while byte %" G_GSIZE_FORMAT " was "
+                     "being read; nothing of it was kept, expected a file that stays the same "
+                     "until the import ends", input->path, (guint64) now.st_size,
+                     (guint64) st.st_size, cut_at);
+        ok = FALSE;
+      }
+  }
   _md_mapped_close (&m);
 scanned:
   if (!ok)
