@@ -18,6 +18,7 @@ typedef enum
   MD_ERROR_QUERY,        /* the user's search query could not be understood */
   MD_ERROR_IO,
   MD_ERROR_DATABASE,
+  MD_ERROR_BUSY,         /* another process holds the index for the same work (an import) */
 } MdError;
 
 GQuark md_error_quark (void);

@@ -168,6 +168,12 @@ gboolean  _md_import_prompt           (Importer     *imp,
                                        const char   *name,
                                        GError      **error);
 
+/* One import per index (md-import-lock.c): the lock's descriptor, or -1 with MD_ERROR_BUSY
+ * naming the process that holds it. */
+int       _md_import_lock             (const char   *index_path,
+                                       GError      **error);
+void      _md_import_unlock           (int           fd);
+
 /* The search phase (md-import-search.c) */
 typedef struct _MdSearchBuild MdSearchBuild;
 

@@ -461,14 +461,14 @@ path_is_queued (GPtrArray  *inputs,
   return FALSE;
 }
 
-gboolean
-_md_import_run (const char            *index_path,
-                const char * const    *paths,
-                MdImportProgressFunc   progress,
-                gpointer               progress_data,
-                GCancellable          *cancellable,
-                MdImportReport        *report,
-                GError               **error)
+static gboolean
+run_locked (const char            *index_path,
+            const char * const    *paths,
+            MdImportProgressFunc   progress,
+            gpointer               progress_data,
+            GCancellable          *cancellable,
+            MdImportReport        *report,
+            GError               **error)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) inputs =
@@ -636,5 +636,24 @@ _md_import_run (const char            *index_path,
       }
   }
   sqlite3_close (imp.db);
+  return ok;
+}
+
+gboolean
+_md_import_run (const char            *index_path,
+                const char * const    *paths,
+                MdImportProgressFunc   progress,
+                gpointer               progress_data,
+                GCancellable          *cancellable,
+                MdImportReport        *report,
+                GError               **error)
+{
+  int lock = _md_import_lock (index_path, error);
+  gboolean ok;
+
+  if (lock < 0)
+    return FALSE;
+  ok = run_locked (index_path, paths, progress, progress_data, cancellable, report, error);
+  _md_import_unlock (lock);
   return ok;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "md-test-store.h"
@@ -162,6 +163,99 @@ test_late_syntax_error (void)
   md_test_dir_clear (&t);
 }
 
+/* Two imports into one index. */
+
+typedef struct
+{
+  MdTestDir *t;
+  const char *data;
+  gboolean   ran;
+  int        status;
+  char      *out;
+  char      *err;
+} Second;
+
+/* While this process imports (and holds the index), another one tries. */
+static void
+import_from_another_process (guint64     bytes_done,
+                             guint64     bytes_total,
+                             guint64     records_done,
+                             const char *current_file,
+                             gpointer    user_data)
+{
+  Second *second = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("MD_CLI"), "import", "--db", second->t->db_path,
+                         second->data, NULL };
+
+  if (second->ran || records_done == 0)
+    return;
+  second->ran = TRUE;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &second->out,
+                &second->err, &second->status, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_one_import_at_a_time (void)
+{
+  MdTestDir t;
+  g_autoptr(GString) text = g_string_new ("{\"data\": {\"ONE_INS_bad\": 5");
+  g_autofree char *data = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *holder = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+  Second second = { &t, NULL, FALSE, -1, NULL, NULL };
+  char *out = NULL, *err = NULL;
+  int status = -1;
+  const char *argv[] = { g_getenv ("MD_CLI"), "import", "--db", NULL, NULL, NULL };
+
+  g_assert_nonnull (g_getenv ("MD_CLI"));
+  /* Progress is reported after 4,096 records: the second import starts mid-file. */
+  for (guint i = 0; i < 6000; i++)
+    g_string_append_printf (text, ", \"ONE_INS_%05u\": {\"instruction\": \"q\", "
+                            "\"answer\": \"a\"}", i);
+  g_string_append (text, "}}");
+  md_test_dir_init (&t);
+  path = md_test_write (&t, "data/ONE_instructions.json", text->str, text->len);
+  data = g_path_get_dirname (path);
+  second.data = data;
+  paths[0] = data;
+
+  g_assert_true (md_store_import (t.store, paths, import_from_another_process, &second, NULL,
+                                  &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (second.ran);
+
+  /* The second was refused, and said who holds the index. */
+  g_assert_true (WIFEXITED (second.status));
+  g_assert_cmpint (WEXITSTATUS (second.status), !=, 0);
+  holder = g_strdup_printf ("another import into this index is running (process %d, "
+                            "test-import-faults, on ", (int) getpid ());
+  g_assert_nonnull (strstr (second.err, holder));
+  g_assert_nonnull (strstr (second.err, t.db_path));
+
+  /* The problem of the one bad record is there once, and the next import sees nothing new. */
+  g_assert_cmpuint (md_test_count_problems (t.store, "bad_record"), ==, 1);
+  argv[3] = t.db_path;
+  argv[4] = data;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpuint (md_test_count_problems (t.store, "bad_record"), ==, 1);
+  g_assert_cmpuint (md_store_count_pairs (t.store, NULL, NULL), ==, 6000);
+
+  g_free (out);
+  g_free (err);
+  g_free (second.out);
+  g_free (second.err);
+  md_test_dir_clear (&t);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,5 +264,6 @@ main (int   argc,
   g_test_add_func ("/store/import-faults/truncated-instructions", test_truncated_instructions);
   g_test_add_func ("/store/import-faults/truncated-image-store", test_truncated_image_store);
   g_test_add_func ("/store/import-faults/late-syntax-error", test_late_syntax_error);
+  g_test_add_func ("/store/import-faults/one-import-at-a-time", test_one_import_at_a_time);
   return g_test_run ();
 }
