@@ -11,6 +11,86 @@
 
 /* Image stores --------------------------------------------------------------------------------- */
 
+/* The longest image id kept, in bytes. */
+#define MAX_ID_BYTES 4096
+/* How much of a bad id a problem quotes. */
+#define QUOTED_ID_CHARS 64
+
+static char *
+quote_id (const char *id,
+          gsize       len)
+{
+  g_autofree char *valid = g_utf8_make_valid (id, len);
+  const char *end = valid;
+  guint n = 0;
+
+  while (*end != '\0' && n < QUOTED_ID_CHARS)
+    {
+      end = g_utf8_next_char (end);
+      n++;
+    }
+  if (*end == '\0')
+    return g_steal_pointer (&valid);
+  return g_strdup_printf ("%.*s…", (int) (end - valid), valid);
+}
+
+/* The id of an image, or NULL in *out_id when the key cannot be one: a \u0000 in it would
+ * cut it short (two keys would become one), and an id longer than MAX_ID_BYTES is no id of
+ * MIMIC-IT. Either is a problem of that image alone; the rest of the store goes on. */
+static gboolean
+read_key (Importer    *imp,
+          Mapped      *m,
+          MdJsonSpan   key,
+          char       **out_id,
+          GError     **error)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *quoted = NULL;
+  gsize len = 0;
+  guint n_repaired = 0;
+  gsize first = 0;
+
+  *out_id = NULL;
+  /* An escape takes at least as many bytes as it gives: longer than this is too long. */
+  if (key.end - key.start <= 6 * MAX_ID_BYTES + 2)
+    {
+      id = md_json_unescape (m->data, key, &len, &n_repaired, &first);
+      if (id == NULL)
+        {
+          g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
+                       "the key at byte %" G_GSIZE_FORMAT " is not a valid id string", key.start);
+          return FALSE;
+        }
+      if (n_repaired == 0 && len <= MAX_ID_BYTES)
+        {
+          *out_id = g_steal_pointer (&id);
+          return TRUE;
+        }
+    }
+
+  if (id == NULL || len > MAX_ID_BYTES)
+    {
+      quoted = quote_id (m->data + key.start + 1,
+                         MIN (key.end - key.start - 2, 4 * QUOTED_ID_CHARS));
+      detail = g_strdup_printf ("%s: the image key at byte %" G_GSIZE_FORMAT " (“%s”) is %"
+                                G_GSIZE_FORMAT " bytes long; the image is left out, expected an "
+                                "id of at most %d bytes such as “DC_IMG_00001”", imp->path,
+                                key.start, quoted, id != NULL ? len : key.end - key.start - 2,
+                                MAX_ID_BYTES);
+    }
+  else
+    {
+      quoted = quote_id (id, len);
+      detail = g_strdup_printf ("%s: the image key at byte %" G_GSIZE_FORMAT " (“%s”) has a "
+                                "\\u0000 or a lone surrogate at byte %" G_GSIZE_FORMAT ", which "
+                                "an id cannot hold; the image is left out, expected an id such "
+                                "as “DC_IMG_00001”", imp->path, key.start, quoted,
+                                key.start + first);
+    }
+  return _md_importer_problem (imp, MD_PROBLEM_BAD_RECORD, NULL, quoted, detail, error);
+}
+
 gboolean
 _md_import_image_store (Importer    *imp,
                         Mapped      *m,
@@ -29,6 +109,8 @@ _md_import_image_store (Importer    *imp,
   md_json_scan_init (&scan, m->data, m->len);
   scan.validate_utf8 = FALSE;
   scan.max_string = G_MAXSIZE;
+  /* Too long an id is a problem of its image, not of the store: read_key(). */
+  scan.max_key = G_MAXSIZE;
   if (!md_json_scan_start (&scan, error) ||
       !md_json_scan_open (&scan, '{', "a JSON object {IMAGE_ID: BASE64, ...}", error))
     return FALSE;
@@ -46,12 +128,12 @@ _md_import_image_store (Importer    *imp,
         break;
       if (!md_json_scan_skip_value (&scan, &value, error))
         return FALSE;
-      id = md_json_decode_string (m->data, key);
+      if (!read_key (imp, m, key, &id, error))
+        return FALSE;
       if (id == NULL)
         {
-          g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                       "the key at byte %" G_GSIZE_FORMAT " is not a valid id string", key.start);
-          return FALSE;
+          imp->records_done++;
+          continue;
         }
 
       start = value.start;

@@ -22,6 +22,7 @@ md_json_scan_init (MdJsonScan *scan,
   scan->len = len;
   scan->max_depth = 64;
   scan->max_string = 64 * 1024 * 1024;
+  scan->max_key = 4096;
   scan->validate_utf8 = TRUE;
 }
 
@@ -316,7 +317,7 @@ md_json_scan_next (MdJsonScan  *scan,
       key->start = scan->pos;
       /* Keys are ids: short, and always checked. */
       scan->validate_utf8 = TRUE;
-      scan->max_string = 4096;
+      scan->max_string = scan->max_key;
       ok = scan_string (scan, error);
       scan->validate_utf8 = validate;
       scan->max_string = max_string;

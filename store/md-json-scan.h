@@ -26,6 +26,7 @@ typedef struct
   gsize       pos;
   guint       max_depth;
   gsize       max_string;     /* longest string accepted, in bytes */
+  gsize       max_key;        /* longest key accepted, in bytes (4096 unless set) */
   gboolean    validate_utf8;  /* check strings are UTF-8 (off for base64 values) */
   gboolean    last_string_escaped;
   guint       n_open;

@@ -163,6 +163,40 @@ test_late_syntax_error (void)
   md_test_dir_clear (&t);
 }
 
+/* Image keys that cannot be ids are problems of their image, not of the store. */
+static void
+test_image_keys (void)
+{
+  MdTestDir t;
+  g_autofree char *filler = g_strnfill (5000, 'x');
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(MdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  MdImportedFile *file;
+  gboolean ok;
+
+  text = g_strdup_printf ("{\"KEY_IMG_1\\u0000a\": \"iVBORw0KGgo\", "
+                          "\"KEY_IMG_1\\u0000b\": \"iVBORw0KGgo\", "
+                          "\"KEY_IMG_%s\": \"iVBORw0KGgo\", "
+                          "\"KEY_IMG_2\": \"iVBORw0KGgo\"}", filler);
+  md_test_dir_init (&t);
+  path = md_test_write (&t, "KEY.json", text, -1);
+  report = md_test_import (&t, &ok, &error, path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  file = md_test_report_file (report, "KEY.json");
+  g_assert_cmpint (file->outcome, ==, MD_FILE_IMPORTED);
+  g_assert_cmpuint (file->n_records, ==, 1);
+  g_assert_cmpuint (file->n_problems, ==, 3);
+  g_assert_cmpuint (md_test_count_problems (t.store, "bad_record"), ==, 3);
+
+  /* Neither NUL key became "KEY_IMG_1"; the good one is there. */
+  g_assert_false (md_store_locate_image (t.store, "KEY_IMG_1", NULL, NULL, NULL, NULL));
+  g_assert_true (md_store_locate_image (t.store, "KEY_IMG_2", NULL, NULL, NULL, NULL));
+  md_test_dir_clear (&t);
+}
+
 /* Two imports into one index. */
 
 typedef struct
@@ -265,5 +299,6 @@ main (int   argc,
   g_test_add_func ("/store/import-faults/truncated-image-store", test_truncated_image_store);
   g_test_add_func ("/store/import-faults/late-syntax-error", test_late_syntax_error);
   g_test_add_func ("/store/import-faults/one-import-at-a-time", test_one_import_at_a_time);
+  g_test_add_func ("/store/import-faults/image-keys", test_image_keys);
   return g_test_run ();
 }
