@@ -211,6 +211,7 @@ test_many_rounds (void)
   g_test_message ("“%s”: %u matches counted in %u rounds", q.text, total, rounds);
   g_assert_cmpuint (rounds, >, 32);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, total);
+  g_clear_pointer (&q.clauses, g_ptr_array_unref);
 }
 
 /* A chunk with no match that could not be read within the step's deadline started over from
