@@ -14,6 +14,7 @@
 #include "md-syphus-panel.h"
 #include "md-test-gtk.h"
 #include "md-window-private.h"
+#include "../syphus/syphus-test-key.h"
 
 /* Syphus in the window: a real shard and index, a chat-completions server on 127.0.0.1 in this
  * process that streams its replies, the panel and the batch view driven through their actions
@@ -25,6 +26,7 @@ static SoupServer *server;
 static char *base_url;
 static guint n_chat_requests;
 static GHashTable *seen;   /* passage name -> number of requests */
+static gboolean leak_key;  /* replies carry the API key back */
 
 #define NEW_ANSWER_ONE "The passage describes a quiet harbour town at dawn."
 
@@ -112,7 +114,15 @@ on_chat (SoupServer        *soup_server,
                                         "{\"error\":\"busy\"}", 16);
       return;
     }
-  if (g_str_equal (passage, "passage one"))
+  if (leak_key)
+    {
+      g_autofree char *upper = g_ascii_strup (SYPHUS_TEST_KEY, -1);
+
+      /* Whole, upper-cased and split over two lines; streamed word by word below. */
+      reply = g_strdup_printf ("Question: Is %s the key?\nAnswer: Yes, %s, or %.12s\n%s.",
+                               SYPHUS_TEST_KEY, upper, SYPHUS_TEST_KEY, SYPHUS_TEST_KEY + 12);
+    }
+  else if (g_str_equal (passage, "passage one"))
     reply = g_strdup ("Question: What does passage one describe?\nAnswer: " NEW_ANSWER_ONE);
   else
     reply = g_strdup_printf ("Question: What is in %s?\nAnswer: Something new about %s.",
@@ -593,6 +603,77 @@ lists_models (gpointer data)
   return g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)) == 2;
 }
 
+/* Every text a widget below @widget shows: labels, text views, entries, accessible names. */
+static void
+collect_texts (GtkWidget *widget,
+               GString   *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (texts, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (GTK_IS_TEXT_VIEW (widget))
+    {
+      g_autofree char *text = buffer_text (widget);
+
+      g_string_append_printf (texts, "%s\n", text);
+    }
+  else if (GTK_IS_EDITABLE (widget))
+    g_string_append_printf (texts, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    g_string_append_printf (texts, "%s\n", gtk_button_get_label (GTK_BUTTON (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+static gboolean
+streamed_reply_ended (gpointer data)
+{
+  g_autofree char *text = buffer_text (data);
+
+  return g_str_has_suffix (text, "[redacted].");
+}
+
+static void
+test_key_in_labels (void)
+{
+  MdWindow *window = NULL;
+  MdSyphusPanel *panel;
+  GListModel *toplevels;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autofree char *streamed = NULL;
+
+  /* The window's labels while and after a reply that carries the key back: no 8 consecutive
+   * bytes of it, in any case, anywhere on screen. */
+  g_setenv ("MIMICDESK_API_KEY", SYPHUS_TEST_KEY, TRUE);
+  leak_key = TRUE;
+  window = open_fixture ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.regenerate", NULL));
+  panel = find_toplevel (MD_TYPE_SYPHUS_PANEL);
+  g_assert_nonnull (panel);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.send", NULL));
+  wait_named (panel, "Accept English, answer");
+  g_assert_true (md_test_wait_until (streamed_reply_ended, find (panel, "Streamed reply"), 15000));
+  streamed = buffer_text (find (panel, "Streamed reply"));
+  g_assert_nonnull (strstr (streamed, "Is [redacted] the key?"));
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      collect_texts (toplevel, texts);
+    }
+  g_test_message ("%" G_GSIZE_FORMAT " bytes of text on screen", texts->len);
+  g_assert_nonnull (strstr (texts->str, "[redacted]"));
+  if (syphus_test_holds_key (texts->str, texts->len))
+    g_error ("the window shows a fragment of the key:\n%s", texts->str);
+
+  leak_key = FALSE;
+  g_unsetenv ("MIMICDESK_API_KEY");
+  gtk_window_destroy (GTK_WINDOW (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_preferences (void)
 {
@@ -652,6 +733,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/app/syphus/panel", test_panel);
   g_test_add_func ("/app/syphus/batch", test_batch);
+  g_test_add_func ("/app/syphus/key-in-labels", test_key_in_labels);
   g_test_add_func ("/app/syphus/preferences", test_preferences);
 
   status = g_test_run ();
