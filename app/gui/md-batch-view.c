@@ -121,6 +121,7 @@ typedef struct
   int              max_tokens;
   gboolean         images;
   guint            frames;
+  GVariant        *prompts;     /* Preferences: dataset -> prompt file */
 } PreviewJob;
 
 static void
@@ -130,6 +131,7 @@ preview_job_free (PreviewJob *job)
   g_free (job->review_path);
   g_clear_pointer (&job->query, md_query_free);
   g_free (job->model);
+  g_clear_pointer (&job->prompts, g_variant_unref);
   g_free (job);
 }
 
@@ -229,6 +231,7 @@ preview_thread (GTask        *task,
   options.max_frames = job->frames;
   batch = md_syphus_batch_new (job->kind, job->index_path, job->review_path);
   md_syphus_batch_set_options (batch, &options);
+  md_syphus_batch_set_dataset_prompts (batch, job->prompts);
   plan = md_syphus_batch_plan (batch, (const char * const *) ids->pdata, cancellable, &error);
   if (plan == NULL)
     {
@@ -903,6 +906,11 @@ md_batch_view_new (GtkWindow       *parent,
   job->max_tokens = self->config->max_tokens;
   job->images = self->config->images;
   job->frames = self->config->frames;
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    job->prompts = g_settings_get_value (settings, "syphus-prompts");
+  }
   task = g_task_new (self, self->cancellable, on_preview_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) preview_job_free);
   g_task_run_in_thread (task, preview_thread);

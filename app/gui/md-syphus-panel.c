@@ -176,8 +176,12 @@ show_prompt_choice (MdSyphusPanel *self)
   g_autoptr(MdSyphusPromptChoice) choice = NULL;
   const MdSyphusPairInput *input = md_syphus_input_get (self->input);
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GVariant) chosen = g_settings_get_value (settings, "syphus-prompts");
+  g_autoptr(GHashTable) paths = md_syphus_prompt_paths_from_variant (chosen);
 
-  choice = md_syphus_prompt_choose (self->store, self->kind, input->dataset, NULL, NULL, &error);
+  choice = md_syphus_prompt_choose (self->store, self->kind, input->dataset, NULL, paths,
+                                    &error);
   if (choice == NULL)
     {
       load_prompt (self, NULL);

@@ -295,6 +295,38 @@ md_syphus_batch_set_dataset_prompt (MdSyphusBatch *self,
     g_hash_table_replace (self->dataset_paths, g_strdup (dataset), g_strdup (path));
 }
 
+GHashTable *
+md_syphus_prompt_paths_from_variant (GVariant *prompts)
+{
+  GHashTable *paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GVariantIter iter;
+  const char *dataset;
+  const char *path;
+
+  if (prompts == NULL || !g_variant_is_of_type (prompts, G_VARIANT_TYPE ("a{ss}")))
+    return paths;
+  g_variant_iter_init (&iter, prompts);
+  while (g_variant_iter_next (&iter, "{&s&s}", &dataset, &path))
+    if (*path != '\0')
+      g_hash_table_replace (paths, g_strdup (dataset), g_strdup (path));
+  return paths;
+}
+
+void
+md_syphus_batch_set_dataset_prompts (MdSyphusBatch *self,
+                                     GVariant      *prompts)
+{
+  g_autoptr(GHashTable) paths = md_syphus_prompt_paths_from_variant (prompts);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (MD_IS_SYPHUS_BATCH (self));
+
+  g_hash_table_iter_init (&iter, paths);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    md_syphus_batch_set_dataset_prompt (self, key, value);
+}
+
 static void
 plan_item_free (MdSyphusPlanItem *item)
 {

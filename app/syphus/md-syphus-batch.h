@@ -104,6 +104,12 @@ void           md_syphus_batch_set_dataset_prompt (MdSyphusBatch                
                                                    const char                    *dataset,
                                                    const char                    *path);
 
+/* The Preferences choices (the GSettings key syphus-prompts, type a{ss}) as a table of dataset
+ * to path for md_syphus_prompt_choose(), or set on @self. */
+GHashTable    *md_syphus_prompt_paths_from_variant (GVariant                    *prompts);
+void           md_syphus_batch_set_dataset_prompts (MdSyphusBatch               *self,
+                                                    GVariant                    *prompts);
+
 /* Blocking: reads every pair, chooses prompts and builds the request bodies. Items that cannot
  * be sent carry their error; the plan fails only when the index cannot be opened or
  * @cancellable is cancelled. */

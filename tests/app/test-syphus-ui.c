@@ -540,6 +540,16 @@ test_batch (void)
     }
   g_hash_table_remove_all (seen);
 
+  /* The TXT prompt chosen in Preferences comes before the installed one. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *chosen = g_build_filename (g_getenv ("MD_PROMPTS_DIR"), "TXT.json", NULL);
+    GVariantBuilder prompts;
+
+    g_variant_builder_init (&prompts, G_VARIANT_TYPE ("a{ss}"));
+    g_variant_builder_add (&prompts, "{ss}", "TXT", chosen);
+    g_settings_set_value (settings, "syphus-prompts", g_variant_builder_end (&prompts));
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.batch-regenerate-flagged",
                                              NULL));
   view = find_toplevel (MD_TYPE_BATCH_VIEW);
@@ -549,7 +559,7 @@ test_batch (void)
   g_assert_true (g_str_has_prefix (preview, "3 pairs, about "));
   g_assert_nonnull (strstr (preview, "divided by 4"));
   /* The plan says which prompt file is used and that no pair has source annotations. */
-  g_assert_nonnull (strstr (preview, "TXT: prompt TXT.json (installed with MIMIC Desk)"));
+  g_assert_nonnull (strstr (preview, "TXT: prompt TXT.json (chosen in Preferences)"));
   g_assert_nonnull (strstr (preview, "3 pairs: no source annotations: the request asks the "
                                      "model to rewrite the pair from its text and images"));
 
