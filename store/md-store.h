@@ -153,6 +153,33 @@ gboolean       md_store_count_languages (MdStore             *self,
 guint64        md_store_count_pairs   (MdStore               *self,
                                        MdQuery               *query,
                                        GError               **error);
+/* One row of the problem table, as md_store_foreach_problem() hands it over: valid during the
+ * call only. Fields a problem does not have are NULL; byte_offset is -1 when the message names
+ * no byte offset. */
+typedef struct
+{
+  gint64      id;
+  const char *kind;
+  const char *dataset;      /* dataset code */
+  const char *pair_id;      /* NULL for a problem of a whole file */
+  const char *file;         /* the shard file it was found in */
+  const char *ref;          /* the image id, language or in-context id concerned */
+  gint64      byte_offset;
+  const char *detail;
+} MdProblem;
+
+/* Return FALSE to stop. */
+typedef gboolean (*MdProblemFunc) (const MdProblem *problem,
+                                   gpointer         user_data);
+
+/* Every problem of the index, in the order found, with `kind` and `dataset` (either may be NULL:
+ * all) narrowing; rows are read one at a time, never held all at once. */
+gboolean       md_store_foreach_problem (MdStore          *self,
+                                         const char       *kind,
+                                         const char       *dataset,
+                                         MdProblemFunc     func,
+                                         gpointer          user_data,
+                                         GError          **error);
 /* Problem details of one pair: element type char*, "kind: detail". */
 GPtrArray     *md_store_list_pair_problems (MdStore          *self,
                                             const char       *pair_id,

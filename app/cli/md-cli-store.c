@@ -19,8 +19,8 @@
 
 /* import, search, show, image, stats: the store commands. Each opens the index given by --db. */
 
-static MdStore *
-open_store (const char *db_path)
+MdStore *
+md_cli_open_store (const char *db_path)
 {
   g_autofree char *fallback = NULL;
   g_autoptr(GError) error = NULL;
@@ -140,7 +140,7 @@ md_cli_import (int    argc,
   if (db_path == NULL && md_cli_get_dataset_dirs () == NULL &&
       (db_path = md_cli_index_path_for ((const char * const *) paths)) == NULL)
     return MD_CLI_EXIT_FAILED;
-  store = open_store (db_path);
+  store = md_cli_open_store (db_path);
   if (store == NULL)
     return MD_CLI_EXIT_FAILED;
 
@@ -365,7 +365,7 @@ md_cli_search (int    argc,
                  (missing_translations ? MD_QUERY_MISSING_TRANSLATIONS : 0) |
                  (dangling ? MD_QUERY_DANGLING_CONTEXT : 0);
 
-  store = open_store (db_path);
+  store = md_cli_open_store (db_path);
   if (store == NULL)
     return MD_CLI_EXIT_FAILED;
   /* status:flagged and the other review prefixes are answered by the review file beside the
@@ -475,7 +475,7 @@ md_cli_image (int    argc,
       md_cli_printerr (_("image needs exactly one image id"));
       return MD_CLI_EXIT_FAILED;
     }
-  store = open_store (db_path);
+  store = md_cli_open_store (db_path);
   if (store == NULL)
     return MD_CLI_EXIT_FAILED;
   bytes = md_store_load_image (store, ids[0], &mime, &error);
@@ -515,7 +515,7 @@ md_cli_stats (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_FAILED;
-  store = open_store (db_path);
+  store = md_cli_open_store (db_path);
   if (store == NULL)
     return MD_CLI_EXIT_FAILED;
   datasets = md_store_list_datasets (store, &error);

@@ -24,6 +24,7 @@ static const struct {
   { "show", md_cli_show, N_("Show one pair with its texts, images and in-context examples") },
   { "image", md_cli_image, N_("Write the decoded bytes of an image to standard output") },
   { "stats", md_cli_stats, N_("Count pairs per dataset, language and problem kind") },
+  { "problems", md_cli_problems, N_("List the import's problems, by kind and dataset") },
   { "review", md_cli_review, N_("Set statuses, edit texts, read the log, draw audit samples") },
   { "regenerate", md_cli_regenerate, N_("Generate pairs again through Syphus") },
   { "translate", md_cli_translate, N_("Translate pairs through Syphus") },

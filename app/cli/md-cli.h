@@ -4,6 +4,8 @@
 #include <cJSON.h>
 #include <glib.h>
 
+#include "md-store.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses shared by every command. */
@@ -27,6 +29,7 @@ int md_cli_regenerate (int argc, char **argv);
 int md_cli_translate  (int argc, char **argv);
 int md_cli_export     (int argc, char **argv);
 int md_cli_team       (int argc, char **argv);
+int md_cli_problems   (int argc, char **argv);
 /* review agreement (in md-cli-team.c, beside the team commands) */
 int md_cli_review_agreement (int argc, char **argv);
 
@@ -34,6 +37,10 @@ int md_cli_review_agreement (int argc, char **argv);
  * the window's index for that set of folders, $XDG_CACHE_HOME/mimicdesk/<sha256>.sqlite
  * (md_dataset_index_path()); else $XDG_CACHE_HOME/mimicdesk/index.sqlite. */
 char *md_cli_default_db_path (void);
+
+/* Opens the index at db_path (NULL: md_cli_default_db_path()), after md_cli_check_file();
+ * NULL after printing why. */
+MdStore *md_cli_open_store (const char *db_path);
 
 /* The window's index for a set of shard files or folders; NULL (and a message) when one of
  * them does not exist. */

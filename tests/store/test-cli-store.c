@@ -235,6 +235,84 @@ test_cli_show_search_image_stats (void)
   md_test_dir_clear (&t);
 }
 
+/* problems: every row of the sample's problem table, narrowed by kind and dataset, as lines and
+ * as JSON Lines that agree with the counts of stats. */
+static void
+test_cli_problems (void)
+{
+  MdTestDir t;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  cJSON *stats;
+  guint n_missing = 0, n_all = 0, n_with_offset = 0;
+  double expected_all = 0;
+
+  md_test_dir_init (&t);
+  g_assert_cmpint (run_cli (&t, &out, &err, "import", g_getenv ("MD_SAMPLE_DIR"), NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&t, &out, &err, "stats", "--json", NULL), ==, 0);
+  stats = cJSON_Parse (out);
+  g_assert_nonnull (stats);
+  for (cJSON *kind = cJSON_GetObjectItem (stats, "problems")->child; kind != NULL;
+       kind = kind->next)
+    expected_all += kind->valuedouble;
+  cJSON_Delete (stats);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* JSON Lines, all of them: one object per problem, with what triage needs. */
+  g_assert_cmpint (run_cli (&t, &out, &err, "problems", "--json", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      cJSON *row = cJSON_Parse (lines[i]);
+
+      g_assert_nonnull (row);
+      g_assert_true (cJSON_IsString (cJSON_GetObjectItem (row, "kind")));
+      g_assert_true (cJSON_IsString (cJSON_GetObjectItem (row, "message")));
+      g_assert_nonnull (cJSON_GetObjectItem (row, "byte_offset"));
+      g_assert_nonnull (cJSON_GetObjectItem (row, "file"));
+      if (strstr (cJSON_GetObjectItem (row, "message")->valuestring, "at byte ") != NULL)
+        {
+          /* The offset the message names, as a number, and the file it is in. */
+          g_assert_true (cJSON_IsNumber (cJSON_GetObjectItem (row, "byte_offset")));
+          g_assert_true (cJSON_IsString (cJSON_GetObjectItem (row, "file")));
+          n_with_offset++;
+        }
+      n_all++;
+      cJSON_Delete (row);
+    }
+  g_assert_cmpuint (n_all, ==, (guint) expected_all);
+  g_assert_cmpuint (n_all, >, 10);
+  g_assert_cmpuint (n_with_offset, >, 0);
+  g_clear_pointer (&lines, g_strfreev);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Narrowed, as tab-separated lines. */
+  g_assert_cmpint (run_cli (&t, &out, &err, "problems", "--kind", "missing_image", "--dataset",
+                            "TVC", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], "missing_image\tTVC\tTVC_INS_"));
+      n_missing++;
+    }
+  g_assert_cmpuint (n_missing, >, 0);
+  g_assert_cmpuint (n_missing, <, n_all);
+  g_clear_pointer (&lines, g_strfreev);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A kind nobody has: nothing listed, said on stderr, still a success. */
+  g_assert_cmpint (run_cli (&t, &out, &err, "problems", "--kind", "no_such_kind", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "No problems match"));
+  md_test_dir_clear (&t);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -243,6 +321,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/cli/import-ok", test_cli_import_ok);
   g_test_add_func ("/store/cli/import-partial-and-failed", test_cli_import_partial_and_failed);
   g_test_add_func ("/store/cli/show-search-image-stats", test_cli_show_search_image_stats);
+  g_test_add_func ("/store/cli/problems", test_cli_problems);
 
   return g_test_run ();
 }
