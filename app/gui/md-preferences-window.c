@@ -14,6 +14,7 @@ struct _MdPreferencesWindow
 
   GSettings            *settings;
   AdwEntryRow          *reviewer_row;
+  AdwEntryRow          *team_row;
   AdwActionRow         *videos_row;
   GtkWidget            *videos_clear_button;
 };
@@ -115,6 +116,7 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/mimicdesk/MimicDesk/ui/md-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, reviewer_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, team_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, videos_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, videos_clear_button);
 
@@ -125,13 +127,27 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
 }
 
 static void
+on_team_applied (AdwEntryRow         *row,
+                 MdPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "team-server",
+                         gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+static void
 md_preferences_window_init (MdPreferencesWindow *self)
 {
+  g_autofree char *team_server = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "reviewer-name", self->reviewer_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
+  team_server = g_settings_get_string (self->settings, "team-server");
+  gtk_editable_set_text (GTK_EDITABLE (self->team_row), team_server);
+  /* Applied as a whole: every keystroke would be a connection attempt. */
+  g_signal_connect_object (self->team_row, "apply", G_CALLBACK (on_team_applied), self, 0);
   g_signal_connect_object (self->settings, "changed::source-videos-folder",
                            G_CALLBACK (on_videos_folder_changed), self, 0);
   update_videos_row (self);

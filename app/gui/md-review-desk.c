@@ -13,6 +13,7 @@
 #include "md-query-prefixes.h"
 #include "md-progress-view.h"
 #include "md-review-desk.h"
+#include "md-team-live.h"
 #include "md-sample-view.h"
 #include "md-status-pill.h"
 #include "md-window-private.h"
@@ -25,6 +26,7 @@ struct _MdReviewDesk
   GSettings      *settings;
   MdStore        *store;
   MdReviewStore  *review;
+  MdTeamLive     *live;          /* syncs the review file with the team server */
   GSimpleActionGroup *actions;
   GHashTable     *descriptions;  /* action id -> what it did, for undo toasts */
 
@@ -941,6 +943,36 @@ update_reviewer (MdReviewDesk *self)
     md_review_store_set_reviewer (self->review, *name != '\0' ? name : g_get_user_name ());
 }
 
+/* Others' actions arrived: show them in the pill, the history and the filtered list. */
+static void
+on_team_changed (MdTeamLive   *live,
+                 MdReviewDesk *self)
+{
+  md_review_desk_refresh (self);
+  if (self->status >= 0 || self->sample != NULL ||
+      (self->reason_filter != NULL && gtk_drop_down_get_selected (self->reason_filter) > 0))
+    _md_window_requery (self->window);
+}
+
+static void
+restart_team_live (MdReviewDesk *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
+  g_autofree char *server = g_settings_get_string (self->settings, "team-server");
+
+  if (self->live != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->live, on_team_changed, self);
+      md_team_live_stop (self->live);
+      g_clear_object (&self->live);
+    }
+  if (self->review == NULL)
+    return;
+  self->live = md_team_live_new (md_review_store_get_path (self->review),
+                                 *name != '\0' ? name : g_get_user_name (), server);
+  g_signal_connect (self->live, "changed", G_CALLBACK (on_team_changed), self);
+}
+
 void
 md_review_desk_set_store (MdReviewDesk *self,
                           MdStore      *store)
@@ -965,6 +997,7 @@ md_review_desk_set_store (MdReviewDesk *self,
   /* Lists again, once pairs are read with their revisions. */
   md_review_desk_set_sample_filter (self, NULL);
   update_reviewer (self);
+  restart_team_live (self);
   fill_reasons (self);
   gtk_widget_set_visible (GTK_WIDGET (md_sidebar_get_review_section (self->window->sidebar)),
                           self->review != NULL);
@@ -987,6 +1020,12 @@ md_review_desk_dispose (GObject *object)
 {
   MdReviewDesk *self = MD_REVIEW_DESK (object);
 
+  if (self->live != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->live, on_team_changed, self);
+      md_team_live_stop (self->live);
+      g_clear_object (&self->live);
+    }
   g_clear_object (&self->review);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -1064,6 +1103,8 @@ md_review_desk_new (MdWindow *window)
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::reviewer-name",
                            G_CALLBACK (update_reviewer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::team-server",
+                           G_CALLBACK (restart_team_live), self, G_CONNECT_SWAPPED);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
                                    G_N_ELEMENTS (action_entries), self);
