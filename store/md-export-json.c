@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -185,6 +186,15 @@ _md_json_writer_close (MdJsonWriter  *w,
 
       g_set_error (&w->error, MD_ERROR, MD_ERROR_IO, "%s: write failed: %s", w->full_path,
                    g_strerror (saved));
+    }
+  /* On the disk before the export is moved into place: a crash after the renames must not leave
+   * named files with lost contents. */
+  if (w->error == NULL && fsync (fileno (w->fp)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (&w->error, MD_ERROR, MD_ERROR_IO, "%s: cannot flush to disk: %s",
+                   w->full_path, g_strerror (saved));
     }
   if (fclose (w->fp) != 0 && w->error == NULL)
     {

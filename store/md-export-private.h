@@ -48,6 +48,18 @@ void          _md_json_append_string (GString       *out,
 
 void          md_export_file_free    (MdExportFile  *file);
 
+/* Image values (md-export-image.c). Whether @text is standard, padded base64 as it is. */
+gboolean      _md_export_base64_is_standard (const char  *text,
+                                             gsize        len);
+/* The value as standard, padded base64: @raw itself when it is that already, else a new text in
+ * *out_owned whose decoded bytes were checked to equal those of @raw. NULL when @raw does not
+ * decode (the error says at which byte). */
+const char   *_md_export_image_value (const char  *raw,
+                                      gsize        len,
+                                      gsize       *out_len,
+                                      char       **out_owned,
+                                      GError     **error);
+
 typedef struct
 {
   MdStore               *store;
@@ -72,6 +84,7 @@ typedef struct
   guint64                n_images;
   GHashTable            *reviewers;  /* set of names */
   GHashTable            *datasets;   /* code -> MdExportCounts */
+  GHashTable            *source_train; /* code -> whether the source has TASK_train.json */
   guint64                languages[MD_N_LANGUAGES];
 } MdExportJob;
 
@@ -80,6 +93,12 @@ typedef struct
   guint64 n_pairs;
   guint64 n_context_pairs;
   guint64 n_images;
+  guint64 n_train;          /* keys written to TASK_train.json */
+  guint64 n_video;          /* pairs whose images are frames of a clip or an album */
+  guint64 n_with_images;
+  guint64 n_linked;         /* exported pairs with in-context examples */
+  gboolean has_train;       /* a TASK_train.json was written */
+  char    *images_path;     /* the image store the yaml names, or NULL */
 } MdExportCounts;
 
 /* A pair as it is exported: the index's full pair, its current texts, and its links after the
@@ -89,8 +108,20 @@ typedef struct
   MdPair    *pair;
   gboolean   context_only;
   char      *texts[MD_N_LANGUAGES][MD_N_FIELDS];
-  GPtrArray *links;        /* char* */
+  GPtrArray *links;        /* char*: the shown links (train.json's, else rel_ins_ids) */
+  /* What the source files said, after the context mode: the rel_ins_ids of the instructions
+   * file, and the list of TASK_train.json (NULL when the pair is no key of it). */
+  GPtrArray *rel_ins;
+  GPtrArray *train;
 } MdExportPair;
+
+void          _md_export_counts_free  (MdExportCounts *counts);
+/* Paths of the dataset's source files of an MdFileKind, in import order. */
+GPtrArray    *_md_export_source_files (MdExportJob *job,
+                                       const char  *dataset,
+                                       int          kind);
+gboolean      _md_export_source_has_train (MdExportJob *job,
+                                           const char  *dataset);
 
 MdExportPair *_md_export_pair_load    (MdExportJob   *job,
                                        const char    *pair_id,
@@ -150,6 +181,17 @@ gboolean      _md_export_foreach      (MdExportJob      *job,
 
 gboolean      _md_export_write_mimicit (MdExportJob  *job,
                                         GError      **error);
+/* The source's keys of pairs that the index does not hold (md-export-extra.c): read from the
+ * dataset's instructions files, then `"key": value, ...` per pair (NULL: none). */
+gboolean      _md_export_load_extras  (MdExportJob  *job,
+                                       const char   *dataset,
+                                       GError      **error);
+char         *_md_export_pair_extras  (MdExportJob  *job,
+                                       const char   *pair_id);
+
+/* otter_data.yaml naming every dataset written (md-export-otter.c). */
+gboolean      _md_export_write_otter_yaml (MdExportJob  *job,
+                                           GError      **error);
 gboolean      _md_export_write_jsonl   (MdExportJob  *job,
                                         GError      **error);
 gboolean      _md_export_write_llava   (MdExportJob  *job,

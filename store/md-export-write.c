@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "md-export-private.h"
+#include "parquet/md-parquet-writer.h"
 #include "md-review-private.h"
 
 /* The writers of each format. They see one MdExportPair at a time, in dataset then index order,
@@ -114,16 +115,19 @@ check_dataset_name (const char  *dataset,
 
 typedef struct
 {
-  char         *dataset;
-  MdJsonWriter *instructions;
-  MdJsonWriter *train;
-  MdJsonWriter *images;
-  MdJsonWriter *query_input;
-  MdJsonWriter *valid_output;
-  guint         n_instructions;
-  guint         n_train;
-  guint         n_images;
-  guint         n_translations;
+  char            *dataset;
+  MdJsonWriter    *instructions;
+  MdJsonWriter    *train;
+  MdJsonWriter    *images;         /* flat TASK.json */
+  MdJsonWriter    *parquet_file;   /* TASK.parquet */
+  MdParquetWriter *parquet;
+  MdJsonWriter    *query_input;
+  MdJsonWriter    *valid_output;
+  gboolean         derived_train;  /* the source has no TASK_train.json */
+  guint            n_instructions;
+  guint            n_train;
+  guint            n_images;
+  guint            n_translations;
 } MimicFiles;
 
 static void
@@ -132,6 +136,8 @@ mimic_files_abort (MimicFiles *files)
   g_clear_pointer (&files->instructions, _md_json_writer_abort);
   g_clear_pointer (&files->train, _md_json_writer_abort);
   g_clear_pointer (&files->images, _md_json_writer_abort);
+  g_clear_pointer (&files->parquet, md_parquet_writer_free);
+  g_clear_pointer (&files->parquet_file, _md_json_writer_abort);
   g_clear_pointer (&files->query_input, _md_json_writer_abort);
   g_clear_pointer (&files->valid_output, _md_json_writer_abort);
   g_clear_pointer (&files->dataset, g_free);
@@ -142,22 +148,38 @@ mimic_finish_dataset (MdExportJob  *job,
                       MimicFiles   *files,
                       GError      **error)
 {
+  MdExportCounts *counts;
+
   if (files->dataset == NULL)
     return TRUE;
+  counts = counts_of (job, files->dataset);
   _md_json_writer_puts (files->instructions, files->n_instructions > 0 ? "\n  }\n}\n" : "}\n}\n");
   _md_json_writer_puts (files->train, files->n_train > 0 ? "\n}\n" : "}\n");
   if (files->images != NULL)
     _md_json_writer_puts (files->images, "\n}\n");
+  if (files->parquet != NULL)
+    {
+      md_parquet_writer_finish (files->parquet);
+      g_clear_pointer (&files->parquet, md_parquet_writer_free);
+    }
   if (files->query_input != NULL)
     {
       _md_json_writer_puts (files->query_input, files->n_translations > 0 ? "\n]\n" : "]\n");
       _md_json_writer_puts (files->valid_output, files->n_translations > 0 ? "\n]\n" : "]\n");
     }
-  if (!close_into (job, &files->instructions, TRUE, error) ||
-      !close_into (job, &files->train, TRUE, error) ||
-      !close_into (job, &files->images, TRUE, error) ||
+  g_clear_pointer (&counts->images_path, g_free);
+  if (files->parquet_file != NULL)
+    counts->images_path = g_strdup (files->parquet_file->rel_path);
+  else if (files->images != NULL)
+    counts->images_path = g_strdup (files->images->rel_path);
+  counts->has_train = TRUE;
+  counts->n_train = files->n_train;
+  if (!close_into (job, &files->images, TRUE, error) ||
+      !close_into (job, &files->parquet_file, TRUE, error) ||
       !close_into (job, &files->query_input, TRUE, error) ||
-      !close_into (job, &files->valid_output, TRUE, error))
+      !close_into (job, &files->valid_output, TRUE, error) ||
+      !close_into (job, &files->train, TRUE, error) ||
+      !close_into (job, &files->instructions, TRUE, error))
     return FALSE;
   g_clear_pointer (&files->dataset, g_free);
   return TRUE;
@@ -176,6 +198,9 @@ mimic_start_dataset (MdExportJob  *job,
     return FALSE;
   memset (files, 0, sizeof *files);
   files->dataset = g_strdup (dataset);
+  files->derived_train = !_md_export_source_has_train (job, dataset);
+  if (!_md_export_load_extras (job, dataset, error))
+    return FALSE;
   files->instructions = _md_json_writer_open (job->staging, instructions, error);
   if (files->instructions == NULL)
     return FALSE;
@@ -211,7 +236,50 @@ mimic_start_dataset (MdExportJob  *job,
   return TRUE;
 }
 
-/* The images of a pair that this dataset's store does not hold yet, copied byte for byte. */
+static gboolean
+parquet_sink (const guint8 *data,
+              gsize         len,
+              gpointer      user_data)
+{
+  MdJsonWriter *w = user_data;
+
+  _md_json_writer_raw (w, (const char *) data, len);
+  return w->error == NULL;
+}
+
+/* Opens the image store files of the dataset on its first image. */
+static gboolean
+mimic_open_stores (MdExportJob  *job,
+                   MimicFiles   *files,
+                   GError      **error)
+{
+  MdExportImageStore kind = job->options->image_store;
+
+  if (files->images != NULL || files->parquet_file != NULL)
+    return TRUE;
+  if (kind == MD_EXPORT_IMAGES_JSON || kind == MD_EXPORT_IMAGES_BOTH)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.json", files->dataset);
+
+      files->images = _md_json_writer_open (job->staging, name, error);
+      if (files->images == NULL)
+        return FALSE;
+      _md_json_writer_puts (files->images, "{");
+    }
+  if (kind == MD_EXPORT_IMAGES_PARQUET || kind == MD_EXPORT_IMAGES_BOTH)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.parquet", files->dataset);
+
+      files->parquet_file = _md_json_writer_open (job->staging, name, error);
+      if (files->parquet_file == NULL)
+        return FALSE;
+      files->parquet = md_parquet_writer_new (parquet_sink, files->parquet_file, PACKAGE_NAME);
+    }
+  return TRUE;
+}
+
+/* The images of a pair that this dataset's store does not hold yet, as standard padded base64
+ * (copied as they are when they are that already). */
 static gboolean
 mimic_write_images (MdExportJob   *job,
                     MimicFiles    *files,
@@ -224,6 +292,7 @@ mimic_write_images (MdExportJob   *job,
     {
       g_autoptr(GBytes) raw = NULL;
       g_autoptr(GError) local_error = NULL;
+      g_autofree char *owned = NULL;
       gsize len;
       const char *data;
 
@@ -245,21 +314,28 @@ mimic_write_images (MdExportJob   *job,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (files->images == NULL)
-        {
-          g_autofree char *name = g_strdup_printf ("%s.json", files->dataset);
-
-          files->images = _md_json_writer_open (job->staging, name, error);
-          if (files->images == NULL)
-            return FALSE;
-          _md_json_writer_puts (files->images, "{");
-        }
-      _md_json_writer_puts (files->images, files->n_images++ > 0 ? ",\n  " : "\n  ");
-      _md_json_writer_string (files->images, images[i]);
-      _md_json_writer_raw (files->images, ": \"", 3);
       data = g_bytes_get_data (raw, &len);
-      _md_json_writer_raw (files->images, data, len);
-      _md_json_writer_raw (files->images, "\"", 1);
+      data = _md_export_image_value (data, len, &len, &owned, &local_error);
+      if (data == NULL)
+        {
+          /* Undecodable values are in the check report (undecodable_image) and stay as the
+           * store has them: nothing better can be written. */
+          data = g_bytes_get_data (raw, &len);
+          g_clear_error (&local_error);
+        }
+      if (!mimic_open_stores (job, files, error))
+        return FALSE;
+      if (files->images != NULL)
+        {
+          _md_json_writer_puts (files->images, files->n_images > 0 ? ",\n  " : "\n  ");
+          _md_json_writer_string (files->images, images[i]);
+          _md_json_writer_raw (files->images, ": \"", 3);
+          _md_json_writer_raw (files->images, data, len);
+          _md_json_writer_raw (files->images, "\"", 1);
+        }
+      if (files->parquet != NULL)
+        md_parquet_writer_add (files->parquet, images[i], strlen (images[i]), data, len);
+      files->n_images++;
       counts_of (job, files->dataset)->n_images++;
       job->n_images++;
     }
@@ -333,6 +409,9 @@ mimic_write_pair (MdExportJob   *job,
   const char *dataset = md_pair_get_dataset (pair->pair);
   const char *id = md_pair_get_id (pair->pair);
   const char * const *images = md_pair_get_image_ids (pair->pair);
+  g_autofree char *extras = NULL;
+  MdExportCounts *counts;
+  GPtrArray *train;
   MdJsonWriter *w;
 
   if (g_strcmp0 (files->dataset, dataset) != 0)
@@ -342,6 +421,7 @@ mimic_write_pair (MdExportJob   *job,
         return FALSE;
     }
   note_pair (job, pair);
+  counts = counts_of (job, dataset);
 
   w = files->instructions;
   _md_json_writer_puts (w, files->n_instructions++ > 0 ? ",\n    " : "\n    ");
@@ -353,15 +433,34 @@ mimic_write_pair (MdExportJob   *job,
   _md_json_writer_puts (w, ", \"image_ids\": ");
   write_id_list (w, images, G_MAXUINT);
   _md_json_writer_puts (w, ", \"rel_ins_ids\": ");
-  write_id_list (w, (const char * const *) pair->links->pdata, pair->links->len);
+  write_id_list (w, (const char * const *) pair->rel_ins->pdata, pair->rel_ins->len);
+  extras = _md_export_pair_extras (job, id);
+  if (extras != NULL)
+    {
+      _md_json_writer_puts (w, ", ");
+      _md_json_writer_puts (w, extras);
+    }
   _md_json_writer_puts (w, "}");
 
-  if (!pair->context_only)
+  /* Otter trains on exactly the keys of TASK_train.json: those of the source (when it has the
+   * file), each with its own list; without one, every pair with its rel_ins_ids. */
+  train = files->derived_train ? pair->rel_ins : pair->train;
+  if (!pair->context_only && train != NULL)
     {
       _md_json_writer_puts (files->train, files->n_train++ > 0 ? ",\n  " : "\n  ");
       _md_json_writer_string (files->train, id);
       _md_json_writer_puts (files->train, ": ");
-      write_id_list (files->train, (const char * const *) pair->links->pdata, pair->links->len);
+      write_id_list (files->train, (const char * const *) train->pdata, train->len);
+      if (train->len > 0)
+        counts->n_linked++;
+    }
+  if (!pair->context_only && images[0] != NULL)
+    {
+      MdModality modality = md_pair_get_modality (pair->pair);
+
+      counts->n_with_images++;
+      if (modality == MD_MODALITY_VIDEO || modality == MD_MODALITY_MULTI_IMAGE)
+        counts->n_video++;
     }
 
   if (files->query_input != NULL)
@@ -376,7 +475,8 @@ _md_export_write_mimicit (MdExportJob  *job,
   MimicFiles files = { NULL, };
 
   if (!_md_export_foreach (job, "write", mimic_write_pair, &files, error) ||
-      !mimic_finish_dataset (job, &files, error))
+      !mimic_finish_dataset (job, &files, error) ||
+      !_md_export_write_otter_yaml (job, error))
     {
       mimic_files_abort (&files);
       return FALSE;

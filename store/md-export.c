@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -15,14 +18,20 @@
 #include "md-pair-list.h"
 #include "md-review-private.h"
 #include "md-review-sample.h"
+#include "md-import-report.h"
+#include "md-store-private.h"
+
+#define STAGING_LOCK ".lock"
 
 /* Names ----------------------------------------------------------------------------------------- */
 
 static const char * const format_names[] = { "mimicit", "jsonl", "llava" };
 static const char * const context_names[] = { "keep", "drop", "include" };
+static const char * const image_store_names[] = { "parquet", "json", "both" };
 static const char * const issue_names[MD_EXPORT_N_ISSUES] = {
   "missing_pair", "missing_image", "undecodable_image", "dangling_context", "empty_text",
   "unresolved_flag", "unexported_context", "dropped_context", "missing_translation",
+  "rejected_left_out",
 };
 
 const char *
@@ -71,6 +80,33 @@ md_export_context_from_name (const char      *name,
   if (i >= 0)
     *out_context = i;
   return i >= 0;
+}
+
+const char *
+md_export_image_store_name (MdExportImageStore store)
+{
+  g_return_val_if_fail (store < G_N_ELEMENTS (image_store_names), NULL);
+  return image_store_names[store];
+}
+
+gboolean
+md_export_image_store_from_name (const char         *name,
+                                 MdExportImageStore *out_store)
+{
+  int i = index_of_name (image_store_names, G_N_ELEMENTS (image_store_names), name);
+
+  if (i >= 0)
+    *out_store = i;
+  return i >= 0;
+}
+
+void
+_md_export_counts_free (MdExportCounts *counts)
+{
+  if (counts == NULL)
+    return;
+  g_free (counts->images_path);
+  g_free (counts);
 }
 
 const char *
@@ -178,7 +214,8 @@ static void
 md_export_report_init (MdExportReport *self)
 {
   self->issues = g_ptr_array_new_with_free_func ((GDestroyNotify) issue_free);
-  self->datasets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->datasets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) _md_export_counts_free);
 }
 
 static void
@@ -318,6 +355,7 @@ md_export_result_free (MdExportResult *result)
   if (result == NULL)
     return;
   g_free (result->out_dir);
+  g_strfreev (result->notes);
   g_clear_pointer (&result->files, g_ptr_array_unref);
   g_clear_object (&result->report);
   g_free (result);
@@ -337,6 +375,7 @@ job_clear (MdExportJob *job)
   g_clear_pointer (&job->files, g_ptr_array_unref);
   g_clear_pointer (&job->reviewers, g_hash_table_unref);
   g_clear_pointer (&job->datasets, g_hash_table_unref);
+  g_clear_pointer (&job->source_train, g_hash_table_unref);
 }
 
 gboolean
@@ -411,7 +450,9 @@ job_init (MdExportJob            *job,
   job->report = g_object_new (MD_TYPE_EXPORT_REPORT, NULL);
   job->files = g_ptr_array_new_with_free_func ((GDestroyNotify) md_export_file_free);
   job->reviewers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  job->datasets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  job->datasets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) _md_export_counts_free);
+  job->source_train = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   job->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
 
   /* "" opens a private on-disk temporary database that SQLite deletes on close: the selection of
@@ -434,6 +475,7 @@ job_init (MdExportJob            *job,
         "  PRIMARY KEY (scope, image_id)) WITHOUT ROWID;"
         "CREATE TABLE checked (image_id TEXT PRIMARY KEY, result INTEGER NOT NULL) WITHOUT ROWID;"
         "CREATE TABLE extracted (image_id TEXT PRIMARY KEY, path TEXT) WITHOUT ROWID;"
+        "CREATE TABLE extra (pair_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;"
         "CREATE TABLE files (seq INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL,"
         "  sha256 TEXT NOT NULL);", NULL, NULL, NULL) != SQLITE_OK)
     return _md_export_sel_error (job, error, "creating its tables");
@@ -600,6 +642,14 @@ review_flags (MdExportJob *job,
 
 /* Pairs ----------------------------------------------------------------------------------------- */
 
+static GStrv
+split_lines (const char *joined)
+{
+  if (joined == NULL || *joined == '\0')
+    return g_new0 (char *, 1);
+  return g_strsplit (joined, "\n", -1);
+}
+
 void
 _md_export_pair_free (MdExportPair *pair)
 {
@@ -610,7 +660,104 @@ _md_export_pair_free (MdExportPair *pair)
     for (guint f = 0; f < MD_N_FIELDS; f++)
       g_free (pair->texts[l][f]);
   g_clear_pointer (&pair->links, g_ptr_array_unref);
+  g_clear_pointer (&pair->rel_ins, g_ptr_array_unref);
+  g_clear_pointer (&pair->train, g_ptr_array_unref);
   g_free (pair);
+}
+
+static GPtrArray *
+links_after_mode (MdExportJob        *job,
+                  const char * const *ids,
+                  gboolean            context_only)
+{
+  GPtrArray *links = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if ((job->options->context == MD_EXPORT_CONTEXT_KEEP && !context_only) ||
+        _md_export_in_selection (job, ids[i]))
+      g_ptr_array_add (links, g_strdup (ids[i]));
+  return links;
+}
+
+/* The pair's lists as its source files have them: rel_ins_ids of the instructions file and, when
+ * the pair is a key of TASK_train.json, that list. The review never edits them. */
+static gboolean
+load_source_lists (MdExportJob   *job,
+                   MdExportPair  *pair,
+                   GError       **error)
+{
+  sqlite3 *db = _md_store_read_begin (job->store, FALSE);
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db,
+    "SELECT r.rel_ins_ids, l.context_ids FROM pairs p "
+    "LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
+    "LEFT JOIN train_links l ON l.pair_id = p.pair_id WHERE p.pair_id = ?", error);
+  gboolean ok = stmt != NULL;
+
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, md_pair_get_id (pair->pair), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_auto(GStrv) rel = split_lines ((const char *) sqlite3_column_text (stmt, 0));
+
+          pair->rel_ins = links_after_mode (job, (const char * const *) rel, pair->context_only);
+          if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+            {
+              g_auto(GStrv) train = split_lines ((const char *) sqlite3_column_text (stmt, 1));
+
+              pair->train = links_after_mode (job, (const char * const *) train,
+                                              pair->context_only);
+            }
+        }
+      else
+        pair->rel_ins = g_ptr_array_new_with_free_func (g_free);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  _md_store_read_end (job->store, db);
+  return ok;
+}
+
+GPtrArray *
+_md_export_source_files (MdExportJob *job,
+                         const char  *dataset,
+                         int          kind)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db = _md_store_read_begin (job->store, FALSE);
+  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db,
+    "SELECT f.path FROM files f JOIN datasets d ON d.id = f.dataset_id "
+    "WHERE f.kind = ? AND d.code = ? ORDER BY f.id", NULL);
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int (stmt, 1, kind);
+      sqlite3_bind_text (stmt, 2, dataset, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (paths, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  _md_store_read_end (job->store, db);
+  return paths;
+}
+
+/* Whether the source has a TASK_train.json for @dataset: then the export's train file has
+ * exactly its keys (those exported), else every exported pair with its rel_ins_ids. */
+gboolean
+_md_export_source_has_train (MdExportJob *job,
+                             const char  *dataset)
+{
+  gpointer value;
+  gboolean found = FALSE;
+
+  if (g_hash_table_lookup_extended (job->source_train, dataset, NULL, &value))
+    return GPOINTER_TO_INT (value);
+  {
+    g_autoptr(GPtrArray) paths = _md_export_source_files (job, dataset, MD_FILE_KIND_TRAIN);
+
+    found = paths->len > 0;
+  }
+  g_hash_table_insert (job->source_train, g_strdup (dataset), GINT_TO_POINTER (found));
+  return found;
 }
 
 MdExportPair *
@@ -659,12 +806,10 @@ _md_export_pair_load (MdExportJob  *job,
 
   /* Links of exported pairs follow the mode; pairs that are only examples (include mode) keep
    * only links inside the export, so the export never gains a dangling link. */
-  pair->links = g_ptr_array_new_with_free_func (g_free);
   context = md_pair_get_context_ids (pair->pair);
-  for (guint i = 0; context != NULL && context[i] != NULL; i++)
-    if ((job->options->context == MD_EXPORT_CONTEXT_KEEP && !context_only) ||
-        _md_export_in_selection (job, context[i]))
-      g_ptr_array_add (pair->links, g_strdup (context[i]));
+  pair->links = links_after_mode (job, context, context_only);
+  if (!load_source_lists (job, pair, error))
+    return NULL;
   return g_steal_pointer (&pair);
 }
 
@@ -702,13 +847,23 @@ passes_filters (MdExportJob  *job,
   if (options->dataset != NULL && *options->dataset != '\0' &&
       g_strcmp0 (options->dataset, dataset) != 0)
     return TRUE;
-  if (options->statuses != 0)
+  if (job->review != NULL)
     {
       MdReviewStatus status = _md_export_review_status (job, dataset, pair_id, "");
 
-      if ((options->statuses & (1u << status)) == 0)
+      if (options->statuses != 0 && (options->statuses & (1u << status)) == 0)
         return TRUE;
+      /* A rejection is the reviewer's word that the pair must not train anything: only a filter
+       * that asks for rejected pairs exports them. */
+      if (options->statuses == 0 && status == MD_REVIEW_STATUS_REJECTED)
+        {
+          report_add (job->report, MD_EXPORT_ISSUE_REJECTED_LEFT_OUT, pair_id, NULL);
+          return TRUE;
+        }
     }
+  else if (options->statuses != 0 &&
+           (options->statuses & (1u << MD_REVIEW_STATUS_UNREVIEWED)) == 0)
+    return TRUE;
   if (options->reason != NULL && *options->reason != '\0' &&
       !review_has_reason (job, dataset, pair_id, options->reason))
     return TRUE;
@@ -1224,14 +1379,6 @@ rm_rf (const char *path)
   return g_unlink (path) == 0;
 }
 
-static gboolean
-dir_is_empty (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-
-  return dir != NULL && g_dir_read_name (dir) == NULL;
-}
-
 /* Manifest -------------------------------------------------------------------------------------- */
 
 static void
@@ -1465,8 +1612,75 @@ write_manifest (MdExportJob  *job,
 
 /* Running --------------------------------------------------------------------------------------- */
 
-/* Moves the staged entries to their final names, the manifest last: an output folder with a
- * manifest holds a complete export. */
+/* Writes what the folder's entries are (names, not contents) to the disk. */
+static gboolean
+sync_dir (const char  *path,
+          GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot flush the folder to disk: %s", path,
+               g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+sync_tree (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK) &&
+          !sync_tree (child, error))
+        return FALSE;
+    }
+  return sync_dir (path, error);
+}
+
+/* Rename order: what nothing names first, then the instructions files (which name the images and
+ * the in-context pairs), otter_data.yaml, and the manifest last. A kill in between leaves no
+ * instructions file without its images and train file, and an output folder with a manifest
+ * holds a complete export. */
+static int
+commit_rank (const char *name)
+{
+  if (strcmp (name, "manifest.json") == 0)
+    return 3;
+  if (strcmp (name, "otter_data.yaml") == 0)
+    return 2;
+  if (g_str_has_suffix (name, "_instructions.json"))
+    return 1;
+  return 0;
+}
+
+static int
+compare_commit_order (gconstpointer a,
+                      gconstpointer b)
+{
+  const char *na = *(const char * const *) a;
+  const char *nb = *(const char * const *) b;
+  int ra = commit_rank (na), rb = commit_rank (nb);
+
+  return ra != rb ? ra - rb : strcmp (na, nb);
+}
+
+/* Moves the staged entries to their final names, everything on the disk before and after. */
 static gboolean
 commit_staging (MdExportJob  *job,
                 const char   *out_dir,
@@ -1479,15 +1693,21 @@ commit_staging (MdExportJob  *job,
   if (dir == NULL)
     return FALSE;
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (strcmp (name, "manifest.json") != 0)
+    if (strcmp (name, STAGING_LOCK) != 0)
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_add (names, g_strdup ("manifest.json"));
+  g_ptr_array_sort (names, compare_commit_order);
+  if (!sync_tree (job->staging, error))
+    return FALSE;
 
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *from = g_build_filename (job->staging, names->pdata[i], NULL);
       g_autofree char *to = g_build_filename (out_dir, names->pdata[i], NULL);
 
+      /* The instructions and the manifest only once what they name is on the disk. */
+      if (i > 0 && commit_rank (names->pdata[i]) != commit_rank (names->pdata[i - 1]) &&
+          !sync_dir (out_dir, error))
+        return FALSE;
       if (g_rename (from, to) != 0)
         {
           int saved = errno;
@@ -1504,8 +1724,80 @@ commit_staging (MdExportJob  *job,
           return FALSE;
         }
     }
-  if (g_rmdir (job->staging) != 0)
-    g_warning ("%s: staging folder left behind", job->staging);
+  rm_rf (job->staging);
+  return sync_dir (out_dir, error);
+}
+
+/* The staging folder's lock, held while the export runs: a staging folder whose lock can be
+ * taken belongs to an export that was killed. */
+static int
+lock_staging (const char  *staging,
+              gboolean     wait,
+              GError     **error)
+{
+  g_autofree char *path = g_build_filename (staging, STAGING_LOCK, NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot create the lock: %s", path,
+                   g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
+    {
+      close (fd);
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: another export is writing into this "
+                   "folder", staging);
+      return -1;
+    }
+  return fd;
+}
+
+/* An output folder must be empty, but for the staging folders of killed exports (which are
+ * hidden, so `ls` shows an empty folder): those are removed, each with a note. */
+static gboolean
+prepare_out_dir (const char  *dir,
+                 GPtrArray   *notes,
+                 GError     **error)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || d == NULL)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: the output must be a folder that is empty "
+                   "or does not exist yet", dir);
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (!g_str_has_prefix (name, ".export-") || !g_file_test (path, G_FILE_TEST_IS_DIR) ||
+          g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        {
+          g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: the output folder must be empty or not "
+                       "exist yet, so that nothing in it is mixed with the export (it holds "
+                       "“%s”)", dir, name);
+          return FALSE;
+        }
+      g_ptr_array_add (stale, g_steal_pointer (&path));
+    }
+  for (guint i = 0; i < stale->len; i++)
+    {
+      int fd = lock_staging (stale->pdata[i], FALSE, error);
+
+      if (fd < 0)
+        return FALSE;
+      rm_rf (stale->pdata[i]);
+      close (fd);
+      g_ptr_array_add (notes, g_strdup_printf ("%s: removed the staging folder of an export "
+                                               "that did not finish", (char *) stale->pdata[i]));
+    }
   return TRUE;
 }
 
@@ -1576,7 +1868,9 @@ md_export_run (MdStore                *store,
   MdExportResult *result = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *template = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   gboolean created = FALSE;
+  int lock_fd = -1;
   gboolean ok;
 
   g_return_val_if_fail (MD_IS_STORE (store), NULL);
@@ -1587,12 +1881,8 @@ md_export_run (MdStore                *store,
   dir = g_canonicalize_filename (out_dir, NULL);
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || !dir_is_empty (dir))
-        {
-          g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: the output folder must be empty or not "
-                       "exist yet, so that nothing in it is mixed with the export", dir);
-          return NULL;
-        }
+      if (!prepare_out_dir (dir, notes, error))
+        return NULL;
     }
   else
     {
@@ -1620,6 +1910,8 @@ md_export_run (MdStore                *store,
                        dir, g_strerror (saved));
           ok = FALSE;
         }
+      else if ((lock_fd = lock_staging (job.staging, TRUE, error)) < 0)
+        ok = FALSE;
     }
   ok = ok && job_select (&job, error) && job_check (&job, error) && job_write (&job, dir, error);
 
@@ -1632,6 +1924,8 @@ md_export_run (MdStore                *store,
       result->n_images = job.n_images;
       result->files = g_steal_pointer (&job.files);
       result->report = g_steal_pointer (&job.report);
+      g_ptr_array_add (notes, NULL);
+      result->notes = (GStrv) g_ptr_array_steal (notes, NULL);
     }
   else
     {
@@ -1641,6 +1935,8 @@ md_export_run (MdStore                *store,
       if (created)
         g_rmdir (dir);
     }
+  if (lock_fd >= 0)
+    close (lock_fd);
   job_clear (&job);
   return result;
 }

@@ -11,8 +11,10 @@
  * source store (md_store_read_image_raw()), never decoded and encoded again.
  *
  * All or nothing. Everything is written into a hidden staging folder ".export-XXXXXX" inside the
- * output folder, which must be empty or absent; only when every file is complete are the entries
- * moved to their final names. A failed or cancelled export removes the staging folder (and the
+ * output folder, which must be empty or absent (staging folders of killed exports, whose lock is
+ * free, are removed with a note); only when every file is complete and flushed to the disk are
+ * the entries moved to their final names: image stores, train and translation files first, then
+ * the instructions files, otter_data.yaml, and the manifest last, the folder flushed between. A failed or cancelled export removes the staging folder (and the
  * output folder when it created it), so no half-written or temporary file is ever left behind.
  *
  * Layout of a MIMIC-IT export (format "mimicit"), per dataset TASK:
@@ -79,6 +81,19 @@ typedef enum
   MD_EXPORT_CONTEXT_INCLUDE,   /* add the referenced pairs (as in-context examples only) */
 } MdExportContext;
 
+/* The image store of a MIMIC-IT export: TASK.parquet (read by Otter since September 2023),
+ * the flat TASK.json {IMAGE_ID: BASE64} of the older loader, or both. */
+typedef enum
+{
+  MD_EXPORT_IMAGES_PARQUET,
+  MD_EXPORT_IMAGES_JSON,
+  MD_EXPORT_IMAGES_BOTH,
+} MdExportImageStore;
+
+const char *md_export_image_store_name      (MdExportImageStore  store);
+gboolean    md_export_image_store_from_name (const char         *name,
+                                             MdExportImageStore *out_store);
+
 const char *md_export_format_name       (MdExportFormat   format);
 gboolean    md_export_format_from_name  (const char      *name,
                                          MdExportFormat  *out_format);
@@ -90,9 +105,12 @@ gboolean    md_export_context_from_name (const char      *name,
 typedef struct
 {
   MdExportFormat   format;
+  MdExportImageStore image_store;      /* MIMIC-IT: which image store files (default Parquet) */
   char            *text;               /* search text, as md_store_query() */
   char            *dataset;
-  guint            statuses;           /* bits (1 << MdReviewStatus) of the pair's status; 0: any */
+  guint            statuses;           /* bits (1 << MdReviewStatus) of the pair's status; 0: any
+                                        * but rejected (rejected pairs the filter matched are
+                                        * left out and listed as rejected_left_out) */
   char            *reason;             /* a reason tag of the pair or of one of its languages */
   gboolean         complete_languages; /* all eight languages with both texts, edits applied */
   char            *sample;             /* a saved audit sample instead of a search */
@@ -126,6 +144,7 @@ typedef enum
   MD_EXPORT_ISSUE_UNEXPORTED_CONTEXT,  /* kept link to a pair that is not exported */
   MD_EXPORT_ISSUE_DROPPED_CONTEXT,     /* link left out (drop, or a missing pair) */
   MD_EXPORT_ISSUE_MISSING_TRANSLATION, /* a language without instruction or answer */
+  MD_EXPORT_ISSUE_REJECTED_LEFT_OUT,   /* a rejected pair the filter matched, not exported */
   MD_EXPORT_N_ISSUES
 } MdExportIssueKind;
 
@@ -180,6 +199,7 @@ typedef struct
   guint64         n_images;
   GPtrArray      *files;      /* MdExportFile, the manifest last */
   MdExportReport *report;
+  GStrv           notes;      /* what was done besides (stale staging folders removed) */
 } MdExportResult;
 
 void md_export_result_free (MdExportResult *result);

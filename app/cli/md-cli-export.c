@@ -19,6 +19,7 @@ typedef struct
   char     *review;
   char     *out;
   char     *format;
+  char     *image_store;
   char     *query;
   char     *dataset;
   GStrv     statuses;
@@ -40,6 +41,7 @@ export_args_clear (ExportArgs *args)
   g_free (args->review);
   g_free (args->out);
   g_free (args->format);
+  g_free (args->image_store);
   g_free (args->query);
   g_free (args->dataset);
   g_strfreev (args->statuses);
@@ -72,6 +74,13 @@ build_options (ExportArgs       *args,
   if (args->format != NULL && !md_export_format_from_name (args->format, &options->format))
     {
       md_cli_printerr (_("unknown format “%s”: expected mimicit, jsonl or llava"), args->format);
+      return FALSE;
+    }
+  if (args->image_store != NULL &&
+      !md_export_image_store_from_name (args->image_store, &options->image_store))
+    {
+      md_cli_printerr (_("unknown image store “%s”: expected parquet, json or both"),
+                       args->image_store);
       return FALSE;
     }
   if (args->context != NULL && !md_export_context_from_name (args->context, &options->context))
@@ -127,10 +136,14 @@ md_cli_export (int    argc,
       N_("Output folder (empty or new)"), N_("DIR") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &args.format,
       N_("mimicit (default), jsonl or llava"), N_("FORMAT") },
+    { "image-store", 0, 0, G_OPTION_ARG_STRING, &args.image_store,
+      N_("MIMIC-IT image stores: parquet (default, today's Otter), json (the flat TASK.json of "
+         "Otter's loader before September 2023) or both"), N_("KIND") },
     { "query", 'q', 0, G_OPTION_ARG_STRING, &args.query, N_("Search text"), N_("TEXT") },
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &args.dataset, N_("Only this dataset"), N_("D") },
     { "status", 's', 0, G_OPTION_ARG_STRING_ARRAY, &args.statuses,
-      N_("Only pairs with this review status (repeatable)"), N_("S") },
+      N_("Only pairs with this review status (repeatable; without it, every status but "
+         "rejected)"), N_("S") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &args.reason,
       N_("Only pairs with this reason tag"), N_("R") },
     { "complete-languages", 0, 0, G_OPTION_ARG_NONE, &args.complete,
@@ -229,6 +242,8 @@ md_cli_export (int    argc,
       md_cli_printerr ("%s", error->message);
       goto out;
     }
+  for (guint i = 0; result->notes != NULL && result->notes[i] != NULL; i++)
+    fprintf (stderr, "note: %s\n", result->notes[i]);
   for (guint i = 0; i < result->files->len; i++)
     {
       MdExportFile *file = g_ptr_array_index (result->files, i);

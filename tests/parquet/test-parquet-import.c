@@ -658,6 +658,8 @@ test_export (void)
 
   out = g_build_filename (t.dir, "out", NULL);
   options->format = MD_EXPORT_FORMAT_MIMICIT;
+  /* The flat JSON stores are checked here; the Parquet ones by tests/export/otter-readers.py. */
+  options->image_store = MD_EXPORT_IMAGES_BOTH;
   result = md_export_run (t.store, NULL, options, out, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
