@@ -21,6 +21,7 @@ DEBIAN_PACKAGES := build-essential pkg-config meson ninja-build \
 	libsnappy-dev zlib1g-dev libzstd-dev postgresql-15 libpq-dev \
 	xvfb xauth dbus dbus-x11 at-spi2-core gettext desktop-file-utils appstream-util \
 	imagemagick valgrind time clang libclang-rt-14-dev python3 \
+	python3-pandas python3-pil python3-yaml nodejs \
 	fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -39,6 +40,9 @@ deps:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+	@# npm installs DuckDB for the export's reader test; a Node.js from elsewhere brings its own.
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm; }
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) -Ddevelopment=true
