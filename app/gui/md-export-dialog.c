@@ -175,6 +175,8 @@ issue_label (MdExportIssueKind kind)
       return _("In-context link dropped");
     case MD_EXPORT_ISSUE_MISSING_TRANSLATION:
       return _("Missing translation");
+    case MD_EXPORT_ISSUE_REJECTED_LEFT_OUT:
+      return _("Rejected pair left out");
     case MD_EXPORT_N_ISSUES:
     default:
       g_assert_not_reached ();
