@@ -315,7 +315,7 @@ def main():
 
     failed = sum(1 for good, _ in results if not good)
     print("1..%d" % len(results))
-    print("%d passed, %d failed" % (len(results) - failed, failed))
+    print("# %d passed, %d failed" % (len(results) - failed, failed))
     return 1 if failed else 0
 
 
