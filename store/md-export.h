@@ -7,8 +7,9 @@
  *
  * Streaming. The selection is kept in a private temporary SQLite file (not in memory), pairs are
  * read one at a time and every file is written through a small JSON writer as it goes, so memory
- * does not grow with the size of the export. Image values are copied byte for byte from their
- * source store (md_store_read_image_raw()), never decoded and encoded again.
+ * does not grow with the size of the export. Image values are copied from their source store
+ * (md_store_read_image_raw()) when they are standard padded base64, else decoded and encoded
+ * again (see store/FORMATS.md).
  *
  * All or nothing. Everything is written into a hidden staging folder ".export-XXXXXX" inside the
  * output folder, which must be empty or absent (staging folders of killed exports, whose lock is
@@ -20,16 +21,18 @@
  * Layout of a MIMIC-IT export (format "mimicit"), per dataset TASK:
  *
  *   TASK_instructions.json   {"meta": {"version", "time", "author"}, "data": {ID: {"instruction",
- *                            "answer", "image_ids", "rel_ins_ids"}}}: the current texts (accepted
- *                            edits applied) in the main language (English unless a language is
- *                            chosen); rel_ins_ids are the exported in-context links.
- *   TASK_train.json          {ID: [in-context ID, ...]} for every exported pair (pairs added only
- *                            as in-context examples are not keys). The links follow the context
- *                            mode: keep them all (dangling ones too), drop those to pairs that are
- *                            not exported, or include the referenced pairs in the export.
- *   TASK.json                image store {IMAGE_ID: BASE64} with exactly the images the exported
- *                            pairs reference (and that the index holds), values copied byte for
- *                            byte. Absent when the dataset's pairs have no images.
+ *                            "answer", "image_ids", "rel_ins_ids", other source keys}}}: the
+ *                            current texts (accepted edits applied) in the main language (English
+ *                            unless a language is chosen); rel_ins_ids and the other keys as the
+ *                            source has them (rel_ins_ids after the context mode).
+ *   TASK_train.json          {ID: [in-context ID, ...]}: the source's keys (those exported) and
+ *                            lists after the context mode: keep them all (dangling ones too), drop
+ *                            those to pairs that are not exported, or include the referenced pairs
+ *                            in the export (not as keys). Without a source train file: every
+ *                            exported pair with its rel_ins_ids.
+ *   TASK.parquet / TASK.json image stores (MdExportImageStore) with exactly the images the exported
+ *                            pairs reference, as standard padded base64. Absent when the dataset's
+ *                            pairs have no images.
  *   translations/TASK/       the seven translations, in the layout our import reads:
  *     query_input.json       [{"id", "sentences": "<a>INSTRUCTION</a><b>ANSWER</b>"}] (English)
  *     valid_output.json      [{"id", "results": TEXT}] where TEXT is a JSON object
@@ -38,6 +41,7 @@
  *                            left out, exactly as in a Syphus reply that lacks it.
  *                            Written only when the main language is English: with another main
  *                            language the translations folder is not written.
+ *   otter_data.yaml          Otter's training data file naming every dataset in its group.
  *   manifest.json            see below.
  *
  * JSONL ("jsonl"): pairs.jsonl, one object per line: {"id", "dataset", "images": [image ids, or
