@@ -60,9 +60,40 @@ const char   *_md_export_image_value (const char  *raw,
                                       char       **out_owned,
                                       GError     **error);
 
+/* The export's read-only connection to the index (md-export-source.c). */
+typedef struct _MdExportSource MdExportSource;
+
+MdExportSource *_md_export_source_open (const char      *index_path,
+                                        GError         **error);
+void            _md_export_source_free (MdExportSource  *source);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdExportSource, _md_export_source_free)
+/* A full pair as md_store_get_pair() reads it, with the source's rel_ins_ids and train list
+ * (NULL when the pair is no key of a train file). */
+MdPair         *_md_export_source_get_pair (MdExportSource  *source,
+                                            const char      *pair_id,
+                                            GStrv           *out_rel_ins,
+                                            GStrv           *out_train,
+                                            GError         **error);
+/* Whether some imported store holds the image (a cheap test before reading it). */
+gboolean        _md_export_source_has_image (MdExportSource *source,
+                                             const char     *image_id);
+typedef gboolean (*MdExportSourceRowFunc) (const char  *pair_id,
+                                           const char  *dataset,
+                                           gint64       order,
+                                           gpointer     user_data,
+                                           GError     **error);
+/* Every pair of @dataset (NULL: all) and @modality (-1: any), in no particular order. */
+gboolean        _md_export_source_foreach  (MdExportSource        *source,
+                                            const char            *dataset,
+                                            int                    modality,
+                                            MdExportSourceRowFunc  func,
+                                            gpointer               user_data,
+                                            GError               **error);
+
 typedef struct
 {
   MdStore               *store;
+  MdExportSource        *source;
   MdReviewStore         *review;     /* NULL: no review file */
   const MdExportOptions *options;
   MdExportProgressFunc   progress;

@@ -296,6 +296,9 @@ mimic_write_images (MdExportJob   *job,
       gsize len;
       const char *data;
 
+      if (g_strv_contains (md_pair_get_missing_image_ids (pair->pair), images[i]) ||
+          !_md_export_source_has_image (job->source, images[i]))
+        continue;
       if (!_md_export_first_image (job, files->dataset, images[i], &local_error))
         {
           if (local_error != NULL)

@@ -369,6 +369,7 @@ job_clear (MdExportJob *job)
   g_clear_pointer (&job->add_file, sqlite3_finalize);
   g_clear_pointer (&job->statements, g_hash_table_unref);
   g_clear_pointer (&job->sel, sqlite3_close);
+  g_clear_pointer (&job->source, _md_export_source_free);
   g_clear_object (&job->report);
   g_clear_pointer (&job->staging, g_free);
   g_clear_pointer (&job->time, g_free);
@@ -457,6 +458,9 @@ job_init (MdExportJob            *job,
 
   /* "" opens a private on-disk temporary database that SQLite deletes on close: the selection of
    * millions of pairs lives on disk with a small page cache, not in memory. */
+  job->source = _md_export_source_open (md_store_get_path (store), error);
+  if (job->source == NULL)
+    return FALSE;
   if (sqlite3_open_v2 ("", &job->sel, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {
       g_set_error (error, MD_ERROR, MD_ERROR_DATABASE, "cannot create the export work file");
@@ -642,14 +646,6 @@ review_flags (MdExportJob *job,
 
 /* Pairs ----------------------------------------------------------------------------------------- */
 
-static GStrv
-split_lines (const char *joined)
-{
-  if (joined == NULL || *joined == '\0')
-    return g_new0 (char *, 1);
-  return g_strsplit (joined, "\n", -1);
-}
-
 void
 _md_export_pair_free (MdExportPair *pair)
 {
@@ -677,44 +673,6 @@ links_after_mode (MdExportJob        *job,
         _md_export_in_selection (job, ids[i]))
       g_ptr_array_add (links, g_strdup (ids[i]));
   return links;
-}
-
-/* The pair's lists as its source files have them: rel_ins_ids of the instructions file and, when
- * the pair is a key of TASK_train.json, that list. The review never edits them. */
-static gboolean
-load_source_lists (MdExportJob   *job,
-                   MdExportPair  *pair,
-                   GError       **error)
-{
-  sqlite3 *db = _md_store_read_begin (job->store, FALSE);
-  g_auto(sqlite3_stmt_ptr) stmt = _md_index_prepare (db,
-    "SELECT r.rel_ins_ids, l.context_ids FROM pairs p "
-    "LEFT JOIN pair_refs r ON r.pair_rowid = p.rowid "
-    "LEFT JOIN train_links l ON l.pair_id = p.pair_id WHERE p.pair_id = ?", error);
-  gboolean ok = stmt != NULL;
-
-  if (ok)
-    {
-      sqlite3_bind_text (stmt, 1, md_pair_get_id (pair->pair), -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          g_auto(GStrv) rel = split_lines ((const char *) sqlite3_column_text (stmt, 0));
-
-          pair->rel_ins = links_after_mode (job, (const char * const *) rel, pair->context_only);
-          if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-            {
-              g_auto(GStrv) train = split_lines ((const char *) sqlite3_column_text (stmt, 1));
-
-              pair->train = links_after_mode (job, (const char * const *) train,
-                                              pair->context_only);
-            }
-        }
-      else
-        pair->rel_ins = g_ptr_array_new_with_free_func (g_free);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  _md_store_read_end (job->store, db);
-  return ok;
 }
 
 GPtrArray *
@@ -767,10 +725,12 @@ _md_export_pair_load (MdExportJob  *job,
                       GError      **error)
 {
   g_autoptr(MdExportPair) pair = g_new0 (MdExportPair, 1);
+  g_auto(GStrv) rel_ins = NULL;
+  g_auto(GStrv) train = NULL;
   const char * const *context;
   const char *dataset;
 
-  pair->pair = md_store_get_pair (job->store, pair_id, error);
+  pair->pair = _md_export_source_get_pair (job->source, pair_id, &rel_ins, &train, error);
   if (pair->pair == NULL)
     return NULL;
   pair->context_only = context_only;
@@ -808,8 +768,10 @@ _md_export_pair_load (MdExportJob  *job,
    * only links inside the export, so the export never gains a dangling link. */
   context = md_pair_get_context_ids (pair->pair);
   pair->links = links_after_mode (job, context, context_only);
-  if (!load_source_lists (job, pair, error))
-    return NULL;
+  /* The lists as the source files have them (the review never edits them). */
+  pair->rel_ins = links_after_mode (job, (const char * const *) rel_ins, context_only);
+  if (train != NULL)
+    pair->train = links_after_mode (job, (const char * const *) train, context_only);
   return g_steal_pointer (&pair);
 }
 
@@ -898,6 +860,34 @@ select_add (MdExportJob   *job,
   return TRUE;
 }
 
+typedef struct
+{
+  MdExportJob  *job;
+  sqlite3_stmt *insert;
+  guint64       n_seen;
+} SelectAll;
+
+static gboolean
+select_row (const char  *pair_id,
+            const char  *dataset,
+            gint64       order,
+            gpointer     user_data,
+            GError     **error)
+{
+  SelectAll *all = user_data;
+  gboolean pass;
+
+  if (all->n_seen++ % 4096 == 0)
+    {
+      if (_md_export_cancelled (all->job, error))
+        return FALSE;
+      _md_export_progress (all->job, "select", all->n_seen, 0);
+    }
+  if (!passes_filters (all->job, dataset, pair_id, &pass, error))
+    return FALSE;
+  return !pass || select_add (all->job, all->insert, pair_id, dataset, order, error);
+}
+
 static gboolean
 select_from_query (MdExportJob   *job,
                    sqlite3_stmt  *insert,
@@ -908,6 +898,17 @@ select_from_query (MdExportJob   *job,
   g_autoptr(GListModel) list = NULL;
   gboolean ok = TRUE;
   guint i = 0;
+
+  /* Without a search text or a quick filter every pair of the dataset (or modality) matches:
+   * read them straight from the index rather than through a list model built for a window. */
+  if ((job->options->text == NULL || *job->options->text == '\0') &&
+      job->options->query_flags == 0)
+    {
+      SelectAll all = { job, insert, 0 };
+
+      return _md_export_source_foreach (job->source, job->options->dataset,
+                                        job->options->modality, select_row, &all, error);
+    }
 
   query->text = g_strdup (job->options->text);
   query->dataset = g_strdup (job->options->dataset);
@@ -1142,6 +1143,18 @@ _md_export_foreach (MdExportJob       *job,
 
   if (walk == NULL)
     return FALSE;
+  /* One transaction for the work file's writes (seen images, extracted files). */
+  if (sqlite3_get_autocommit (job->sel))
+    {
+      gboolean ok;
+
+      if (sqlite3_exec (job->sel, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return _md_export_sel_error (job, error, "starting a transaction");
+      ok = _md_export_foreach (job, phase, func, user_data, error);
+      if (sqlite3_exec (job->sel, "COMMIT", NULL, NULL, NULL) != SQLITE_OK && ok)
+        return _md_export_sel_error (job, error, "committing");
+      return ok;
+    }
   while ((rc = sqlite3_step (walk)) == SQLITE_ROW)
     {
       g_autoptr(MdExportPair) pair = NULL;
@@ -1268,7 +1281,10 @@ check_pair (MdExportJob   *job,
 
   for (guint i = 0; images[i] != NULL; i++)
     {
-      int result = check_image (job, images[i], error);
+      /* The import found no store holding it: nothing to read. */
+      int result = g_strv_contains (md_pair_get_missing_image_ids (pair->pair), images[i]) ||
+                   !_md_export_source_has_image (job->source, images[i])
+                   ? IMAGE_MISSING : check_image (job, images[i], error);
 
       if (result < 0)
         return FALSE;
