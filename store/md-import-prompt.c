@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
-
 #include "md-import-private.h"
 #include "md-json-scan.h"
 #include "md-py-literal.h"
@@ -50,8 +48,8 @@ _md_import_prompt (Importer    *imp,
     {
       cJSON_Delete (root);
       g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   _("expected {\"system_message\": str, \"in_context\": [...]} at byte %zu"),
-                   value.start);
+                   "expected {\"system_message\": str, \"in_context\": [...]} at byte %"
+                   G_GSIZE_FORMAT, value.start);
       return FALSE;
     }
   cJSON_ArrayForEach (turn, examples)

@@ -11,7 +11,8 @@
 
 typedef struct
 {
-  MdReviewDesk  *desk;
+  MdSampleShowFunc show;
+  gpointer       show_data;   /* a GObject */
   MdStore       *store;
   MdReviewStore *review;
   GtkWidget     *window;
@@ -33,7 +34,7 @@ sample_view_free (gpointer data)
 {
   SampleView *v = data;
 
-  g_clear_object (&v->desk);
+  g_clear_object (&v->show_data);
   g_clear_object (&v->store);
   g_clear_object (&v->review);
   g_clear_pointer (&v->rows, g_ptr_array_unref);
@@ -241,7 +242,7 @@ on_show_clicked (GtkButton  *button,
 {
   if (v->current == NULL)
     return;
-  md_review_desk_set_sample_filter (v->desk, v->current);
+  v->show (v->show_data, v->current);
   gtk_window_close (GTK_WINDOW (v->window));
 }
 
@@ -273,10 +274,11 @@ button (const char *label,
 }
 
 GtkWindow *
-md_sample_view_present (MdReviewDesk  *desk,
-                        GtkWindow     *parent,
-                        MdStore       *store,
-                        MdReviewStore *review)
+md_sample_view_present (GtkWindow        *parent,
+                        MdStore          *store,
+                        MdReviewStore    *review,
+                        MdSampleShowFunc  show,
+                        gpointer          user_data)
 {
   SampleView *v = g_new0 (SampleView, 1);
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -288,7 +290,8 @@ md_sample_view_present (MdReviewDesk  *desk,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *default_name = g_date_time_format (now, "audit-%Y%m%d-%H%M");
 
-  v->desk = g_object_ref (desk);
+  v->show = show;
+  v->show_data = g_object_ref (user_data);
   v->store = g_object_ref (store);
   v->review = g_object_ref (review);
   v->rows = g_ptr_array_new ();

@@ -24,7 +24,7 @@ struct _MdSidebar
   GtkCheckButton *missing_translations_check;
   GtkCheckButton *dangling_context_check;
   GtkWidget      *review_heading;
-  GtkBox         *review_section;
+  MdReviewFilters *review_filters;
 };
 
 G_DEFINE_FINAL_TYPE (MdSidebar, md_sidebar, GTK_TYPE_WIDGET)
@@ -203,13 +203,19 @@ md_sidebar_set_flags (MdSidebar    *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLAGS]);
 }
 
-GtkBox *
-md_sidebar_get_review_section (MdSidebar *self)
+MdReviewFilters *
+md_sidebar_get_review_filters (MdSidebar *self)
 {
   g_return_val_if_fail (MD_IS_SIDEBAR (self), NULL);
+  return self->review_filters;
+}
 
-  gtk_widget_set_visible (self->review_heading, TRUE);
-  return self->review_section;
+void
+md_sidebar_set_review_available (MdSidebar *self,
+                                 gboolean   available)
+{
+  g_return_if_fail (MD_IS_SIDEBAR (self));
+  gtk_widget_set_visible (self->review_heading, available);
 }
 
 static void
@@ -323,6 +329,8 @@ md_sidebar_class_init (MdSidebarClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (MD_TYPE_REVIEW_FILTERS);
+
   object_class->dispose = md_sidebar_dispose;
   object_class->get_property = md_sidebar_get_property;
   object_class->set_property = md_sidebar_set_property;
@@ -345,7 +353,7 @@ md_sidebar_class_init (MdSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdSidebar, missing_translations_check);
   gtk_widget_class_bind_template_child (widget_class, MdSidebar, dangling_context_check);
   gtk_widget_class_bind_template_child (widget_class, MdSidebar, review_heading);
-  gtk_widget_class_bind_template_child (widget_class, MdSidebar, review_section);
+  gtk_widget_class_bind_template_child (widget_class, MdSidebar, review_filters);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_row_activated);

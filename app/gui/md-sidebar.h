@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "md-review-filters.h"
 #include "md-store.h"
 
 G_BEGIN_DECLS
@@ -24,7 +25,9 @@ void          md_sidebar_set_dataset        (MdSidebar  *self,
 MdQueryFlags  md_sidebar_get_flags          (MdSidebar  *self);
 void          md_sidebar_set_flags          (MdSidebar  *self,
                                              MdQueryFlags flags);
-/* An empty, hidden box under a "Review" heading: show it and add rows to it for status filters. */
-GtkBox       *md_sidebar_get_review_section (MdSidebar  *self);
+/* The review filters, shown while a review file is available. */
+MdReviewFilters *md_sidebar_get_review_filters   (MdSidebar  *self);
+void             md_sidebar_set_review_available (MdSidebar  *self,
+                                                  gboolean    available);
 
 G_END_DECLS

@@ -30,7 +30,7 @@ _md_window_show_export (MdWindow *self)
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       return;
     }
-  review = md_review_desk_get_review (self->review);
+  review = self->review;
   review_path = review != NULL ? g_strdup (md_review_store_get_path (review))
                                : md_review_store_default_path (md_store_get_path (self->store));
   dialog = md_export_dialog_new (GTK_WINDOW (self), self->store, review_path, query);

@@ -309,7 +309,7 @@ open_paths (MdWindow            *self,
   self->loader = md_image_loader_new (load_image, g_object_ref (store), g_object_unref);
   md_pair_page_set_loader (self->pair_page, self->loader);
   md_pair_navigator_set_store (self->navigator, store, self->loader);
-  md_review_desk_set_store (self->review, store);
+  _md_window_set_review_store (self, store);
   g_strfreev (self->paths);
   self->paths = g_strdupv ((char **) paths);
   md_sidebar_set_dataset (self->sidebar, NULL);

@@ -6,7 +6,8 @@
  *   md-window-actions.c  actions, key bindings and the capture-phase shortcuts
  *   md-window-open.c     opening datasets, background import and its progress bar, recents
  *   md-window-syphus.c   regenerate / translate the shown pair, Syphus batches
- *   md-window-layout.c   the window's size on its monitor, the sidebar giving way when narrow */
+ *   md-window-layout.c   the window's size on its monitor, the sidebar giving way when narrow
+ *   md-window-review.c   review actions and keys, status pill, history, review filters */
 
 #include <adwaita.h>
 
@@ -15,8 +16,11 @@
 #include "md-pair-navigator.h"
 #include "md-pair-table.h"
 #include "md-pair-page.h"
-#include "md-review-desk.h"
+#include "md-history-view.h"
+#include "md-review-store.h"
 #include "md-sidebar.h"
+#include "md-status-pill.h"
+#include "md-team-live.h"
 #include "md-store.h"
 #include "md-window.h"
 
@@ -69,8 +73,14 @@ struct _MdWindow
   MdPairPage           *pair_page;
   GMenu                *recent_menu;
 
-  /* Review actions, filters and views (md-review-desk.c) */
-  MdReviewDesk         *review;
+  /* Review (md-window-review.c) */
+  MdReviewStore        *review;        /* the open index's review file, or NULL */
+  MdTeamLive           *team_live;     /* syncs the review file with the team server */
+  GSimpleActionGroup   *review_actions;
+  GHashTable           *review_descriptions;  /* action id -> what it did, for undo toasts */
+  MdStatusPill         *status_pill;
+  MdHistoryView        *history_view;
+  gboolean              editing;
 };
 
 /* md-window.c */
@@ -102,6 +112,25 @@ void      _md_window_open_path          (MdWindow   *self,
 void      _md_window_cancel_import      (MdWindow   *self);
 void      _md_window_choose_dataset     (MdWindow   *self,
                                          gboolean    files);
+
+/* md-window-review.c */
+void      _md_window_init_review        (MdWindow      *self);
+void      _md_window_dispose_review     (MdWindow      *self);
+/* Opens the review file beside the index and attaches it to the store. */
+void      _md_window_set_review_store   (MdWindow      *self,
+                                         MdStore       *store);
+/* Adds the display language and the review filters to a query about to run, and moves the
+ * review prefixes of its text into its review filters. An unknown value is MD_ERROR_QUERY. */
+gboolean  _md_window_apply_review_query (MdWindow      *self,
+                                         MdQuery       *query,
+                                         GError       **error);
+/* The pair page shows a new pair: refresh the status pill, language statuses and history. */
+void      _md_window_review_pair_shown  (MdWindow      *self);
+/* The review file changed: every cached reading is dropped, the pair shown read again. */
+void      _md_window_review_refresh     (MdWindow      *self);
+/* Lists only the members of a saved sample (NULL: no sample filter). */
+void      _md_window_set_sample_filter  (MdWindow      *self,
+                                         const char    *name);
 
 /* md-window-syphus.c */
 void      _md_window_class_init_syphus  (GtkWidgetClass *widget_class);

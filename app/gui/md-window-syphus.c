@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "md-batch-view.h"
-#include "md-review-desk.h"
 #include "md-syphus-panel.h"
 #include "md-window-private.h"
 
@@ -19,8 +18,7 @@ on_revised (MdWindow   *self,
             const char *pair_id)
 {
   md_pair_navigator_invalidate (self->navigator, pair_id);
-  if (self->review != NULL)
-    md_review_desk_refresh (self->review);
+  _md_window_review_refresh (self);
 }
 
 static void

@@ -58,7 +58,7 @@ _md_window_build_query (MdWindow  *self,
    * English where a pair lacks it. */
   query->language = md_filter_bar_get_language (self->filter_bar);
   query->display_language = self->language;
-  if (!md_review_desk_apply_query (self->review, query, error))
+  if (!_md_window_apply_review_query (self, query, error))
     return NULL;
   return g_steal_pointer (&query);
 }
@@ -250,7 +250,7 @@ static void
 pair_page_changed (MdWindow *self,
                    gboolean  from_cache)
 {
-  md_review_desk_pair_shown (self->review);
+  _md_window_review_pair_shown (self);
   ensure_focus (self);
   md_pair_navigator_prefetch_around (self->navigator, md_pair_table_get_model (self->pair_table),
                                      md_pair_table_get_selected (self->pair_table), from_cache);
@@ -389,7 +389,7 @@ md_window_dispose (GObject *object)
     md_pair_navigator_set_store (self->navigator, NULL, NULL);
   g_clear_object (&self->navigator);
   g_queue_clear_full (&self->history, g_free);
-  g_clear_object (&self->review);
+  _md_window_dispose_review (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
@@ -529,7 +529,7 @@ md_window_init (MdWindow *self)
 
   _md_window_init_actions (self);
   _md_window_init_syphus (self);
-  self->review = md_review_desk_new (self);
+  _md_window_init_review (self);
   _md_window_init_open (self);
   _md_window_update_actions (self);
 }

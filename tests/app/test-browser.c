@@ -107,7 +107,7 @@ test_next_cached (void)
   /* An edit of a prefetched pair, made through the review file as the review desk makes it. */
   w.id = "T_INS_00003";
   g_assert_true (md_test_wait_until (is_cached, &w, 5000));
-  review = md_review_desk_get_review (MD_WINDOW (window)->review);
+  review = MD_WINDOW (window)->review;
   g_assert_nonnull (review);
   g_assert_cmpint (md_review_store_edit_text (review, "T", "T_INS_00003", MD_LANGUAGE_EN,
                                               MD_FIELD_INSTRUCTION, "Where did the picture go?",
@@ -115,7 +115,7 @@ test_next_cached (void)
                                               MD_REVIEW_AUTHOR_PERSON, &error), >, 0);
   g_assert_no_error (error);
   /* The review file changed: no cached reading is trusted, the pair is read again. */
-  md_review_desk_refresh (MD_WINDOW (window)->review);
+  _md_window_review_refresh (MD_WINDOW (window));
   g_assert_false (md_pair_cache_contains (md_pair_navigator_get_cache (MD_WINDOW (window)->navigator),
                                           "T_INS_00003"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-pair", NULL));

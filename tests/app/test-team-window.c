@@ -6,7 +6,7 @@
 #include <adwaita.h>
 
 #include "md-application.h"
-#include "md-review-desk.h"
+#include "md-review-filters.h"
 #include "md-test-desk.h"
 #include "md-test-gtk.h"
 #include "md-test-pg.h"
@@ -61,7 +61,8 @@ test_team_live (void)
   window_b = md_test_desk_open_folder (app, dir_b, 4);
 
   /* B lists only approved pairs: none yet. */
-  md_review_desk_set_status_filter (MD_WINDOW (window_b)->review, MD_REVIEW_STATUS_APPROVED);
+  md_review_filters_set_status (md_sidebar_get_review_filters (MD_WINDOW (window_b)->sidebar),
+                                MD_REVIEW_STATUS_APPROVED);
   g_assert_true (md_test_desk_wait_n_pairs (window_b, 0, 10000));
 
   g_assert_cmpstr (md_test_desk_selected_id (window_a), ==, "T_INS_00001");

@@ -12,71 +12,37 @@
 #include "md-pair-text.h"
 #include "md-query-prefixes.h"
 #include "md-progress-view.h"
-#include "md-review-desk.h"
 #include "md-team-live.h"
 #include "md-sample-view.h"
 #include "md-status-pill.h"
 #include "md-window-private.h"
 
-struct _MdReviewDesk
-{
-  GObject         parent_instance;
+/* The window's review actions (approve, flag, reject, note, edit, undo, redo, per-language
+ * status, next unreviewed, progress, sample), in its "review" action group, their keys in the
+ * capture-phase shortcut controller named "md-review-keys", the status pill and history view
+ * of the pair page, and the review file of the open index. */
 
-  MdWindow       *window;        /* owns us */
-  GSettings      *settings;
-  MdStore        *store;
-  MdReviewStore  *review;
-  MdTeamLive     *live;          /* syncs the review file with the team server */
-  GSimpleActionGroup *actions;
-  GHashTable     *descriptions;  /* action id -> what it did, for undo toasts */
-
-  /* Pair page pieces */
-  MdStatusPill   *pill;
-  MdHistoryView  *history;
-  gboolean        editing;
-
-  /* Sidebar filters. The status is ours: the sidebar's dropdown and the filter bar's chip both
-   * bind to "status-filter", so the two can never disagree. */
-  int             status;        /* MdReviewStatus, -1 for any */
-  GtkDropDown    *status_filter;
-  GtkDropDown    *reason_filter;
-  GtkStringList  *reason_names;
-  GtkEntry       *reviewer_filter;
-  GtkCheckButton *edited_filter;
-  GtkCheckButton *sample_filter;
-  char           *sample;
-};
-
-G_DEFINE_FINAL_TYPE (MdReviewDesk, md_review_desk, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_STATUS_FILTER,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* The pair under review ------------------------------------------------------------------------ */
 
 static MdPair *
-current_pair (MdReviewDesk *self)
+current_pair (MdWindow *self)
 {
-  return md_pair_page_get_pair (self->window->pair_page);
+  return md_pair_page_get_pair (self->pair_page);
 }
 
 static void
-toast (MdReviewDesk *self,
-       const char   *message)
+toast (MdWindow   *self,
+       const char *message)
 {
   AdwToast *t = adw_toast_new (message);
 
   adw_toast_set_timeout (t, 3);
-  adw_toast_overlay_add_toast (self->window->toast_overlay, t);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
 static void
-report_error (MdReviewDesk *self,
+report_error (MdWindow     *self,
               const GError *error)
 {
   toast (self, error->message);
@@ -85,7 +51,7 @@ report_error (MdReviewDesk *self,
 #define status_label md_status_pill_status_label
 
 static void
-update_pill (MdReviewDesk *self)
+update_pill (MdWindow *self)
 {
   MdPair *pair = current_pair (self);
   g_autoptr(MdReviewState) state = NULL;
@@ -93,15 +59,15 @@ update_pill (MdReviewDesk *self)
   if (pair != NULL && self->review != NULL)
     state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                        md_pair_get_id (pair), NULL, NULL);
-  md_status_pill_set_state (self->pill, pair != NULL && self->review != NULL, state);
+  md_status_pill_set_state (self->status_pill, pair != NULL && self->review != NULL, state);
 }
 
 static void
-update_language_buttons (MdReviewDesk *self)
+update_language_buttons (MdWindow *self)
 {
   MdPair *pair = current_pair (self);
   MdLanguageGrid *grid = MD_LANGUAGE_GRID (md_pair_page_get_language_grid (
-    self->window->pair_page));
+    self->pair_page));
 
   for (guint l = 0; l < MD_N_LANGUAGES; l++)
     {
@@ -121,80 +87,80 @@ update_language_buttons (MdReviewDesk *self)
 }
 
 static void
-update_history (MdReviewDesk *self)
+update_history (MdWindow *self)
 {
   MdPair *pair = current_pair (self);
   const char *originals[MD_N_LANGUAGES][MD_N_FIELDS];
 
   if (pair == NULL || self->review == NULL)
     {
-      md_history_view_set_pair (self->history, NULL, NULL, NULL, NULL);
+      md_history_view_set_pair (self->history_view, NULL, NULL, NULL, NULL);
       return;
     }
   for (guint l = 0; l < MD_N_LANGUAGES; l++)
     for (guint f = 0; f < MD_N_FIELDS; f++)
       originals[l][f] = md_pair_get_text (pair, l, f);
-  md_history_view_set_pair (self->history, self->review, md_pair_get_dataset (pair),
+  md_history_view_set_pair (self->history_view, self->review, md_pair_get_dataset (pair),
                             md_pair_get_id (pair), (const char * const (*)[MD_N_FIELDS]) originals);
 }
 
 /* Everything but the texts, which an open editor keeps. */
 static void
-refresh_status (MdReviewDesk *self)
+refresh_status (MdWindow *self)
 {
   update_pill (self);
   update_language_buttons (self);
   update_history (self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
-    G_ACTION_MAP (self->actions), "undo")), self->review != NULL &&
+    G_ACTION_MAP (self->review_actions), "undo")), self->review != NULL &&
     md_review_store_can_undo (self->review, NULL));
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
-    G_ACTION_MAP (self->actions), "redo")), self->review != NULL &&
+    G_ACTION_MAP (self->review_actions), "redo")), self->review != NULL &&
     md_review_store_can_redo (self->review, NULL));
 }
 
 /* The texts are part of the pair's reading: they show once the navigator has read it again. */
 static void
-reread_shown (MdReviewDesk *self)
+reread_shown (MdWindow *self)
 {
-  md_pair_navigator_reload (self->window->navigator);
+  md_pair_navigator_reload (self->navigator);
   refresh_status (self);
 }
 
 void
-md_review_desk_refresh (MdReviewDesk *self)
+_md_window_review_refresh (MdWindow *self)
 {
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+  g_assert (MD_IS_WINDOW (self));
 
   /* Any pair may have changed (an undo, a batch, another process): no cached reading is
    * trusted any more. */
-  md_pair_navigator_clear (self->window->navigator);
+  md_pair_navigator_clear (self->navigator);
   reread_shown (self);
 }
 
 void
-md_review_desk_pair_shown (MdReviewDesk *self)
+_md_window_review_pair_shown (MdWindow *self)
 {
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+  g_assert (MD_IS_WINDOW (self));
   self->editing = FALSE;
   /* Just shown, just read: nothing to drop. */
   refresh_status (self);
 }
 
 static void
-advance (MdReviewDesk *self)
+advance (MdWindow *self)
 {
   if (g_settings_get_boolean (self->settings, "advance-after-action"))
-    gtk_widget_activate_action (GTK_WIDGET (self->window), "win.next-pair", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.next-pair", NULL);
 }
 
 /* Sets the status of the current pair (lang NULL) or one of its languages. */
 static gboolean
-set_status (MdReviewDesk        *self,
-            const char          *lang,
-            MdReviewStatus       status,
-            const char * const  *reasons,
-            const char          *note)
+set_status (MdWindow           *self,
+            const char         *lang,
+            MdReviewStatus      status,
+            const char * const *reasons,
+            const char         *note)
 {
   MdPair *pair = current_pair (self);
   g_autoptr(GError) error = NULL;
@@ -210,7 +176,7 @@ set_status (MdReviewDesk        *self,
       return FALSE;
     }
   if (action > 0)
-    g_hash_table_insert (self->descriptions, g_memdup2 (&action, sizeof action),
+    g_hash_table_insert (self->review_descriptions, g_memdup2 (&action, sizeof action),
                          g_strdup_printf ("%s %s%s%s", md_pair_get_id (pair),
                                           lang != NULL ? lang : "", lang != NULL ? " " : "",
                                           note != NULL && reasons == NULL
@@ -229,7 +195,7 @@ approve_activated (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (set_status (self, NULL, MD_REVIEW_STATUS_APPROVED, no_reasons, NULL))
     advance (self);
@@ -240,7 +206,7 @@ reject_activated (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (set_status (self, NULL, MD_REVIEW_STATUS_REJECTED, NULL, NULL))
     advance (self);
@@ -251,7 +217,7 @@ reject_activated (GSimpleAction *action,
 static void
 on_flag_confirmed (MdStatusPill *pill,
                    GStrv         reasons,
-                   MdReviewDesk *self)
+                   MdWindow     *self)
 {
   if (set_status (self, NULL, MD_REVIEW_STATUS_FLAGGED, (const char * const *) reasons, NULL))
     advance (self);
@@ -262,7 +228,7 @@ flag_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
   MdPair *pair = current_pair (self);
   g_autoptr(GPtrArray) tags = NULL;
   g_autoptr(MdReviewState) state = NULL;
@@ -272,14 +238,14 @@ flag_activated (GSimpleAction *action,
   tags = md_review_store_list_tags (self->review, NULL);
   state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                      md_pair_get_id (pair), NULL, NULL);
-  md_status_pill_ask_flag (self->pill, tags,
+  md_status_pill_ask_flag (self->status_pill, tags,
                            state != NULL ? (const char * const *) state->reasons : NULL);
 }
 
 static void
 on_note_confirmed (MdStatusPill *pill,
                    const char   *note,
-                   MdReviewDesk *self)
+                   MdWindow     *self)
 {
   MdPair *pair = current_pair (self);
   g_autoptr(MdReviewState) state = NULL;
@@ -297,7 +263,7 @@ note_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
   MdPair *pair = current_pair (self);
   g_autoptr(MdReviewState) state = NULL;
 
@@ -305,21 +271,21 @@ note_activated (GSimpleAction *action,
     return;
   state = md_review_store_get_state (self->review, md_pair_get_dataset (pair),
                                      md_pair_get_id (pair), NULL, NULL);
-  md_status_pill_ask_note (self->pill, state != NULL ? state->note : NULL);
+  md_status_pill_ask_note (self->status_pill, state != NULL ? state->note : NULL);
 }
 
 /* edit in place: the text views of the pair page become editable */
 
 static MdPairText *
-pair_text (MdReviewDesk *self)
+pair_text (MdWindow *self)
 {
-  return MD_PAIR_TEXT (md_pair_page_get_pair_text (self->window->pair_page));
+  return MD_PAIR_TEXT (md_pair_page_get_pair_text (self->pair_page));
 }
 
 static void
-set_editing (MdReviewDesk *self,
-             gboolean      editing,
-             MdField       focus_field)
+set_editing (MdWindow *self,
+             gboolean  editing,
+             MdField   focus_field)
 {
   MdPairText *text = pair_text (self);
   g_autoptr(GError) error = NULL;
@@ -340,7 +306,7 @@ edit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (current_pair (self) == NULL || self->review == NULL)
     return;
@@ -352,9 +318,9 @@ save_edit_activated (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
   MdPair *pair = current_pair (self);
-  MdLanguage lang = md_pair_page_get_language (self->window->pair_page);
+  MdLanguage lang = md_pair_page_get_language (self->pair_page);
   MdPairText *text = pair_text (self);
   g_autoptr(GError) failure = NULL;
   guint n_saved = 0;
@@ -376,7 +342,7 @@ save_edit_activated (GSimpleAction *action,
       else if (id > 0)
         {
           n_saved++;
-          g_hash_table_insert (self->descriptions, g_memdup2 (&id, sizeof id),
+          g_hash_table_insert (self->review_descriptions, g_memdup2 (&id, sizeof id),
                                g_strdup_printf (_("edit of %s %s %s"), md_pair_get_id (pair),
                                                 md_language_code (lang), md_field_name (f)));
         }
@@ -394,7 +360,7 @@ save_edit_activated (GSimpleAction *action,
     }
   set_editing (self, FALSE, MD_FIELD_INSTRUCTION);
   reread_shown (self);
-  _md_window_focus_list (self->window);
+  _md_window_focus_list (self);
   toast (self, n_saved > 0 ? _("Revision saved") : _("Nothing changed"));
 }
 
@@ -403,13 +369,13 @@ cancel_edit_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (!self->editing)
     return;
   set_editing (self, FALSE, MD_FIELD_INSTRUCTION);
-  md_pair_page_reload_text (self->window->pair_page);
-  _md_window_focus_list (self->window);
+  md_pair_page_reload_text (self->pair_page);
+  _md_window_focus_list (self);
 }
 
 static void
@@ -417,7 +383,7 @@ on_text_pressed (GtkGestureClick *gesture,
                  int              n_press,
                  double           x,
                  double           y,
-                 MdReviewDesk    *self)
+                 MdWindow        *self)
 {
   GtkWidget *view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
 
@@ -430,8 +396,8 @@ on_text_pressed (GtkGestureClick *gesture,
 /* undo / redo */
 
 static void
-replay (MdReviewDesk *self,
-        gboolean      is_undo)
+replay (MdWindow *self,
+        gboolean  is_undo)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
@@ -454,13 +420,13 @@ replay (MdReviewDesk *self,
       toast (self, is_undo ? _("Nothing to undo") : _("Nothing to redo"));
       return;
     }
-  what = g_hash_table_lookup (self->descriptions, &target);
+  what = g_hash_table_lookup (self->review_descriptions, &target);
   if (what != NULL)
     message = g_strdup_printf (is_undo ? _("Undone: %s") : _("Redone: %s"), what);
   else
     message = g_strdup_printf (is_undo ? _("Undone: action %" G_GINT64_FORMAT)
                                        : _("Redone: action %" G_GINT64_FORMAT), target);
-  md_review_desk_refresh (self);
+  _md_window_review_refresh (self);
   toast (self, message);
 }
 
@@ -487,7 +453,7 @@ language_status_activated (GSimpleAction *action,
                            GVariant      *parameter,
                            gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
   const char *arg = g_variant_get_string (parameter, NULL);
   const char *colon = strchr (arg, ':');
   g_autofree char *lang = NULL;
@@ -531,8 +497,8 @@ next_unreviewed_activated (GSimpleAction *action,
                            GVariant      *parameter,
                            gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
-  MdPairTable *table = self->window->pair_table;
+  MdWindow *self = user_data;
+  MdPairTable *table = self->pair_table;
   Walk walk = { md_pair_table_get_model (table), NULL };
   g_autoptr(GError) error = NULL;
   guint position = md_pair_table_get_selected (table);
@@ -560,11 +526,11 @@ progress_activated (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (self->review == NULL)
     return;
-  md_progress_view_present (GTK_WINDOW (self->window), self->store, self->review);
+  md_progress_view_present (GTK_WINDOW (self), self->store, self->review);
 }
 
 static void
@@ -572,11 +538,12 @@ sample_activated (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (self->review == NULL)
     return;
-  md_sample_view_present (self, GTK_WINDOW (self->window), self->store, self->review);
+  md_sample_view_present (GTK_WINDOW (self), self->store, self->review,
+                          (MdSampleShowFunc) _md_window_set_sample_filter, self);
 }
 
 static const GActionEntry action_entries[] = {
@@ -600,9 +567,9 @@ static const GActionEntry action_entries[] = {
 /* Single keys are declined where they are text (an entry, a text view being edited) or where
  * Enter means something else (a button, a popover, the sidebar). */
 static gboolean
-focus_takes_keys (MdReviewDesk *self)
+focus_takes_keys (MdWindow *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self->window));
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
   if (focus == NULL)
     return FALSE;
@@ -616,14 +583,14 @@ focus_takes_keys (MdReviewDesk *self)
 }
 
 static gboolean
-focus_takes_enter (MdReviewDesk *self)
+focus_takes_enter (MdWindow *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self->window));
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
   if (focus_takes_keys (self) || focus == NULL)
     return focus != NULL;
   return GTK_IS_BUTTON (focus) || GTK_IS_CHECK_BUTTON (focus) ||
-         gtk_widget_is_ancestor (focus, GTK_WIDGET (self->window->sidebar));
+         gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar));
 }
 
 static gboolean
@@ -631,13 +598,13 @@ on_key (GtkWidget *widget,
         GVariant  *args,
         gpointer   user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
   const char *name = g_variant_get_string (args, NULL);
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->review_actions), name);
 
   if (strcmp (name, "next-unreviewed") == 0 ? focus_takes_enter (self) : focus_takes_keys (self))
     return FALSE;
-  if (self->window->store == NULL || !g_action_get_enabled (action))
+  if (self->store == NULL || !g_action_get_enabled (action))
     return FALSE;
   g_action_activate (action, NULL);
   return TRUE;
@@ -648,11 +615,11 @@ on_edit_key (GtkWidget *widget,
              GVariant  *args,
              gpointer   user_data)
 {
-  MdReviewDesk *self = user_data;
+  MdWindow *self = user_data;
 
   if (!self->editing)
     return FALSE;
-  g_action_group_activate_action (G_ACTION_GROUP (self->actions),
+  g_action_group_activate_action (G_ACTION_GROUP (self->review_actions),
                                   g_variant_get_string (args, NULL), NULL);
   return TRUE;
 }
@@ -673,7 +640,7 @@ add_key (GtkShortcutController *controller,
 }
 
 static void
-install_keys (MdReviewDesk *self)
+install_keys (MdWindow *self)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
   GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
@@ -694,7 +661,7 @@ install_keys (MdReviewDesk *self)
   add_key (shortcuts, GDK_KEY_Return, GDK_CONTROL_MASK, on_edit_key, self, "save-edit");
   add_key (shortcuts, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, on_edit_key, self, "save-edit");
   add_key (shortcuts, GDK_KEY_Escape, 0, on_edit_key, self, "cancel-edit");
-  gtk_widget_add_controller (GTK_WIDGET (self->window), controller);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   /* Ctrl+Shift+P opens progress, Ctrl+Shift+S the audit sample. */
   controller = gtk_shortcut_controller_new ();
@@ -707,23 +674,23 @@ install_keys (MdReviewDesk *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
     gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
                       gtk_named_action_new ("review.sample")));
-  gtk_widget_add_controller (GTK_WIDGET (self->window), controller);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 /* Pieces of the pair page ------------------------------------------------------------------------ */
 
 static void
-build_pair_page_pieces (MdReviewDesk *self)
+build_pair_page_pieces (MdWindow *self)
 {
-  MdPairPage *page = self->window->pair_page;
+  MdPairPage *page = self->pair_page;
   MdPairText *text = pair_text (self);
   MdLanguageGrid *grid = MD_LANGUAGE_GRID (md_pair_page_get_language_grid (page));
 
   /* The status pill, with the flag and note popovers hanging from it. */
-  self->pill = g_object_new (MD_TYPE_STATUS_PILL, NULL);
-  g_signal_connect (self->pill, "flag-confirmed", G_CALLBACK (on_flag_confirmed), self);
-  g_signal_connect (self->pill, "note-confirmed", G_CALLBACK (on_note_confirmed), self);
-  md_pair_page_add_header_widget (page, GTK_WIDGET (self->pill));
+  self->status_pill = g_object_new (MD_TYPE_STATUS_PILL, NULL);
+  g_signal_connect (self->status_pill, "flag-confirmed", G_CALLBACK (on_flag_confirmed), self);
+  g_signal_connect (self->status_pill, "note-confirmed", G_CALLBACK (on_note_confirmed), self);
+  md_pair_page_add_header_widget (page, GTK_WIDGET (self->status_pill));
 
   /* Double-click a text to edit it. */
   for (guint f = 0; f < MD_N_FIELDS; f++)
@@ -753,189 +720,66 @@ build_pair_page_pieces (MdReviewDesk *self)
       md_language_grid_set_status_menu (grid, l, G_MENU_MODEL (menu));
     }
 
-  self->history = MD_HISTORY_VIEW (md_history_view_new ());
-  g_signal_connect_swapped (self->history, "reverted", G_CALLBACK (md_review_desk_refresh), self);
-  md_pair_page_add_view (page, GTK_WIDGET (self->history), "history", _("History"),
+  self->history_view = MD_HISTORY_VIEW (md_history_view_new ());
+  g_signal_connect_swapped (self->history_view, "reverted", G_CALLBACK (_md_window_review_refresh), self);
+  md_pair_page_add_view (page, GTK_WIDGET (self->history_view), "history", _("History"),
                          "document-open-recent-symbolic");
 }
 
 /* Sidebar filters -------------------------------------------------------------------------------- */
 
-static void
-on_filter_changed (MdReviewDesk *self)
+static MdReviewFilters *
+filters (MdWindow *self)
 {
-  _md_window_requery (self->window);
-}
-
-static GtkWidget *
-labelled (GtkBox     *box,
-          const char *text,
-          GtkWidget  *widget,
-          const char *accessible)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (box, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible, -1);
-  gtk_box_append (box, widget);
-  return widget;
-}
-
-/* Dropdown positions: "Any status", then the statuses in MdReviewStatus order. */
-static gboolean
-status_to_position (GBinding     *binding,
-                    const GValue *from,
-                    GValue       *to,
-                    gpointer      user_data)
-{
-  g_value_set_uint (to, (guint) (g_value_get_int (from) + 1));
-  return TRUE;
-}
-
-static gboolean
-position_to_status (GBinding     *binding,
-                    const GValue *from,
-                    GValue       *to,
-                    gpointer      user_data)
-{
-  guint position = g_value_get_uint (from);
-
-  if (position == GTK_INVALID_LIST_POSITION || position > MD_REVIEW_N_STATUSES)
-    return FALSE;
-  g_value_set_int (to, (int) position - 1);
-  return TRUE;
+  return md_sidebar_get_review_filters (self->sidebar);
 }
 
 static void
-build_sidebar (MdReviewDesk *self)
+on_filter_changed (MdWindow *self)
 {
-  GtkBox *section = md_sidebar_get_review_section (self->window->sidebar);
-  const char *statuses[] = { _("Any status"), _("Unreviewed"), _("Approved"), _("Flagged"),
-                             _("Rejected"), _("Fixed"), NULL };
-
-  gtk_box_set_spacing (section, 4);
-  gtk_widget_set_margin_start (GTK_WIDGET (section), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (section), 12);
-  self->status_filter = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (statuses));
-  labelled (section, _("Status"), GTK_WIDGET (self->status_filter), _("Review status filter"));
-  g_object_bind_property_full (self, "status-filter", self->status_filter, "selected",
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                               status_to_position, position_to_status, NULL, NULL);
-
-  self->reason_names = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->reason_names, _("Any reason"));
-  self->reason_filter = GTK_DROP_DOWN (gtk_drop_down_new (
-    G_LIST_MODEL (g_object_ref (self->reason_names)), NULL));
-  labelled (section, _("Reason"), GTK_WIDGET (self->reason_filter), _("Reason filter"));
-  g_signal_connect_swapped (self->reason_filter, "notify::selected",
-                            G_CALLBACK (on_filter_changed), self);
-
-  self->reviewer_filter = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->reviewer_filter, _("Anyone"));
-  labelled (section, _("Reviewer"), GTK_WIDGET (self->reviewer_filter), _("Reviewer filter"));
-  g_signal_connect_swapped (self->reviewer_filter, "changed", G_CALLBACK (on_filter_changed),
-                            self);
-
-  self->edited_filter = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Edited")));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->edited_filter),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edited pairs"), -1);
-  gtk_box_append (section, GTK_WIDGET (self->edited_filter));
-  g_signal_connect_swapped (self->edited_filter, "toggled", G_CALLBACK (on_filter_changed), self);
-
-  self->sample_filter = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Sample")));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sample_filter),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sample filter"), -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->sample_filter), FALSE);
-  gtk_box_append (section, GTK_WIDGET (self->sample_filter));
-  g_signal_connect_swapped (self->sample_filter, "toggled", G_CALLBACK (on_filter_changed), self);
+  _md_window_requery (self);
 }
 
 static void
-fill_reasons (MdReviewDesk *self)
+fill_reasons (MdWindow *self)
 {
   g_autoptr(GPtrArray) tags = self->review != NULL ? md_review_store_list_tags (self->review,
                                                                                 NULL) : NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->reason_names));
 
-  g_ptr_array_add (tags != NULL ? tags : (tags = g_ptr_array_new ()), NULL);
-  gtk_string_list_splice (self->reason_names, 1, n - 1, (const char * const *) tags->pdata);
+  md_review_filters_set_reasons (filters (self), tags);
 }
 
 void
-md_review_desk_set_sample_filter (MdReviewDesk *self,
-                                  const char   *name)
+_md_window_set_sample_filter (MdWindow   *self,
+                              const char *name)
 {
-  g_autofree char *label = NULL;
+  g_assert (MD_IS_WINDOW (self));
 
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
-
-  g_free (self->sample);
-  self->sample = g_strdup (name);
-  label = g_strdup_printf (_("Sample: %s"), name != NULL ? name : "");
-  gtk_check_button_set_label (self->sample_filter, label);
-  gtk_widget_set_visible (GTK_WIDGET (self->sample_filter), name != NULL);
-  gtk_check_button_set_active (self->sample_filter, name != NULL);
-  _md_window_requery (self->window);
+  md_review_filters_set_sample (filters (self), name);
+  _md_window_requery (self);
 }
 
 gboolean
-md_review_desk_apply_query (MdReviewDesk  *self,
-                            MdQuery       *query,
-                            GError       **error)
+_md_window_apply_review_query (MdWindow *self,
+                               MdQuery  *query,
+                               GError  **error)
 {
-  guint reason;
-  const char *reviewer;
-
-  g_return_val_if_fail (MD_IS_REVIEW_DESK (self), FALSE);
+  g_assert (MD_IS_WINDOW (self));
 
   /* Rows read in the language the user reads in, whatever is searched. */
-  query->display_language = self->window->language;
+  query->display_language = self->language;
   if (self->review != NULL)
     {
       query->review_language = query->language;
-      query->review_status = self->status;
-      reason = gtk_drop_down_get_selected (self->reason_filter);
-      if (reason != GTK_INVALID_LIST_POSITION && reason > 0)
-        query->review_reason = g_strdup (gtk_string_list_get_string (self->reason_names,
-                                                                     reason));
-      reviewer = gtk_editable_get_text (GTK_EDITABLE (self->reviewer_filter));
-      if (*reviewer != '\0')
-        query->review_reviewer = g_strdup (reviewer);
-      query->review_edited = gtk_check_button_get_active (self->edited_filter);
-      if (self->sample != NULL && gtk_check_button_get_active (self->sample_filter))
-        query->review_sample = g_strdup (self->sample);
+      md_review_filters_apply (filters (self), query);
     }
   return md_query_take_review_prefixes (query, self->review, error);
-}
-
-int
-md_review_desk_get_status_filter (MdReviewDesk *self)
-{
-  g_return_val_if_fail (MD_IS_REVIEW_DESK (self), -1);
-  return self->status;
-}
-
-void
-md_review_desk_set_status_filter (MdReviewDesk *self,
-                                  int           status)
-{
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
-  g_return_if_fail (status >= -1 && status < MD_REVIEW_N_STATUSES);
-
-  if (self->status == status)
-    return;
-  self->status = status;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_FILTER]);
-  _md_window_requery (self->window);
 }
 
 /* Store -------------------------------------------------------------------------------------- */
 
 static void
-update_reviewer (MdReviewDesk *self)
+update_reviewer (MdWindow *self)
 {
   g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
 
@@ -945,45 +789,46 @@ update_reviewer (MdReviewDesk *self)
 
 /* Others' actions arrived: show them in the pill, the history and the filtered list. */
 static void
-on_team_changed (MdTeamLive   *live,
-                 MdReviewDesk *self)
+on_team_changed (MdTeamLive *live,
+                 MdWindow   *self)
 {
-  md_review_desk_refresh (self);
-  if (self->status >= 0 || self->sample != NULL ||
-      (self->reason_filter != NULL && gtk_drop_down_get_selected (self->reason_filter) > 0))
-    _md_window_requery (self->window);
+  g_autoptr(MdQuery) query = md_query_new ();
+
+  _md_window_review_refresh (self);
+  md_review_filters_apply (filters (self), query);
+  if (md_query_has_review_filters (query))
+    _md_window_requery (self);
 }
 
 static void
-restart_team_live (MdReviewDesk *self)
+restart_team_live (MdWindow *self)
 {
   g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
   g_autofree char *server = g_settings_get_string (self->settings, "team-server");
 
-  if (self->live != NULL)
+  if (self->team_live != NULL)
     {
-      g_signal_handlers_disconnect_by_func (self->live, on_team_changed, self);
-      md_team_live_stop (self->live);
-      g_clear_object (&self->live);
+      g_signal_handlers_disconnect_by_func (self->team_live, on_team_changed, self);
+      md_team_live_stop (self->team_live);
+      g_clear_object (&self->team_live);
     }
   if (self->review == NULL)
     return;
-  self->live = md_team_live_new (md_review_store_get_path (self->review),
+  self->team_live = md_team_live_new (md_review_store_get_path (self->review),
                                  *name != '\0' ? name : g_get_user_name (), server);
-  g_signal_connect (self->live, "changed", G_CALLBACK (on_team_changed), self);
+  g_signal_connect (self->team_live, "changed", G_CALLBACK (on_team_changed), self);
 }
 
 void
-md_review_desk_set_store (MdReviewDesk *self,
-                          MdStore      *store)
+_md_window_set_review_store (MdWindow *self,
+                             MdStore  *store)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  g_return_if_fail (MD_IS_REVIEW_DESK (self));
+  g_assert (MD_IS_WINDOW (self));
 
   g_clear_object (&self->review);
-  g_set_object (&self->store, store);
   if (store != NULL)
     {
       path = md_review_store_default_path (md_store_get_path (store));
@@ -995,125 +840,51 @@ md_review_desk_set_store (MdReviewDesk *self,
         }
     }
   /* Lists again, once pairs are read with their revisions. */
-  md_review_desk_set_sample_filter (self, NULL);
+  _md_window_set_sample_filter (self, NULL);
   update_reviewer (self);
   restart_team_live (self);
   fill_reasons (self);
-  gtk_widget_set_visible (GTK_WIDGET (md_sidebar_get_review_section (self->window->sidebar)),
-                          self->review != NULL);
-  md_filter_bar_set_review_available (self->window->filter_bar, self->review != NULL);
+  md_sidebar_set_review_available (self->sidebar, self->review != NULL);
+  md_filter_bar_set_review_available (self->filter_bar, self->review != NULL);
   for (guint i = 0; i < G_N_ELEMENTS (action_entries); i++)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
-      G_ACTION_MAP (self->actions), action_entries[i].name)), self->review != NULL);
+      G_ACTION_MAP (self->review_actions), action_entries[i].name)), self->review != NULL);
   refresh_status (self);
 }
 
-MdReviewStore *
-md_review_desk_get_review (MdReviewDesk *self)
+void
+_md_window_dispose_review (MdWindow *self)
 {
-  g_return_val_if_fail (MD_IS_REVIEW_DESK (self), NULL);
-  return self->review;
-}
-
-static void
-md_review_desk_dispose (GObject *object)
-{
-  MdReviewDesk *self = MD_REVIEW_DESK (object);
-
-  if (self->live != NULL)
+  if (self->team_live != NULL)
     {
-      g_signal_handlers_disconnect_by_func (self->live, on_team_changed, self);
-      md_team_live_stop (self->live);
-      g_clear_object (&self->live);
+      g_signal_handlers_disconnect_by_func (self->team_live, on_team_changed, self);
+      md_team_live_stop (self->team_live);
+      g_clear_object (&self->team_live);
     }
   g_clear_object (&self->review);
-  g_clear_object (&self->store);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->actions);
-  g_clear_object (&self->reason_names);
-  g_clear_pointer (&self->descriptions, g_hash_table_unref);
-  g_clear_pointer (&self->sample, g_free);
-  G_OBJECT_CLASS (md_review_desk_parent_class)->dispose (object);
+  g_clear_object (&self->review_actions);
+  g_clear_pointer (&self->review_descriptions, g_hash_table_unref);
 }
 
-static void
-md_review_desk_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
+void
+_md_window_init_review (MdWindow *self)
 {
-  MdReviewDesk *self = MD_REVIEW_DESK (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATUS_FILTER:
-      g_value_set_int (value, self->status);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-md_review_desk_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  MdReviewDesk *self = MD_REVIEW_DESK (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATUS_FILTER:
-      md_review_desk_set_status_filter (self, g_value_get_int (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-md_review_desk_class_init (MdReviewDeskClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = md_review_desk_dispose;
-  object_class->get_property = md_review_desk_get_property;
-  object_class->set_property = md_review_desk_set_property;
-
-  properties[PROP_STATUS_FILTER] =
-    g_param_spec_int ("status-filter", NULL, NULL, -1, MD_REVIEW_N_STATUSES - 1, -1,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-md_review_desk_init (MdReviewDesk *self)
-{
-  self->status = -1;
-  self->descriptions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-}
-
-MdReviewDesk *
-md_review_desk_new (MdWindow *window)
-{
-  MdReviewDesk *self = g_object_new (MD_TYPE_REVIEW_DESK, NULL);
-
-  self->window = window;
-  self->settings = g_settings_new (APP_ID);
+  self->review_descriptions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_signal_connect_object (self->settings, "changed::reviewer-name",
                            G_CALLBACK (update_reviewer), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::team-server",
                            G_CALLBACK (restart_team_live), self, G_CONNECT_SWAPPED);
-  self->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
+  self->review_actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->review_actions), action_entries,
                                    G_N_ELEMENTS (action_entries), self);
-  gtk_widget_insert_action_group (GTK_WIDGET (window), "review", G_ACTION_GROUP (self->actions));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "review",
+                                  G_ACTION_GROUP (self->review_actions));
   install_keys (self);
   build_pair_page_pieces (self);
-  build_sidebar (self);
-  g_object_bind_property (self, "status-filter", window->filter_bar, "review-status",
+  /* The sidebar's status dropdown and the filter bar's chip show one status, never two. */
+  g_signal_connect_object (filters (self), "changed", G_CALLBACK (on_filter_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_object_bind_property (filters (self), "status", self->filter_bar, "review-status",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  md_review_desk_set_store (self, NULL);
-  return self;
+  _md_window_set_review_store (self, NULL);
 }
