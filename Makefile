@@ -99,6 +99,8 @@ bench: build
 	$(BUILD)/tests/bench/bench-syphus 2000
 	$(BUILD)/tests/bench/bench-parquet --gb 3 --fetch 1000
 	$(BUILD)/tests/bench/bench-export 5000
+	/usr/bin/python3 tests/bench/bench-export-script.py $(BUILD)/app/cli/mimicdesk-cli \
+	  $(BUILD)/bench-export-script 100000
 	xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- $(BUILD)/tests/bench/bench-browser
 
 clean:
