@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "md-import-private.h"
@@ -36,12 +37,13 @@ _md_mapped_open (Mapped      *m,
     {
       int saved = errno;
 
-      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot open: %s"), path,
+                   g_strerror (saved));
       return FALSE;
     }
   if (fstat (m->fd, &st) != 0)
     {
-      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot stat", path);
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot stat"), path);
       close (m->fd);
       return FALSE;
     }
@@ -54,7 +56,8 @@ _md_mapped_open (Mapped      *m,
       int saved = errno;
 
       m->data = NULL;
-      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot map: %s", path, g_strerror (saved));
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot map: %s"), path,
+                   g_strerror (saved));
       close (m->fd);
       return FALSE;
     }

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "md-base64.h"
 #include "md-import-private.h"
 #include "md-json-scan.h"
@@ -59,7 +61,7 @@ read_key (Importer    *imp,
       if (id == NULL)
         {
           g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                       "the key at byte %" G_GSIZE_FORMAT " is not a valid id string", key.start);
+                       _("the key at byte %zu is not a valid id string"), key.start);
           return FALSE;
         }
       if (n_repaired == 0 && len <= MAX_ID_BYTES)

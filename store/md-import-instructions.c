@@ -5,6 +5,8 @@
 
 #include <time.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "md-import-private.h"
 #include "md-json-scan.h"
 
@@ -101,8 +103,8 @@ read_pairs (PairReader  *reader,
             {
               g_free (id);
               g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                           "the key at byte %" G_GSIZE_FORMAT " is not a valid id string, "
-                           "expected a pair id such as “DC_INS_00001”", key.start);
+                           _("the key at byte %zu is not a valid id string, expected a pair "
+                             "id such as “DC_INS_00001”"), key.start);
               return FALSE;
             }
           pair = &(*batch)->pairs[(*batch)->n++];
@@ -128,8 +130,8 @@ read_pairs (PairReader  *reader,
   if (!seen_data)
     {
       g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "no “data” member in the top-level object, expected "
-                   "{\"meta\": {...}, \"data\": {ID: PAIR, ...}}");
+                   _("no “data” member in the top-level object, expected "
+                     "{\"meta\": {...}, \"data\": {ID: PAIR, ...}}"));
       return FALSE;
     }
   (*batch)->scan_pos = scan.pos;

@@ -4,11 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "md-import-private.h"
@@ -42,7 +43,7 @@ _md_import_lock (const char  *index_path,
     {
       int saved = errno;
 
-      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot open the import lock: %s", path,
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot open the import lock: %s"), path,
                    g_strerror (saved));
       return -1;
     }
@@ -55,16 +56,17 @@ _md_import_lock (const char  *index_path,
       close (fd);
       if (saved != EWOULDBLOCK)
         {
-          g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot take the import lock: %s", path,
+          g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot take the import lock: %s"),
+                       path,
                        g_strerror (saved));
           return -1;
         }
       buffer[MAX (n, 0)] = '\0';
       g_strchomp (buffer);
       g_set_error (error, MD_ERROR, MD_ERROR_BUSY,
-                   "%s: another import into this index is running (%s); wait for it to end, "
-                   "or stop it, then import again", index_path,
-                   buffer[0] != '\0' ? buffer : "its process did not say which it is");
+                   _("%s: another import into this index is running (%s); wait for it to end, "
+                     "or stop it, then import again"), index_path,
+                   buffer[0] != '\0' ? buffer : _("its process did not say which it is"));
       return -1;
     }
 

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "md-import-private.h"
 #include "md-json-scan.h"
 #include "md-py-literal.h"
@@ -48,8 +50,8 @@ _md_import_prompt (Importer    *imp,
     {
       cJSON_Delete (root);
       g_set_error (error, MD_ERROR, MD_ERROR_PARSE,
-                   "expected {\"system_message\": str, \"in_context\": [...]} at byte %"
-                   G_GSIZE_FORMAT, value.start);
+                   _("expected {\"system_message\": str, \"in_context\": [...]} at byte %zu"),
+                   value.start);
       return FALSE;
     }
   cJSON_ArrayForEach (turn, examples)

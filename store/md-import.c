@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "md-import-parquet-private.h"
@@ -255,7 +257,7 @@ import_one (Importer        *imp,
 
   if (!stat_input (input->path, &st, &fingerprint))
     {
-      g_set_error (error, MD_ERROR, MD_ERROR_IO, "%s: cannot read the file", input->path);
+      g_set_error (error, MD_ERROR, MD_ERROR_IO, _("%s: cannot read the file"), input->path);
       return FALSE;
     }
 
@@ -366,10 +368,10 @@ import_one (Importer        *imp,
         if (fstat (m.fd, &now) != 0)
           now.st_size = 0;
         g_set_error (error, MD_ERROR, MD_ERROR_IO,
-                     "%s: the file changed during the import: it was cut to %" G_GUINT64_FORMAT
-                     " bytes (from %" G_GUINT64_FORMAT ") while byte %" G_GSIZE_FORMAT " was "
-                     "being read; nothing of it was kept, expected a file that stays the same "
-                     "until the import ends", input->path, (guint64) now.st_size,
+                     _("%s: the file changed during the import: it was cut to %" PRIu64
+                       " bytes (from %" PRIu64 ") while byte %zu was being read; nothing of it "
+                       "was kept, expected a file that stays the same until the import ends"),
+                     input->path, (guint64) now.st_size,
                      (guint64) st.st_size, cut_at);
         ok = FALSE;
       }
@@ -391,9 +393,9 @@ scanned:
         g_strcmp0 (after, fingerprint) != 0)
       {
         g_set_error (error, MD_ERROR, MD_ERROR_IO,
-                     "%s: the file changed while it was being imported (%" G_GUINT64_FORMAT
-                     " bytes before, %" G_GUINT64_FORMAT " after); nothing of it was kept, "
-                     "expected a file that stays the same until the import ends", input->path,
+                     _("%s: the file changed while it was being imported (%" PRIu64
+                       " bytes before, %" PRIu64 " after); nothing of it was kept, expected a "
+                       "file that stays the same until the import ends"), input->path,
                      (guint64) st.st_size, (guint64) (after != NULL ? st_after.st_size : 0));
         ok = FALSE;
         goto out;
@@ -497,7 +499,7 @@ run_locked (const char            *index_path,
 
           out->outcome = MD_FILE_REJECTED;
           g_set_error (&out->error, MD_ERROR, MD_ERROR_IO,
-                       "%s: no such file or folder, expected a MIMIC-IT file or a folder",
+                       _("%s: no such file or folder, expected a MIMIC-IT file or a folder"),
                        absolute);
           n_considered++;
         }
@@ -613,10 +615,11 @@ run_locked (const char            *index_path,
     {
       if (n_considered == 0)
         g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
-                     "no MIMIC-IT file found among the %u inputs", g_strv_length ((GStrv) paths));
+                     _("no MIMIC-IT file found among the %u inputs"),
+                     g_strv_length ((GStrv) paths));
       else
         g_set_error (error, MD_ERROR, MD_ERROR_FAILED,
-                     "none of the %u MIMIC-IT files could be imported", n_considered);
+                     _("none of the %u MIMIC-IT files could be imported"), n_considered);
       ok = FALSE;
     }
 
