@@ -39,11 +39,21 @@ VETTED = {
     ('store/md-export.c', 'sql'),           # sel_prepare(): its callers pass literals
     ('app/syphus/md-syphus-journal.c', 'sql'),  # its prepare()/exec() wrappers
     ('app/syphus/md-syphus-journal.c', 'schema_sql'),
+    ('store/md-export-source.c', 'statements[i]'),  # a static array of literals
+    ('store/team/md-team-journal.c', 'journal_sql'),  # a static literal
+    ('store/md-pair-list.c', 'self->all_page_sql'),   # build_all_sql(): literals, "?N"
+    ('store/md-pair-list.c', 'self->all_count_sql'),
+    ('store/md-search-run.c', 'path->count_sql'),     # build_sql(): literals, "?N"
+    ('store/md-search-run.c', 'path->page_sql'),
+    ('store/md-import-syphus-query.c', 'MD_INDEX_SYPHUS_QUERIES_SCHEMA'),  # a literal macro
 }
 # Printf arguments that are literals under another name.
 VETTED_ARGS = {
     ('store/md-pair-list.c', 'key'),        # "fts.rowid" or "t.key"
     ('store/md-pair-list.c', 'plan->count_sql'),
+    ('store/md-pair-list.c', 'count_sql'),  # build_all_sql(): literals, "?N"
+    ('store/md-search-run.c', 'key'),       # "fts.rowid" or "t.key"
+    ('store/md-search-run.c', 'query->display_language < 0 ? key : "p.rowid * 8 + ?16"'),
 }
 
 def strip_comments(text):

@@ -44,8 +44,9 @@ test_sample_import (void)
   g_assert_true (ok);
   g_assert_cmpuint (md_import_report_count (report, MD_FILE_REJECTED), ==, 0);
   /* 18 shard, store, translation and prompt files, plus each of the six Syphus folders'
-   * invalid_output.json and error_messages.json (empty arrays: no problems). */
-  g_assert_cmpuint (md_import_report_count (report, MD_FILE_IMPORTED), ==, 30);
+   * invalid_output.json and error_messages.json (empty arrays: no problems) and its
+   * query_input.json (the queries Syphus sent). */
+  g_assert_cmpuint (md_import_report_count (report, MD_FILE_IMPORTED), ==, 36);
 
   datasets = md_store_list_datasets (t.store, &error);
   for (guint i = 0; i < datasets->len; i++)
